@@ -1,0 +1,35 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Configuration;
+
+/// <summary>Collects validation failures, each one sentence that starts with the full configuration key.</summary>
+public sealed class ValidationErrors(string section)
+{
+    private readonly List<string> _errors = [];
+
+    public string Key(string name) => ConfigurationPath.Combine(OptionsRegistration.Root, section, name);
+
+    public void Add(string name, string problem) => _errors.Add($"{Key(name)} {problem}");
+
+    public void Range(string name, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            Add(name, $"must be between {Describe(min)} and {Describe(max)} (got {Describe(value)})");
+        }
+    }
+
+    public void Range(string name, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            Add(name, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max} (got {value})"));
+        }
+    }
+
+    public ValidateOptionsResult Result() =>
+        _errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_errors);
+
+    public static string Describe(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}

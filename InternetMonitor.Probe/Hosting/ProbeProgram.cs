@@ -1,0 +1,57 @@
+using InternetMonitor.Probe.Configuration;
+using Prometheus;
+
+namespace InternetMonitor.Probe.Hosting;
+
+/// <summary>Builds and runs the probe; turns a bad start into one clear message and an exit code.</summary>
+public static class ProbeProgram
+{
+    public const int ConfigurationErrorExitCode = 2;
+    public const int StartupErrorExitCode = 3;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+            return ConfigurationErrorExitCode;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
+            {
+                await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+                return ConfigurationErrorExitCode;
+            }
+            catch (Exception exception) when (exception is ProbeStartupException)
+            {
+                await Console.Error.WriteLineAsync($"Cannot start: {exception.Message}").ConfigureAwait(false);
+                return StartupErrorExitCode;
+            }
+        }
+    }
+
+    /// <summary>The probe's web application, ready to run; tests build it with their own arguments.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddProbe();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        return app;
+    }
+}

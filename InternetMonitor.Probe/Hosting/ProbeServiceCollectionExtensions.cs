@@ -1,0 +1,46 @@
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Scheduling;
+using InternetMonitor.Probe.Telemetry;
+using Prometheus;
+
+namespace InternetMonitor.Probe.Hosting;
+
+/// <summary>The probe's composition: each feature registers itself with one AddXxx line.</summary>
+public static class ProbeServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddProbe(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProbeMetrics();
+        services.AddSingleton(typeof(ResultPublisher<>));
+        services.AddSingleton<JobMetrics>();
+        services.AddHostedService<JobScheduler>();
+        _ = configuration;
+        return builder;
+    }
+
+    private static void AddProbeMetrics(this IServiceCollection services)
+    {
+        // One registry per application instance, so that tests can run several probes in one process.
+        services.AddSingleton(_ =>
+        {
+            var registry = Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            return registry;
+        });
+        services.AddSingleton<IMetricFactory>(provider => Metrics.WithCustomRegistry(provider.GetRequiredService<CollectorRegistry>()));
+        services.AddSingleton<BuildInfo>();
+        services.AddHostedService(provider => provider.GetRequiredService<BuildInfo>());
+    }
+}

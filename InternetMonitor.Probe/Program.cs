@@ -1,0 +1,3 @@
+using InternetMonitor.Probe.Hosting;
+
+return await ProbeProgram.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,13 @@
+namespace InternetMonitor.Probe.Scheduling;
+
+/// <summary>A job the <see cref="JobScheduler"/> runs on an interval, never two runs of it at once.</summary>
+public interface IScheduledJob
+{
+    /// <summary>Low-cardinality name, used as the <c>job</c> label.</summary>
+    string Name { get; }
+
+    JobSchedule Schedule { get; }
+
+    /// <summary>Runs once. Returns true when every measurement of the run succeeded.</summary>
+    Task<bool> RunAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,88 @@
+namespace InternetMonitor.Probe.Scheduling;
+
+/// <summary>
+/// Runs every <see cref="IScheduledJob"/> at a fixed rate on the injected clock. A run that outlasts its
+/// interval delays the next one (runs never overlap) and the ticks it swallowed are counted as skipped.
+/// Stopping cancels the running jobs and waits for them.
+/// </summary>
+public sealed partial class JobScheduler(
+    IEnumerable<IScheduledJob> jobs,
+    TimeProvider timeProvider,
+    JobMetrics metrics,
+    ILogger<JobScheduler> logger,
+    Random? random = null) : BackgroundService
+{
+    private readonly Random _random = random ?? Random.Shared;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(jobs.Select(job => RunJobAsync(job, stoppingToken)));
+
+    private async Task RunJobAsync(IScheduledJob job, CancellationToken stoppingToken)
+    {
+        var interval = job.Schedule.Interval;
+#pragma warning disable CA5394 // Start jitter spreads load; it needs no cryptographic randomness.
+        var jitter = TimeSpan.FromTicks((long)(_random.NextDouble() * job.Schedule.StartJitter.Ticks));
+#pragma warning restore CA5394
+        var next = timeProvider.GetUtcNow() + jitter;
+        LogScheduled(logger, job.Name, interval, jitter);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wait = next - timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+
+                await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
+
+                next += interval;
+                var now = timeProvider.GetUtcNow();
+                if (next <= now)
+                {
+                    var missed = (long)Math.Floor((now - next) / interval) + 1;
+                    next += interval * missed;
+                    metrics.Skipped(job.Name, "overrun", missed);
+                    LogOverrun(logger, job.Name, missed);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the run in progress was cancelled; nothing to record.
+        }
+    }
+
+    private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)
+    {
+        bool success;
+        try
+        {
+            success = await job.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A job's bug must not stop the schedule: it is counted, logged, and the job runs again.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogJobFailed(logger, exception, job.Name);
+            success = false;
+        }
+
+        metrics.Ran(job.Name, success, timeProvider.GetUtcNow());
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} runs every {Interval}, first run in {Jitter}")]
+    private static partial void LogScheduled(ILogger logger, string job, TimeSpan interval, TimeSpan jitter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} outlasted its interval; {Missed} run(s) skipped")]
+    private static partial void LogOverrun(ILogger logger, string job, long missed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed unexpectedly")]
+    private static partial void LogJobFailed(ILogger logger, Exception exception, string job);
+}
