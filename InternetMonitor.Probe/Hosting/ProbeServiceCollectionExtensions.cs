@@ -1,3 +1,5 @@
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
 using InternetMonitor.Probe.Telemetry;
@@ -26,7 +28,8 @@ public static class ProbeServiceCollectionExtensions
         services.AddSingleton(typeof(ResultPublisher<>));
         services.AddSingleton<JobMetrics>();
         services.AddHostedService<JobScheduler>();
-        _ = configuration;
+        services.AddIcmpProbing(configuration);
+        services.AddOutageDetection(configuration);
         return builder;
     }
 

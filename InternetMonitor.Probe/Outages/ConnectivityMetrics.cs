@@ -1,0 +1,90 @@
+using InternetMonitor.Probe.Targets;
+using Prometheus;
+
+namespace InternetMonitor.Probe.Outages;
+
+/// <summary>
+/// The connectivity verdicts as metrics. <c>internet_monitor_up</c> tells the truth: it is absent until the
+/// first verdict, then 1 or 0; it never stays 1 while every packet is lost.
+/// </summary>
+public sealed class ConnectivityMetrics(IMetricFactory factory)
+{
+    private static readonly OutageCause[] Causes = Enum.GetValues<OutageCause>();
+
+    private readonly Gauge _up = factory.CreateGauge("internet_monitor_up", "1 when the internet is up, 0 during an outage (absent until the first verdict).",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    private readonly Gauge _gatewayUp = factory.CreateGauge("internet_monitor_gateway_up", "1 when the default gateway answers echoes, 0 when it has been silent for Monitor:Outage:DownAfter.",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    private readonly Gauge _targetUp = factory.CreateGauge("internet_monitor_target_up", "1 when the target answers echoes, 0 when it has been silent for Monitor:Outage:DownAfter.", ["target"]);
+
+    private readonly Gauge _active = factory.CreateGauge("internet_monitor_outage_active", "1 for the cause of the outage in progress, 0 for the others.", ["cause"]);
+
+    private readonly Counter _outages = factory.CreateCounter("internet_monitor_outages_total", "Outages declared, by cause.", ["cause"]);
+
+    private readonly Counter _outageSeconds = factory.CreateCounter("internet_monitor_outage_seconds_total", "Seconds of outage, by cause, counted from each outage's start while it lasts.", ["cause"]);
+
+    private DateTimeOffset? _accountedUntil;
+
+    public void Started(OutageStarted outage)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+        _outages.WithLabels(Label(outage.Cause)).Inc();
+        _accountedUntil = outage.Start;
+    }
+
+    public void Ended(OutageEnded outage)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+
+        // Settle the seconds between the last update and the true end (which may lie before the last update).
+        if (_accountedUntil is { } until && outage.End > until)
+        {
+            _outageSeconds.WithLabels(Label(outage.Cause)).Inc((outage.End - until).TotalSeconds);
+        }
+
+        _accountedUntil = null;
+    }
+
+    public void Update(OutageTracker tracker, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        if (tracker.State != ConnectivityState.Unknown)
+        {
+            _up.Set(tracker.State == ConnectivityState.Up ? 1 : 0);
+        }
+
+        var current = tracker.CurrentOutage;
+        foreach (var cause in Causes)
+        {
+            _active.WithLabels(Label(cause)).Set(current?.Cause == cause ? 1 : 0);
+        }
+
+        if (current is not null && _accountedUntil is { } until && now > until)
+        {
+            _outageSeconds.WithLabels(Label(current.Cause)).Inc((now - until).TotalSeconds);
+            _accountedUntil = now;
+        }
+
+        foreach (var target in tracker.Targets)
+        {
+            if (tracker.IsUp(target, now) is { } up)
+            {
+                _targetUp.WithLabels(target.Name).Set(up ? 1 : 0);
+                if (target.Role == TargetRole.Gateway)
+                {
+                    _gatewayUp.Set(up ? 1 : 0);
+                }
+            }
+        }
+
+        foreach (var cause in Causes)
+        {
+            _outages.WithLabels(Label(cause));
+            _outageSeconds.WithLabels(Label(cause));
+        }
+    }
+
+    public static string Label(OutageCause cause) => cause.ToString().ToLowerInvariant();
+}

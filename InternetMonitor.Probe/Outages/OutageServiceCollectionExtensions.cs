@@ -1,0 +1,17 @@
+using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Recording;
+
+namespace InternetMonitor.Probe.Outages;
+
+public static class OutageServiceCollectionExtensions
+{
+    public static IServiceCollection AddOutageDetection(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<OutageOptions, OutageOptionsValidator>(configuration, OutageOptions.Section);
+        services.AddSingleton<ConnectivityMetrics>();
+        services.AddSingleton<IRecorder<PingResult>, OutageDetector>();
+        services.AddSingleton<IRecorder<OutageEvent>, OutageLogRecorder>();
+        return services;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+/// <summary>
+/// One ICMP socket for one address family, and the thread that reads it. Sends are stamped just before
+/// the system call and receipts just after theirs, on a thread that does nothing else, so the RTT holds
+/// as little of our own scheduling as user space allows.
+/// </summary>
+public sealed class IcmpChannel : IDisposable
+{
+    private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
+
+    private readonly Socket _socket;
+    private readonly Action<IcmpReceipt> _onReceipt;
+    private readonly Thread _reader;
+    private readonly EndPoint _anyEndpoint;
+    private readonly bool _withIpHeader;
+    private volatile bool _disposed;
+
+    private IcmpChannel(Socket socket, AddressFamily family, IcmpSocketKind kind, Action<IcmpReceipt> onReceipt)
+    {
+        _socket = socket;
+        _onReceipt = onReceipt;
+        Family = family;
+        Kind = kind;
+        _anyEndpoint = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _withIpHeader = kind == IcmpSocketKind.Raw && family == AddressFamily.InterNetwork;
+        _socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
+        _socket.ReceiveBufferSize = 1 << 20;
+
+        _socket.Bind(_anyEndpoint);
+        if (kind == IcmpSocketKind.Datagram)
+        {
+            // The kernel owns the identifier of a ping socket: it is the "port" just bound, and it
+            // delivers to this socket only the replies that carry it.
+            Identifier = (ushort)((IPEndPoint)_socket.LocalEndPoint!).Port;
+        }
+        else
+        {
+            // A raw socket sees every ICMP message of the host: a random identifier tells ours apart,
+            // also from other channels of this process.
+            Identifier = (ushort)RandomNumberGenerator.GetInt32(1, ushort.MaxValue);
+        }
+
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"icmp-{family}-reader", Priority = ThreadPriority.AboveNormal };
+        _reader.Start();
+    }
+
+    public AddressFamily Family { get; }
+
+    public IcmpSocketKind Kind { get; }
+
+    public ushort Identifier { get; }
+
+    /// <summary>Opens a channel of the preferred kind; Auto tries raw, then datagram.</summary>
+    /// <exception cref="IcmpUnavailableException">Neither kind may be opened by this process.</exception>
+    public static IcmpChannel Open(AddressFamily family, IcmpSocketKind preferred, Action<IcmpReceipt> onReceipt)
+    {
+        var protocol = family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp;
+        var attempts = preferred == IcmpSocketKind.Auto ? [IcmpSocketKind.Raw, IcmpSocketKind.Datagram] : new[] { preferred };
+        var failures = new List<string>();
+        foreach (var kind in attempts)
+        {
+            Socket? socket = null;
+            try
+            {
+                socket = new Socket(family, kind == IcmpSocketKind.Raw ? SocketType.Raw : SocketType.Dgram, protocol);
+                var channel = new IcmpChannel(socket, family, kind, onReceipt);
+                socket = null;
+                return channel;
+            }
+            catch (SocketException exception)
+            {
+                failures.Add($"{(kind == IcmpSocketKind.Raw ? "raw" : "datagram")}: {exception.SocketErrorCode}");
+            }
+            finally
+            {
+                socket?.Dispose();
+            }
+        }
+
+        throw new IcmpUnavailableException(
+            $"cannot open an ICMP socket for {Describe(family)} ({string.Join(", ", failures)}). Raw sockets need root or "
+            + "CAP_NET_RAW (setcap cap_net_raw+ep, or the container capability NET_RAW); unprivileged ICMP sockets need the "
+            + $"process's group inside net.ipv4.ping_group_range (now '{PingGroupRange()}'; for example "
+            + "sysctl -w net.ipv4.ping_group_range=\"0 2147483647\").");
+    }
+
+    /// <summary>Sends one echo request carrying <paramref name="stamp"/>, the caller's send time.</summary>
+    /// <exception cref="SocketException">The kernel refused the send (no route, permission, ...).</exception>
+    public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, long stamp)
+    {
+        var packet = payloadSize <= 1024 ? stackalloc byte[IcmpPacket.HeaderSize + payloadSize] : new byte[IcmpPacket.HeaderSize + payloadSize];
+        var length = IcmpPacket.WriteEchoRequest(packet, Family, Identifier, sequence, payloadSize, stamp);
+        _socket.SendTo(packet[..length], SocketFlags.None, new IPEndPoint(destination, 0));
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _socket.Dispose();
+        if (Thread.CurrentThread != _reader)
+        {
+            _reader.Join(ReceivePoll * 4);
+        }
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[65_536];
+        while (!_disposed)
+        {
+            EndPoint from = _anyEndpoint;
+            int received;
+            try
+            {
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref from);
+            }
+            catch (SocketException) when (_disposed)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // The poll timeout, an interrupted call, or an ICMP error the kernel reports on a ping
+                // socket (host unreachable): the echo it concerns times out and is counted as lost.
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            var timestamp = Stopwatch.GetTimestamp();
+            if (!IcmpPacket.TryParse(buffer.AsSpan(0, received), Family, _withIpHeader, out var message))
+            {
+                continue;
+            }
+
+            if (Kind == IcmpSocketKind.Raw && message.Identifier != Identifier)
+            {
+                continue;
+            }
+
+            _onReceipt(new IcmpReceipt(((IPEndPoint)from).Address, message, timestamp));
+        }
+    }
+
+    private static string Describe(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+    private static string PingGroupRange()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/net/ipv4/ping_group_range").Trim().Replace('\t', ' ');
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+public enum IcmpMessageKind
+{
+    EchoReply,
+    Unreachable,
+    TimeExceeded,
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Targets;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+/// <summary>
+/// Sends one echo request per call and returns its fate. Replies are matched by identifier (the channel's)
+/// and by target address and sequence, so concurrent echoes to many targets never mix; a reply that comes
+/// after the timeout is a <see cref="LateReply"/>, never a sample.
+/// </summary>
+public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeProvider, ResultPublisher<LateReply> lateReplies)
+    : IProber<PingTarget, PingResult>, IDisposable
+{
+    /// <summary>How long a timed-out echo is remembered, so that its reply can still be told apart as late.</summary>
+    private static readonly TimeSpan LateReplyHorizon = TimeSpan.FromSeconds(60);
+
+    private readonly IcmpOptions _options = options.Value;
+    private readonly ConcurrentDictionary<AddressFamily, IcmpChannel> _channels = new();
+    private readonly ConcurrentDictionary<EchoKey, Echo> _pending = new();
+    private readonly ConcurrentDictionary<EchoKey, Echo> _timedOut = new();
+    private readonly ConcurrentQueue<(EchoKey Key, Echo Echo, long Stamp)> _timedOutOrder = new();
+    private readonly ConcurrentDictionary<IPAddress, SequenceCounter> _sequences = new();
+    private readonly Lock _openLock = new();
+
+    /// <summary>Opens a channel for each family (idempotent) and returns them, so the caller can say what it uses.</summary>
+    /// <exception cref="IcmpUnavailableException">The process may open no ICMP socket of a needed family.</exception>
+    public IReadOnlyList<IcmpChannel> Open(IEnumerable<AddressFamily> families)
+    {
+        ArgumentNullException.ThrowIfNull(families);
+        lock (_openLock)
+        {
+            foreach (var family in families.Distinct())
+            {
+                if (!_channels.ContainsKey(family))
+                {
+                    _channels[family] = IcmpChannel.Open(family, _options.SocketKind, OnReceipt);
+                }
+            }
+
+            return [.. _channels.Values];
+        }
+    }
+
+    public async Task<PingResult> ProbeAsync(PingTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var sentAt = timeProvider.GetUtcNow();
+        if (!_channels.TryGetValue(target.Address.AddressFamily, out var channel))
+        {
+            return new PingResult(target, 0, sentAt, PingOutcome.SendError, null, $"no ICMP channel open for {target.Address.AddressFamily}");
+        }
+
+        var sequence = NextSequence(target.Address);
+        var key = new EchoKey(target.Address, sequence);
+        // Stamped and registered before the send: on loopback the reply can be read before SendTo returns.
+        var echo = new Echo(target, sequence, sentAt, Stopwatch.GetTimestamp());
+        _pending[key] = echo;
+        try
+        {
+            channel.SendEcho(target.Address, sequence, _options.PayloadSize, echo.SendStamp);
+        }
+        catch (SocketException exception)
+        {
+            _pending.TryRemove(key, out _);
+            return new PingResult(target, sequence, sentAt, Classify(exception.SocketErrorCode), null, exception.Message);
+        }
+
+        try
+        {
+            return await echo.Completion.Task.WaitAsync(_options.Timeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            if (!_pending.TryRemove(key, out _))
+            {
+                // The reply won the race against the timeout.
+                return await echo.Completion.Task.ConfigureAwait(false);
+            }
+
+            RememberTimedOut(key, echo);
+            return new PingResult(target, sequence, sentAt, PingOutcome.Timeout, null, $"no reply within {_options.Timeout.TotalMilliseconds:0} ms");
+        }
+        catch (OperationCanceledException)
+        {
+            _pending.TryRemove(key, out _);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+
+        _channels.Clear();
+    }
+
+    private void OnReceipt(IcmpReceipt receipt)
+    {
+        var message = receipt.Message;
+        var address = message.Kind == IcmpMessageKind.EchoReply ? receipt.From : message.Destination!;
+        var key = new EchoKey(address, message.Sequence);
+        if (_pending.TryRemove(key, out var echo))
+        {
+            var result = message.Kind == IcmpMessageKind.EchoReply
+                ? new PingResult(echo.Target, echo.Sequence, echo.SentAt, PingOutcome.Reply, Stopwatch.GetElapsedTime(echo.SendStamp, receipt.Timestamp))
+                : new PingResult(echo.Target, echo.Sequence, echo.SentAt, PingOutcome.Unreachable, null,
+                    $"ICMP {(message.Kind == IcmpMessageKind.TimeExceeded ? "time exceeded" : "destination unreachable")} code {message.Code} from {receipt.From}");
+            echo.Completion.TrySetResult(result);
+        }
+        else if (message.Kind == IcmpMessageKind.EchoReply && _timedOut.TryRemove(key, out var late))
+        {
+            lateReplies.Publish(new LateReply(late.Target, late.Sequence, Stopwatch.GetElapsedTime(late.SendStamp, receipt.Timestamp)));
+        }
+    }
+
+    private void RememberTimedOut(EchoKey key, Echo echo)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _timedOut[key] = echo;
+        _timedOutOrder.Enqueue((key, echo, now));
+        while (_timedOutOrder.TryPeek(out var oldest) && Stopwatch.GetElapsedTime(oldest.Stamp, now) > LateReplyHorizon
+               && _timedOutOrder.TryDequeue(out oldest))
+        {
+            // Only if it is still that echo: after a sequence wrap the key may name a newer one.
+            _timedOut.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Echo));
+        }
+    }
+
+    private ushort NextSequence(IPAddress address)
+    {
+        var counter = _sequences.GetOrAdd(address, _ => new SequenceCounter());
+        return (ushort)Interlocked.Increment(ref counter.Value);
+    }
+
+    private static PingOutcome Classify(SocketError error) => error switch
+    {
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown or SocketError.HostDown => PingOutcome.NoRoute,
+        SocketError.AccessDenied => PingOutcome.PermissionDenied,
+        _ => PingOutcome.SendError,
+    };
+
+    private readonly record struct EchoKey(IPAddress Address, ushort Sequence);
+
+    private sealed class SequenceCounter
+    {
+        public int Value;
+    }
+
+    private sealed class Echo(PingTarget target, ushort sequence, DateTimeOffset sentAt, long sendStamp)
+    {
+        public PingTarget Target { get; } = target;
+
+        public ushort Sequence { get; } = sequence;
+
+        public DateTimeOffset SentAt { get; } = sentAt;
+
+        public long SendStamp { get; } = sendStamp;
+
+        public TaskCompletionSource<PingResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

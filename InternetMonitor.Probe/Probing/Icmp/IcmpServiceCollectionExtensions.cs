@@ -1,0 +1,26 @@
+using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Targets;
+
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+public static class IcmpServiceCollectionExtensions
+{
+    public static IServiceCollection AddIcmpProbing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<TargetOptions, TargetOptionsValidator>(configuration, TargetOptions.Section);
+        services.AddValidatedOptions<IcmpOptions, IcmpOptionsValidator>(configuration, IcmpOptions.Section);
+        services.AddSingleton(_ => new RouteTable());
+        services.AddSingleton<TargetResolver>();
+        services.AddSingleton<MonitoredTargets>();
+        services.AddSingleton<IcmpProber>();
+        services.AddSingleton<PingMetricsRecorder>();
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingMetricsRecorder>());
+        services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingMetricsRecorder>());
+        services.AddSingleton<PingLogRecorder>();
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingLogRecorder>());
+        services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingLogRecorder>());
+        services.AddHostedService<PingJob>();
+        return services;
+    }
+}

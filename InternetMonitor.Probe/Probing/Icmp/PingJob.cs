@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Targets;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+/// <summary>
+/// Continuous echo to every target at the configured rate, like smokeping_prober or <c>fping -l</c>: a send
+/// does not wait for the previous reply, and the targets' sends are spread across the interval.
+/// </summary>
+public sealed partial class PingJob(
+    IcmpProber prober,
+    MonitoredTargets targets,
+    ResultPublisher<PingResult> publisher,
+    IOptions<IcmpOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PingJob> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IcmpChannel> channels;
+        try
+        {
+            channels = prober.Open(targets.All.Select(target => target.Address.AddressFamily));
+        }
+        catch (IcmpUnavailableException exception)
+        {
+            throw new ProbeStartupException(exception.Message, exception);
+        }
+
+        foreach (var channel in channels)
+        {
+            LogChannel(logger, channel.Family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
+                channel.Kind == IcmpSocketKind.Raw ? "a raw socket" : "an unprivileged datagram (ping) socket", channel.Identifier);
+        }
+
+        LogTargets(logger, targets.All.Count, options.Value.Interval, string.Join(", ", targets.All));
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var all = targets.All;
+        var interval = options.Value.Interval;
+        return Task.WhenAll(all.Select((target, index) => PingForeverAsync(target, interval * index / all.Count, interval, stoppingToken)));
+    }
+
+    private async Task PingForeverAsync(PingTarget target, TimeSpan offset, TimeSpan interval, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(offset, timeProvider, stoppingToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(interval, timeProvider);
+            do
+            {
+                var echo = PingOnceAsync(target, stoppingToken);
+                _inFlight.TryAdd(echo, 0);
+                _ = echo.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task PingOnceAsync(PingTarget target, CancellationToken stoppingToken)
+    {
+        try
+        {
+            publisher.Publish(await prober.ProbeAsync(target, stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: an echo still in flight is neither a reply nor a loss.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ICMP over {Family} uses {SocketKind} (identifier {Identifier})")]
+    private static partial void LogChannel(ILogger logger, string family, string socketKind, ushort identifier);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pinging {Count} targets every {Interval}: {Targets}")]
+    private static partial void LogTargets(ILogger logger, int count, TimeSpan interval, string targets);
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Scheduling;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace InternetMonitor.Probe.Probing.Icmp;
+
+/// <summary>
+/// Writes every echo to the ICMP metrics. The old project's names keep their meaning, with a <c>target</c>
+/// label added; a lost packet counts as one whole packet and never observes an RTT.
+/// </summary>
+public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateReply>
+{
+    private readonly IcmpOptions _options;
+    private readonly JobMetrics _jobs;
+    private readonly ConcurrentDictionary<string, PingStatistics> _statistics = new(StringComparer.Ordinal);
+    private readonly Counter _pings;
+    private readonly Counter _failures;
+    private readonly Counter _lost;
+    private readonly Counter _sent;
+    private readonly Counter _received;
+    private readonly Counter _late;
+    private readonly Histogram _rtt;
+    private readonly Summary _latency;
+    private readonly Gauge _jitter;
+    private readonly Gauge _lossRatio;
+    private readonly Gauge _targetInfo;
+
+    public PingMetricsRecorder(IMetricFactory factory, IOptions<IcmpOptions> options, JobMetrics jobs)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _jobs = jobs;
+        string[] target = ["target"];
+        _pings = factory.CreateCounter("internet_monitor_ping_total", "Echo requests sent (kept from the old project; equal to packets sent).", target);
+        _failures = factory.CreateCounter("internet_monitor_ping_failures_total", "Echo requests that got no reply, by reason.", ["target", "reason"]);
+        _lost = factory.CreateCounter("internet_monitor_ping_packet_loss_total", "Lost packets, as whole packets (the old project summed fractions).", target);
+        _sent = factory.CreateCounter("internet_monitor_ping_packets_sent_total", "Echo requests sent.", target);
+        _received = factory.CreateCounter("internet_monitor_ping_packets_received_total", "Echo replies received within the timeout.", target);
+        _late = factory.CreateCounter("internet_monitor_ping_late_replies_total", "Replies that arrived after the timeout; their echo was already counted lost.", target);
+        _rtt = factory.CreateHistogram("internet_monitor_ping_rtt_seconds", "Round-trip time of each echo reply.", target, new HistogramConfiguration
+        {
+            // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
+            Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
+        });
+        _latency = factory.CreateSummary("internet_monitor_ping_latency_seconds", "Round-trip time of each echo reply (kept from the old project: sum and count).", target);
+        _jitter = factory.CreateGauge("internet_monitor_ping_jitter_seconds", "RTT jitter: RFC 3550 estimator over consecutive replies.", target);
+        _lossRatio = factory.CreateGauge("internet_monitor_ping_loss_ratio", "Share of echoes sent in the statistics window that were lost (0..1).", target);
+        _targetInfo = factory.CreateGauge("internet_monitor_target_info", "Always 1: each ICMP target's address and role (public or gateway).", ["target", "address", "role"]);
+    }
+
+    public void Record(PingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var name = result.Target.Name;
+        var statistics = _statistics.GetOrAdd(name, _ => Describe(result));
+        _pings.WithLabels(name).Inc();
+        _sent.WithLabels(name).Inc();
+        if (result.RoundTripTime is { } rtt)
+        {
+            _received.WithLabels(name).Inc();
+            _rtt.WithLabels(name).Observe(rtt.TotalSeconds);
+            _latency.WithLabels(name).Observe(rtt.TotalSeconds);
+            _jobs.Succeeded("icmp", result.SentAt + rtt);
+        }
+        else
+        {
+            _lost.WithLabels(name).Inc();
+            _failures.WithLabels(name, result.Outcome.Reason()).Inc();
+        }
+
+        lock (statistics)
+        {
+            statistics.Add(result);
+            if (statistics.Jitter is { } jitter)
+            {
+                _jitter.WithLabels(name).Set(jitter);
+            }
+
+            _lossRatio.WithLabels(name).Set(statistics.LossRatio ?? 0);
+        }
+    }
+
+    public void Record(LateReply result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _late.WithLabels(result.Target.Name).Inc();
+    }
+
+    private PingStatistics Describe(PingResult first)
+    {
+        var target = first.Target;
+        _targetInfo.WithLabels(target.Name, target.Address.ToString(), target.Role.ToString().ToLowerInvariant()).Set(1);
+
+        // Present from the first scrape, so rate() and the loss ratio have a zero to start from.
+        _received.WithLabels(target.Name);
+        _lost.WithLabels(target.Name);
+        _late.WithLabels(target.Name);
+        return new PingStatistics(_options.StatisticsWindow);
+    }
+}
