@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, only those missing. Needs root (or sudo) and apt.
+set -euo pipefail
+
+packages=(
+  prometheus                # prometheus + promtool: scrape tests
+  prometheus-alertmanager   # alertmanager + amtool
+  prometheus-node-exporter
+  dnsmasq-base              # a real DNS server on loopback
+  fping iperf3              # reference measurements
+  iptables iproute2         # network namespaces, random loss
+  curl procps
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+# The packages ship services; nothing must start them here (no systemd, and tests start their own).
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
