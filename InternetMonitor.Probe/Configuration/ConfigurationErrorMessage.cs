@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Configuration;
 
 /// <summary>Turns the exceptions a bad configuration raises at start into the one message the user reads.</summary>
-public static class ConfigurationErrorMessage
+public static partial class ConfigurationErrorMessage
 {
     /// <summary>The message for a configuration error, or null when <paramref name="exception"/> is something else.</summary>
     public static string? From(Exception exception)
@@ -16,16 +17,33 @@ public static class ConfigurationErrorMessage
             case AggregateException aggregate:
                 var parts = aggregate.InnerExceptions.Select(From).ToList();
                 return parts.TrueForAll(part => part is not null) ? string.Join("; ", parts) : null;
-            case InvalidOperationException binding when IsBindingError(binding):
-                // The binder's own text names the key and the type: "Failed to convert configuration value
-                // 'x' at 'Monitor:Icmp:Interval' to type 'System.TimeSpan'." or the unknown keys it found.
-                return binding.Message;
+            case InvalidOperationException binding when ConversionFailure().Match(binding.Message) is { Success: true } match:
+                return $"{match.Groups["key"].Value} must be {Expected(match.Groups["type"].Value)} (got '{match.Groups["value"].Value}')";
             default:
                 return null;
         }
     }
 
-    private static bool IsBindingError(InvalidOperationException exception) =>
-        exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
-        || exception.Message.Contains("were not found on type", StringComparison.Ordinal);
+    private static string Expected(string typeName)
+    {
+        var type = Type.GetType(typeName);
+        if (type is { IsEnum: true })
+        {
+            return $"one of {string.Join(", ", Enum.GetNames(type))}";
+        }
+
+        return typeName switch
+        {
+            "System.TimeSpan" => "a duration such as 00:00:30 (hh:mm:ss)",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" => "a number",
+            "System.Boolean" => "true or false",
+            "System.Uri" => "a URL",
+            _ => $"a value of type {typeName}",
+        };
+    }
+
+    // The binder's own text: Failed to convert configuration value 'x' at 'Monitor:Icmp:Interval' to type 'System.TimeSpan'.
+    [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex ConversionFailure();
 }

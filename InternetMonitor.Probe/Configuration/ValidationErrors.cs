@@ -31,5 +31,10 @@ public sealed class ValidationErrors(string section)
     public ValidateOptionsResult Result() =>
         _errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_errors);
 
-    public static string Describe(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    /// <summary>hh:mm:ss with a fraction only when there is one: 00:00:00.01, 00:00:05, 1.00:00:00.</summary>
+    public static string Describe(TimeSpan value)
+    {
+        var text = value.ToString("c", CultureInfo.InvariantCulture);
+        return text.Contains('.', StringComparison.Ordinal) && text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
+    }
 }

@@ -1,3 +1,4 @@
+using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
@@ -24,6 +25,7 @@ public static class ProbeServiceCollectionExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
+        services.AddMonitorSectionCheck();
         services.AddProbeMetrics();
         services.AddSingleton(typeof(ResultPublisher<>));
         services.AddSingleton<JobMetrics>();

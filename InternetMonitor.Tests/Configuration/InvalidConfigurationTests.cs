@@ -35,7 +35,8 @@ public sealed class InvalidConfigurationTests
 
         var message = StartupError(path);
 
-        Assert.Equal(expected, message);
+        // Whole messages in the failure text: xunit's string diff truncates them.
+        Assert.True(expected == message, $"{file}\nexpected: {expected}\nactual:   {message ?? "(no error)"}");
     }
 
     [Fact]
