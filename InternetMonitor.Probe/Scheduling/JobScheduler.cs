@@ -2,7 +2,8 @@ namespace InternetMonitor.Probe.Scheduling;
 
 /// <summary>
 /// Runs every <see cref="IScheduledJob"/> at a fixed rate on the injected clock. A run that outlasts its
-/// interval delays the next one (runs never overlap) and the ticks it swallowed are counted as skipped.
+/// interval delays the next one to the next tick (runs never overlap) and the ticks it swallowed are counted
+/// as skipped.
 /// Stopping cancels the running jobs and waits for them.
 /// </summary>
 public sealed partial class JobScheduler(
@@ -13,19 +14,30 @@ public sealed partial class JobScheduler(
     Random? random = null) : BackgroundService
 {
     private readonly Random _random = random ?? Random.Shared;
+    private IReadOnlyList<(IScheduledJob Job, DateTimeOffset FirstRun)> _plan = [];
+
+    /// <summary>Plans each job's first run from the moment of start (ExecuteAsync itself runs later, on another thread).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        _plan = jobs.Select(job =>
+        {
+#pragma warning disable CA5394 // Start jitter spreads load; it needs no cryptographic randomness.
+            var jitter = TimeSpan.FromTicks((long)(_random.NextDouble() * job.Schedule.StartJitter.Ticks));
+#pragma warning restore CA5394
+            LogScheduled(logger, job.Name, job.Schedule.Interval, jitter);
+            return (job, now + jitter);
+        }).ToList();
+        return base.StartAsync(cancellationToken);
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(jobs.Select(job => RunJobAsync(job, stoppingToken)));
+        Task.WhenAll(_plan.Select(plan => RunJobAsync(plan.Job, plan.FirstRun, stoppingToken)));
 
-    private async Task RunJobAsync(IScheduledJob job, CancellationToken stoppingToken)
+    private async Task RunJobAsync(IScheduledJob job, DateTimeOffset firstRun, CancellationToken stoppingToken)
     {
         var interval = job.Schedule.Interval;
-#pragma warning disable CA5394 // Start jitter spreads load; it needs no cryptographic randomness.
-        var jitter = TimeSpan.FromTicks((long)(_random.NextDouble() * job.Schedule.StartJitter.Ticks));
-#pragma warning restore CA5394
-        var next = timeProvider.GetUtcNow() + jitter;
-        LogScheduled(logger, job.Name, interval, jitter);
-
+        var next = firstRun;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -40,7 +52,9 @@ public sealed partial class JobScheduler(
 
                 next += interval;
                 var now = timeProvider.GetUtcNow();
-                if (next <= now)
+
+                // A little late (a busy machine) still runs; a tick long past (the run outlasted it) is skipped.
+                if (now - next > interval / 10)
                 {
                     var missed = (long)Math.Floor((now - next) / interval) + 1;
                     next += interval * missed;

@@ -1,0 +1,179 @@
+using System.Threading.Channels;
+using InternetMonitor.Probe.Scheduling;
+using InternetMonitor.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Prometheus;
+
+namespace InternetMonitor.Tests.Scheduling;
+
+public sealed class JobSchedulerTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+
+    [Fact]
+    public async Task A_job_runs_after_its_start_jitter_and_then_every_interval()
+    {
+        var job = new RecordingJob("dns", new JobSchedule(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), _clock);
+        using var scheduler = Scheduler(job, new FixedRandom(0.5));
+
+        // StartAsync plans the first runs before the clock moves.
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var first = await job.NextStartAsync();
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var second = await job.NextStartAsync();
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var third = await job.NextStartAsync();
+
+        Assert.Equal(TimeSpan.FromSeconds(5), first - _start);
+        Assert.Equal(TimeSpan.FromSeconds(30), second - first);
+        Assert.Equal(TimeSpan.FromSeconds(30), third - second);
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_run_that_outlasts_its_interval_is_never_overlapped_and_the_missed_ticks_are_counted()
+    {
+        var job = new RecordingJob("http", new JobSchedule(TimeSpan.FromSeconds(10), TimeSpan.Zero), _clock) { Duration = TimeSpan.FromSeconds(25) };
+        using var scheduler = Scheduler(job);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        var first = await job.NextStartAsync();
+        await job.WaitUntilRunningAsync();
+        _clock.Advance(TimeSpan.FromSeconds(25)); // the run ends at 25 s: the ticks at 10 s and 20 s were swallowed
+        await WaitForAsync(async () =>
+            (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "http"), ("reason", "overrun")) == 2);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var second = await job.NextStartAsync();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), second - first);
+        Assert.Equal(1, job.MaxConcurrent);
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_is_counted_as_failed_and_runs_again()
+    {
+        var job = new RecordingJob("dns", new JobSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero), _clock) { Throw = true };
+        using var scheduler = Scheduler(job);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        await job.NextStartAsync();
+        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 1);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await job.NextStartAsync();
+        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 2);
+
+        var metrics = await MetricsText.FromAsync(_registry);
+        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_successful_run_sets_the_last_success_time()
+    {
+        var job = new RecordingJob("dns", new JobSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero), _clock);
+        using var scheduler = Scheduler(job);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        await job.NextStartAsync();
+        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")) is not null);
+
+        var metrics = await MetricsText.FromAsync(_registry);
+        Assert.Equal(_start.ToUnixTimeSeconds(), metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_the_run_in_progress_and_returns()
+    {
+        var job = new RecordingJob("speedtest", new JobSchedule(TimeSpan.FromHours(1), TimeSpan.Zero), _clock) { Duration = TimeSpan.FromHours(2) };
+        using var scheduler = Scheduler(job);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        await job.NextStartAsync();
+        await job.WaitUntilRunningAsync();
+
+        await scheduler.StopAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        Assert.True(job.WasCancelled);
+    }
+
+    private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private JobScheduler Scheduler(IScheduledJob job, Random? random = null) =>
+        new([job], _clock, new JobMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<JobScheduler>.Instance, random);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private sealed class FixedRandom(double value) : Random
+    {
+        public override double NextDouble() => value;
+    }
+
+    private sealed class RecordingJob(string name, JobSchedule schedule, TimeProvider clock) : IScheduledJob
+    {
+        private readonly Channel<DateTimeOffset> _starts = Channel.CreateUnbounded<DateTimeOffset>();
+        private readonly SemaphoreSlim _running = new(0);
+        private int _concurrent;
+
+        public string Name { get; } = name;
+
+        public JobSchedule Schedule { get; } = schedule;
+
+        public TimeSpan Duration { get; init; }
+
+        public bool Throw { get; init; }
+
+        public int MaxConcurrent { get; private set; }
+
+        public bool WasCancelled { get; private set; }
+
+        public async Task<bool> RunAsync(CancellationToken cancellationToken)
+        {
+            MaxConcurrent = Math.Max(MaxConcurrent, Interlocked.Increment(ref _concurrent));
+            try
+            {
+                _starts.Writer.TryWrite(clock.GetUtcNow());
+                if (Throw)
+                {
+                    throw new InvalidOperationException("boom");
+                }
+
+                if (Duration > TimeSpan.Zero)
+                {
+                    var delay = Task.Delay(Duration, clock, cancellationToken);
+                    _running.Release();
+                    await delay;
+                }
+
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                WasCancelled = true;
+                throw;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _concurrent);
+            }
+        }
+
+        public async Task<DateTimeOffset> NextStartAsync() =>
+            await _starts.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        /// <summary>Waits until the run has armed its delay on the fake clock, so advancing the clock reaches it.</summary>
+        public Task WaitUntilRunningAsync() => _running.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+    }
+}
