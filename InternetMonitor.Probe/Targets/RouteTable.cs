@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
@@ -20,7 +19,9 @@ public sealed class RouteTable(string ipv4RoutesPath = "/proc/net/route", string
             .Where(fields => fields.Length >= 8 && fields[1] == "00000000" && fields[7] == "00000000")
             .Where(fields => (ParseHex(fields[3]) & (RouteFlagUp | RouteFlagGateway)) == (RouteFlagUp | RouteFlagGateway))
             .OrderBy(fields => ParseHex(fields[6]))
-            .Select(fields => new IPAddress(BinaryPrimitives.ReverseEndianness(ParseHex(fields[2])) & 0xFFFFFFFFL))
+            // The kernel prints the address as the integer its network-order bytes make on this host, which is
+            // exactly what IPAddress(long) takes.
+            .Select(fields => new IPAddress(ParseHex(fields[2])))
             .FirstOrDefault();
     }
 

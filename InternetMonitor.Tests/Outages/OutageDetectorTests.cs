@@ -1,0 +1,100 @@
+using System.Net;
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using Prometheus;
+
+namespace InternetMonitor.Tests.Outages;
+
+public sealed class OutageDetectorTests
+{
+    private static readonly PingTarget A = new("a", IPAddress.Parse("192.0.2.1"), TargetRole.Public);
+    private static readonly PingTarget Gateway = new("gateway", IPAddress.Parse("192.0.2.254"), TargetRole.Gateway);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+    private readonly IRecorder<OutageEvent> _events = Substitute.For<IRecorder<OutageEvent>>();
+    private readonly OutageDetector _detector;
+
+    public OutageDetectorTests()
+    {
+        var resolver = new TargetResolver(
+            Options.Create(new TargetOptions { Public = { ["a"] = "192.0.2.1" }, Gateway = "192.0.2.254" }),
+            new RouteTable("/nonexistent", "/nonexistent"));
+        _detector = new OutageDetector(
+            new MonitoredTargets(resolver),
+            Options.Create(new OutageOptions { DownAfter = TimeSpan.FromSeconds(5), UpAfterReplies = 2 }),
+            new ConnectivityMetrics(Metrics.WithCustomRegistry(_registry)),
+            new ResultPublisher<OutageEvent>([_events], NullLogger<ResultPublisher<OutageEvent>>.Instance),
+            _clock);
+    }
+
+    [Fact]
+    public async Task Up_is_absent_before_the_first_verdict_and_one_after_a_reply()
+    {
+        Assert.Null((await MetricsText.FromAsync(_registry)).Value("internet_monitor_up"));
+
+        Second(replies: [A, Gateway]);
+
+        var metrics = await MetricsText.FromAsync(_registry);
+        Assert.Equal(1, metrics.Value("internet_monitor_up"));
+        Assert.Equal(1, metrics.Value("internet_monitor_gateway_up"));
+        Assert.Equal(1, metrics.Value("internet_monitor_target_up", ("target", "a")));
+    }
+
+    [Fact]
+    public async Task An_outage_sets_up_to_zero_counts_it_and_accumulates_its_seconds_until_it_ends()
+    {
+        Second(replies: [A, Gateway]);
+        for (var i = 0; i < 10; i++)
+        {
+            Second(replies: [Gateway], lost: [A]);
+        }
+
+        var during = await MetricsText.FromAsync(_registry);
+        Assert.Equal(0, during.Value("internet_monitor_up"));
+        Assert.Equal(1, during.Value("internet_monitor_outages_total", ("cause", "internet")));
+        Assert.Equal(1, during.Value("internet_monitor_outage_active", ("cause", "internet")));
+        Assert.Equal(0, during.Value("internet_monitor_outage_active", ("cause", "local")));
+        Assert.Equal(0, during.Value("internet_monitor_target_up", ("target", "a")));
+        Assert.Equal(1, during.Value("internet_monitor_gateway_up"));
+        _events.Received(1).Record(Arg.Is<OutageEvent>(e => e is OutageStarted && e.Cause == OutageCause.Internet));
+
+        Second(replies: [A, Gateway]);
+        Second(replies: [A, Gateway]);
+
+        var after = await MetricsText.FromAsync(_registry);
+        Assert.Equal(1, after.Value("internet_monitor_up"));
+        Assert.Equal(0, after.Value("internet_monitor_outage_active", ("cause", "internet")));
+        var ended = (OutageEnded)_events.ReceivedCalls().Select(call => call.GetArguments()[0]).OfType<OutageEnded>().Single();
+
+        // Lost from 1 s to 10 s, answering again from 11 s: the counter holds exactly the outage's length.
+        Assert.Equal(TimeSpan.FromSeconds(10), ended.Duration);
+        Assert.Equal(ended.Duration.TotalSeconds, after.Value("internet_monitor_outage_seconds_total", ("cause", "internet"))!.Value, 6);
+    }
+
+    private int _second;
+
+    /// <summary>One second of the ping job: replies land at once, losses are reported at the same tick.</summary>
+    private void Second(PingTarget[]? replies = null, PingTarget[]? lost = null)
+    {
+        var sentAt = _clock.GetUtcNow();
+        foreach (var target in replies ?? [])
+        {
+            _detector.Record(new PingResult(target, (ushort)_second, sentAt, PingOutcome.Reply, TimeSpan.FromMilliseconds(1)));
+        }
+
+        foreach (var target in lost ?? [])
+        {
+            _detector.Record(new PingResult(target, (ushort)_second, sentAt, PingOutcome.Timeout, null));
+        }
+
+        _second++;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+    }
+}
