@@ -34,7 +34,8 @@ public static class ProbeProgram
                 await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
                 return ConfigurationErrorExitCode;
             }
-            catch (Exception exception) when (exception is ProbeStartupException)
+            catch (Exception exception) when (exception is ProbeStartupException
+                || (exception is IOException && exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException))
             {
                 await Console.Error.WriteLineAsync($"Cannot start: {exception.Message}").ConfigureAwait(false);
                 return StartupErrorExitCode;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -7,8 +6,8 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 
 /// <summary>
 /// One ICMP socket for one address family, and the thread that reads it. Sends are stamped just before
-/// the system call and receipts just after theirs, on a thread that does nothing else, so the RTT holds
-/// as little of our own scheduling as user space allows.
+/// the system call; arrivals are stamped by the kernel (SO_TIMESTAMPNS) where it can, else just after the
+/// receive on a thread that does nothing else, so the RTT holds as little of our own scheduling as possible.
 /// </summary>
 public sealed class IcmpChannel : IDisposable
 {
@@ -19,6 +18,7 @@ public sealed class IcmpChannel : IDisposable
     private readonly Thread _reader;
     private readonly EndPoint _anyEndpoint;
     private readonly bool _withIpHeader;
+    private readonly bool _kernelTimestamps;
     private volatile bool _disposed;
 
     private IcmpChannel(Socket socket, AddressFamily family, IcmpSocketKind kind, Action<IcmpReceipt> onReceipt)
@@ -29,10 +29,8 @@ public sealed class IcmpChannel : IDisposable
         Kind = kind;
         _anyEndpoint = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _withIpHeader = kind == IcmpSocketKind.Raw && family == AddressFamily.InterNetwork;
-        _socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
-        _socket.ReceiveBufferSize = 1 << 20;
+        _kernelTimestamps = Icmp.KernelTimestamps.Enable(_socket);
 
-        _socket.Bind(_anyEndpoint);
         if (kind == IcmpSocketKind.Datagram)
         {
             // The kernel owns the identifier of a ping socket: it is the "port" just bound, and it
@@ -56,6 +54,9 @@ public sealed class IcmpChannel : IDisposable
 
     public ushort Identifier { get; }
 
+    /// <summary>True when the kernel stamps arrivals (SO_TIMESTAMPNS); otherwise the reader thread does.</summary>
+    public bool UsesKernelTimestamps => _kernelTimestamps;
+
     /// <summary>Opens a channel of the preferred kind; Auto tries raw, then datagram.</summary>
     /// <exception cref="IcmpUnavailableException">Neither kind may be opened by this process.</exception>
     public static IcmpChannel Open(AddressFamily family, IcmpSocketKind preferred, Action<IcmpReceipt> onReceipt)
@@ -65,21 +66,15 @@ public sealed class IcmpChannel : IDisposable
         var failures = new List<string>();
         foreach (var kind in attempts)
         {
-            Socket? socket = null;
             try
             {
-                socket = new Socket(family, kind == IcmpSocketKind.Raw ? SocketType.Raw : SocketType.Dgram, protocol);
-                var channel = new IcmpChannel(socket, family, kind, onReceipt);
-                socket = null;
-                return channel;
+#pragma warning disable CA2000 // The channel owns the socket from here and disposes it in Dispose.
+                return new IcmpChannel(CreateSocket(family, kind, protocol), family, kind, onReceipt);
+#pragma warning restore CA2000
             }
             catch (SocketException exception)
             {
                 failures.Add($"{(kind == IcmpSocketKind.Raw ? "raw" : "datagram")}: {exception.SocketErrorCode}");
-            }
-            finally
-            {
-                socket?.Dispose();
             }
         }
 
@@ -90,7 +85,25 @@ public sealed class IcmpChannel : IDisposable
             + "sysctl -w net.ipv4.ping_group_range=\"0 2147483647\").");
     }
 
-    /// <summary>Sends one echo request carrying <paramref name="stamp"/>, the caller's send time.</summary>
+    private static Socket CreateSocket(AddressFamily family, IcmpSocketKind kind, ProtocolType protocol)
+    {
+        var socket = new Socket(family, kind == IcmpSocketKind.Raw ? SocketType.Raw : SocketType.Dgram, protocol);
+        try
+        {
+            // Polled, so that the reader notices disposal; and large, so that a burst of replies is not dropped.
+            socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
+            socket.ReceiveBufferSize = 1 << 20;
+            socket.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one echo request carrying <paramref name="stamp"/>, the caller's send time (<see cref="Icmp.KernelTimestamps.Now"/>).</summary>
     /// <exception cref="SocketException">The kernel refused the send (no route, permission, ...).</exception>
     public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, long stamp)
     {
@@ -114,11 +127,12 @@ public sealed class IcmpChannel : IDisposable
         var buffer = new byte[65_536];
         while (!_disposed)
         {
-            EndPoint from = _anyEndpoint;
             int received;
+            IPAddress? from;
+            long timestamp;
             try
             {
-                received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref from);
+                received = Receive(buffer, out from, out timestamp);
             }
             catch (SocketException) when (_disposed)
             {
@@ -126,8 +140,8 @@ public sealed class IcmpChannel : IDisposable
             }
             catch (SocketException)
             {
-                // The poll timeout, an interrupted call, or an ICMP error the kernel reports on a ping
-                // socket (host unreachable): the echo it concerns times out and is counted as lost.
+                // An ICMP error the kernel reports on a ping socket (host unreachable): the echo it
+                // concerns times out and is counted as lost.
                 continue;
             }
             catch (ObjectDisposedException)
@@ -135,8 +149,8 @@ public sealed class IcmpChannel : IDisposable
                 return;
             }
 
-            var timestamp = Stopwatch.GetTimestamp();
-            if (!IcmpPacket.TryParse(buffer.AsSpan(0, received), Family, _withIpHeader, out var message))
+            if (received < 0 || from is null
+                || !IcmpPacket.TryParse(buffer.AsSpan(0, received), Family, _withIpHeader, out var message))
             {
                 continue;
             }
@@ -146,7 +160,31 @@ public sealed class IcmpChannel : IDisposable
                 continue;
             }
 
-            _onReceipt(new IcmpReceipt(((IPEndPoint)from).Address, message, timestamp));
+            _onReceipt(new IcmpReceipt(from, message, timestamp));
+        }
+    }
+
+    /// <summary>One datagram, or -1 when the poll timeout passed; the timestamp is the kernel's when it gives one.</summary>
+    private int Receive(byte[] buffer, out IPAddress? from, out long timestamp)
+    {
+        if (_kernelTimestamps)
+        {
+            return Icmp.KernelTimestamps.Receive(_socket, buffer, out from, out timestamp);
+        }
+
+        EndPoint endpoint = _anyEndpoint;
+        try
+        {
+            var received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref endpoint);
+            timestamp = Icmp.KernelTimestamps.Now();
+            from = ((IPEndPoint)endpoint).Address;
+            return received;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+        {
+            timestamp = 0;
+            from = null;
+            return -1;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         var sequence = NextSequence(target.Address);
         var key = new EchoKey(target.Address, sequence);
         // Stamped and registered before the send: on loopback the reply can be read before SendTo returns.
-        var echo = new Echo(target, sequence, sentAt, Stopwatch.GetTimestamp());
+        var echo = new Echo(target, sequence, sentAt, KernelTimestamps.Now());
         _pending[key] = echo;
         try
         {
@@ -110,16 +110,21 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         if (_pending.TryRemove(key, out var echo))
         {
             var result = message.Kind == IcmpMessageKind.EchoReply
-                ? new PingResult(echo.Target, echo.Sequence, echo.SentAt, PingOutcome.Reply, Stopwatch.GetElapsedTime(echo.SendStamp, receipt.Timestamp))
+                ? new PingResult(echo.Target, echo.Sequence, echo.SentAt, PingOutcome.Reply, RoundTrip(echo, receipt))
                 : new PingResult(echo.Target, echo.Sequence, echo.SentAt, PingOutcome.Unreachable, null,
                     $"ICMP {(message.Kind == IcmpMessageKind.TimeExceeded ? "time exceeded" : "destination unreachable")} code {message.Code} from {receipt.From}");
             echo.Completion.TrySetResult(result);
         }
         else if (message.Kind == IcmpMessageKind.EchoReply && _timedOut.TryRemove(key, out var late))
         {
-            lateReplies.Publish(new LateReply(late.Target, late.Sequence, Stopwatch.GetElapsedTime(late.SendStamp, receipt.Timestamp)));
+            lateReplies.Publish(new LateReply(late.Target, late.Sequence, RoundTrip(late, receipt)));
         }
     }
+
+    // Both ends read CLOCK_REALTIME within milliseconds of each other; a clock step in between could make
+    // the difference negative, which is no RTT at all.
+    private static TimeSpan RoundTrip(Echo echo, IcmpReceipt receipt) =>
+        TimeSpan.FromTicks(Math.Max(0, receipt.Timestamp - echo.SendStamp));
 
     private void RememberTimedOut(EchoKey key, Echo echo)
     {

@@ -36,7 +36,8 @@ public sealed partial class PingJob(
         foreach (var channel in channels)
         {
             LogChannel(logger, channel.Family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
-                channel.Kind == IcmpSocketKind.Raw ? "a raw socket" : "an unprivileged datagram (ping) socket", channel.Identifier);
+                channel.Kind == IcmpSocketKind.Raw ? "a raw socket" : "an unprivileged datagram (ping) socket", channel.Identifier,
+                channel.UsesKernelTimestamps ? "the kernel's" : "the reader thread's");
         }
 
         LogTargets(logger, targets.All.Count, options.Value.Interval, string.Join(", ", targets.All));
@@ -88,8 +89,8 @@ public sealed partial class PingJob(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ICMP over {Family} uses {SocketKind} (identifier {Identifier})")]
-    private static partial void LogChannel(ILogger logger, string family, string socketKind, ushort identifier);
+    [LoggerMessage(Level = LogLevel.Information, Message = "ICMP over {Family} uses {SocketKind} (identifier {Identifier}) and {Stamps} arrival timestamps")]
+    private static partial void LogChannel(ILogger logger, string family, string socketKind, ushort identifier, string stamps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pinging {Count} targets every {Interval}: {Targets}")]
     private static partial void LogTargets(ILogger logger, int count, TimeSpan interval, string targets);
