@@ -20,6 +20,9 @@ public static class IcmpServiceCollectionExtensions
         services.AddSingleton<PingLogRecorder>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingLogRecorder>());
         services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingLogRecorder>());
+        services.AddSingleton<PingHealthCheck>();
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingHealthCheck>());
+        services.AddHealthChecks().AddCheck<PingHealthCheck>("icmp");
         services.AddHostedService<PingJob>();
         return services;
     }
