@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
@@ -32,6 +33,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddHostedService<JobScheduler>();
         services.AddIcmpProbing(configuration);
         services.AddOutageDetection(configuration);
+        services.AddDnsProbing(configuration);
         return builder;
     }
 

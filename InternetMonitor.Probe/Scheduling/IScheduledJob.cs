@@ -6,6 +6,9 @@ public interface IScheduledJob
     /// <summary>Low-cardinality name, used as the <c>job</c> label.</summary>
     string Name { get; }
 
+    /// <summary>A disabled job is registered (so its settings are still validated) but never runs.</summary>
+    bool Enabled { get; }
+
     JobSchedule Schedule { get; }
 
     /// <summary>Runs once. Returns true when every measurement of the run succeeded.</summary>

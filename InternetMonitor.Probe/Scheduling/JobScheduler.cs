@@ -20,7 +20,7 @@ public sealed partial class JobScheduler(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        _plan = jobs.Select(job =>
+        _plan = jobs.Where(job => job.Enabled).Select(job =>
         {
 #pragma warning disable CA5394 // Start jitter spreads load; it needs no cryptographic randomness.
             var jitter = TimeSpan.FromTicks((long)(_random.NextDouble() * job.Schedule.StartJitter.Ticks));

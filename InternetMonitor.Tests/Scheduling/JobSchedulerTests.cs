@@ -131,6 +131,8 @@ public sealed class JobSchedulerTests
 
         public JobSchedule Schedule { get; } = schedule;
 
+        public bool Enabled => true;
+
         public TimeSpan Duration { get; init; }
 
         public bool Throw { get; init; }

@@ -1,0 +1,7 @@
+namespace InternetMonitor.Probe.Probing.Dns;
+
+public enum DnsRecordType
+{
+    A,
+    AAAA,
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace InternetMonitor.Tests.Support;
+
+/// <summary>
+/// The real dnsmasq on a free loopback port, answering from its own records only: known.test has an A record,
+/// names under nx.test do not exist (NXDOMAIN), anything else is refused (no upstream). Stopped by process id.
+/// </summary>
+public sealed class DnsmasqServer : IAsyncDisposable
+{
+    public const string KnownName = "known.test";
+    public const string KnownAddress = "192.0.2.10";
+    public const string MissingName = "absent.nx.test";
+    public const string RefusedName = "elsewhere.example";
+
+    private readonly Process _process;
+
+    private DnsmasqServer(Process process, IPEndPoint endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    public static async Task<DnsmasqServer> StartAsync()
+    {
+        var dnsmasq = Prerequisite.RequireProgram("dnsmasq", "dnsmasq-base");
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var process = Process.Start(new ProcessStartInfo(dnsmasq)
+            {
+                ArgumentList =
+                {
+                    "--no-daemon", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null", "--cache-size=0",
+                    "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={port}", "--user=root",
+                    $"--address=/{KnownName}/{KnownAddress}", "--local=/nx.test/",
+                },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            var server = new DnsmasqServer(process, new IPEndPoint(IPAddress.Loopback, port));
+            if (await server.AnswersAsync())
+            {
+                return server;
+            }
+
+            var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no answer";
+            await server.DisposeAsync();
+            Assert.True(attempt < 5, $"dnsmasq did not start: {error}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task<bool> AnswersAsync()
+    {
+        using var client = new UdpClient(AddressFamily.InterNetwork);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < until && !_process.HasExited)
+        {
+            await client.SendAsync(DnsWire.Query(KnownName), Endpoint);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                var reply = await client.ReceiveAsync(wait.Token);
+                return DnsWire.ResponseCode(reply.Buffer) == 0;
+            }
+            catch (OperationCanceledException)
+            {
+                // Not listening yet: ask again.
+            }
+            catch (SocketException)
+            {
+                // Port unreachable: not bound yet.
+                await Task.Delay(50);
+            }
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
