@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Dns;
+using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
@@ -34,6 +35,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddIcmpProbing(configuration);
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);
+        services.AddHttpProbing(configuration);
         return builder;
     }
 

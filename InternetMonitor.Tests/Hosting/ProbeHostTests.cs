@@ -73,6 +73,10 @@ public sealed class ProbeHostTests
         "--Monitor:Targets:Public:lo=127.0.0.1",
         "--Monitor:Targets:Gateway=none",
         "--Monitor:Icmp:Interval=00:00:00.2",
+
+        // Their defaults are public servers: no test sends a packet beyond loopback.
+        "--Monitor:Dns:Enabled=false",
+        "--Monitor:Http:Enabled=false",
     ];
 
     private static async Task<MetricsText> PollAsync(HttpClient client, Func<MetricsText, bool> condition)

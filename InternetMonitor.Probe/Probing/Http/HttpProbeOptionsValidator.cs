@@ -1,0 +1,45 @@
+using InternetMonitor.Probe.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Probing.Http;
+
+public sealed class HttpProbeOptionsValidator : IValidateOptions<HttpProbeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HttpProbeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new ValidationErrors(HttpProbeOptions.Section);
+        errors.Range(nameof(options.Interval), options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        errors.Range(nameof(options.StartJitter), options.StartJitter, TimeSpan.Zero, options.Interval);
+        errors.Range(nameof(options.Timeout), options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        if (options.Timeout >= options.Interval)
+        {
+            errors.Add(nameof(options.Timeout), $"must be shorter than Monitor:Http:Interval ({ValidationErrors.Describe(options.Timeout)} is not shorter than {ValidationErrors.Describe(options.Interval)})");
+        }
+
+        errors.Range(nameof(options.MaxBodyBytes), options.MaxBodyBytes, 0, 1 << 30);
+        if (string.IsNullOrWhiteSpace(options.UserAgent))
+        {
+            errors.Add(nameof(options.UserAgent), "must not be empty");
+        }
+
+        foreach (var (target, settings) in options.Targets)
+        {
+            var key = $"Targets:{target}";
+            if (!LabelValue.IsValid(target))
+            {
+                errors.Add(key, "has an invalid name: use letters, digits, '.', '-' and '_'");
+            }
+            else if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            {
+                errors.Add($"{key}:Url", $"must be an absolute http or https URL (got '{settings.Url}')");
+            }
+            else if (settings.ExpectedStatus.Find(code => code is < 100 or > 599) is var code and not 0)
+            {
+                errors.Add($"{key}:ExpectedStatus", $"must hold HTTP status codes between 100 and 599 (got {code})");
+            }
+        }
+
+        return errors.Result();
+    }
+}

@@ -1,0 +1,13 @@
+namespace InternetMonitor.Probe.Probing.Http;
+
+/// <summary>One entry of <c>Monitor:Http:Targets</c>.</summary>
+public sealed class HttpTargetOptions
+{
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>Accept any certificate (a self-signed router page): the TLS phase is still timed.</summary>
+    public bool AllowInvalidCertificate { get; set; }
+
+    /// <summary>Status codes that count as success. Empty: any 2xx or 3xx.</summary>
+    public List<int> ExpectedStatus { get; set; } = [];
+}
