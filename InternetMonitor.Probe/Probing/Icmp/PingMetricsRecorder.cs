@@ -94,10 +94,13 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         var target = first.Target;
         _targetInfo.WithLabels(target.Name, target.Address.ToString(), target.Role.ToString().ToLowerInvariant()).Set(1);
 
-        // Present from the first scrape, so rate() and the loss ratio have a zero to start from.
+        // Present from the first scrape, so rate() and the loss ratio have a zero to start from, and the old
+        // names exist even for a target that has never answered. Jitter stays absent until it is defined.
         _received.WithLabels(target.Name);
         _lost.WithLabels(target.Name);
         _late.WithLabels(target.Name);
+        _rtt.WithLabels(target.Name);
+        _latency.WithLabels(target.Name);
         return new PingStatistics(_options.StatisticsWindow);
     }
 }

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace InternetMonitor.Tests.Support;
+
+/// <summary>
+/// The real Prometheus (Debian's package) on a free loopback port, scraping one target every second, with a
+/// throw-away data folder. Stopped by process id; its folder is deleted.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+    private readonly HttpClient _client;
+
+    private PrometheusServer(Process process, string folder, Uri address)
+    {
+        _process = process;
+        _folder = folder;
+        _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public static async Task<PrometheusServer> StartAsync(string job, string target)
+    {
+        var prometheus = Prerequisite.RequireProgram("prometheus", "prometheus");
+        var folder = Directory.CreateTempSubdirectory("im-prometheus-").FullName;
+        var config = Path.Combine(folder, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: {job}
+                static_configs:
+                  - targets: ['{target}']
+            """);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var info = new ProcessStartInfo(prometheus) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
+                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"])
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            var server = new PrometheusServer(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+            if (await server.ReadyAsync())
+            {
+                return server;
+            }
+
+            await server.StopAsync();
+            Assert.True(attempt < 3, $"prometheus did not start: {await stderr}");
+        }
+    }
+
+    /// <summary>An instant query; each result as its labels and value.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string expression)
+    {
+        var json = await _client.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(expression)}", UriKind.Relative));
+        using var document = JsonDocument.Parse(json);
+        var data = document.RootElement.GetProperty("data");
+        return data.GetProperty("result").EnumerateArray().Select(result =>
+        (
+            (IReadOnlyDictionary<string, string>)result.GetProperty("metric").EnumerateObject().ToDictionary(label => label.Name, label => label.Value.GetString()!),
+            double.Parse(result.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)
+        )).ToList();
+    }
+
+    /// <summary>Polls a query until <paramref name="condition"/> holds for its results.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
+        string expression, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> results = [];
+        while (DateTime.UtcNow < until)
+        {
+            results = await QueryAsync(expression);
+            if (condition(results))
+            {
+                return results;
+            }
+
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"{expression} never met the condition; last: {string.Join(", ", results.Select(r => r.Value))}");
+        return results;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _client.Dispose();
+    }
+
+    private async Task<bool> ReadyAsync()
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < until && !_process.HasExited)
+        {
+            try
+            {
+                if ((await _client.GetAsync(new Uri("-/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
