@@ -42,11 +42,11 @@ public sealed class ProbeProcess : IAsyncDisposable
     /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
     public static ProbeProcess Start(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.Probe.dll");
-        Assert.True(File.Exists(dll), $"the probe is not built beside the tests: {dll}");
+        var folder = ProbeOutput();
+        var dll = Path.Combine(folder, "InternetMonitor.Probe.dll");
         var info = new ProcessStartInfo("ip")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -139,6 +139,22 @@ public sealed class ProbeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// The probe project's own build output (same configuration as the tests), not the copy beside the tests:
+    /// coverage tools instrument that copy, and its hit file cannot be written by a probe run as another user.
+    /// </summary>
+    private static string ProbeOutput()
+    {
+        var tests = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var framework = Path.GetFileName(tests);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(tests))!;
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(tests))))!;
+        var own = Path.Combine(root, "InternetMonitor.Probe", "bin", configuration, framework);
+        var folder = File.Exists(Path.Combine(own, "InternetMonitor.Probe.dll")) ? own : AppContext.BaseDirectory;
+        Assert.True(File.Exists(Path.Combine(folder, "InternetMonitor.Probe.dll")), $"the probe is not built: looked in {own} and {AppContext.BaseDirectory}");
+        return folder;
     }
 
     private void Append(string? line)
