@@ -132,15 +132,47 @@ public sealed class NamespaceTests
         Assert.Contains("net.ipv4.ping_group_range (now '1 0'", probe.Log, StringComparison.Ordinal);
     }
 
-    /// <summary>Three loopback targets named a, b, c; no gateway; no DNS or HTTP jobs.</summary>
+    [Fact]
+    public async Task Dns_and_http_failures_without_any_network_are_reasons_not_crashes()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        var settings = Loopback(new()
+        {
+            ["Monitor__Dns__Enabled"] = "true",
+            ["Monitor__Dns__StartJitter"] = "00:00:00",
+            ["Monitor__Dns__Names__0"] = "example.com",
+            ["Monitor__Dns__Servers__nobody"] = "127.0.0.1:1",
+            ["Monitor__Http__Enabled"] = "true",
+            ["Monitor__Http__StartJitter"] = "00:00:00",
+            ["Monitor__Http__Targets__byname__Url"] = "http://example.com/",
+            ["Monitor__Http__Targets__closed__Url"] = "http://127.0.0.1:1/",
+        });
+        await using var probe = ProbeProcess.Start(network, settings);
+
+        var metrics = await probe.WaitForAsync(
+            m => m.Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) >= 1
+                 && m.Value("internet_monitor_job_runs_total", ("job", "http"), ("outcome", "failure")) >= 1,
+            "DNS and HTTP failures");
+
+        // The resolver's servers are unreachable from here: getaddrinfo says "try again".
+        Assert.Equal(1, metrics.Value("internet_monitor_dns_failures_total", ("server", "system"), ("name", "example.com"), ("reason", "temporary_failure")));
+        var nobody = Assert.Single(metrics.Samples("internet_monitor_dns_failures_total"), s => s.Labels["server"] == "nobody" && s.Value > 0);
+        Assert.Contains(nobody.Labels["reason"], new[] { "network_error", "timeout" });
+        Assert.True(metrics.Value("internet_monitor_http_failures_total", ("target", "byname"), ("reason", "dns")) >= 1);
+        Assert.True(metrics.Value("internet_monitor_http_failures_total", ("target", "closed"), ("reason", "connect_refused")) >= 1);
+        Assert.Contains("DNS example.com via system failed: temporary_failure", probe.Log, StringComparison.Ordinal);
+        Assert.Equal(200, await probe.HttpStatusAsync("/health"));
+    }
+
+    /// <summary>Three loopback targets named a, b, c; no gateway; no DNS or HTTP jobs, unless the test says otherwise.</summary>
     private static Dictionary<string, string> Loopback(Dictionary<string, string> settings)
     {
-        settings["Monitor__Targets__Public__a"] = "127.0.0.1";
-        settings["Monitor__Targets__Public__b"] = "127.0.0.2";
-        settings["Monitor__Targets__Public__c"] = "127.0.0.3";
-        settings["Monitor__Targets__Gateway"] = "none";
-        settings["Monitor__Dns__Enabled"] = "false";
-        settings["Monitor__Http__Enabled"] = "false";
+        settings.TryAdd("Monitor__Targets__Public__a", "127.0.0.1");
+        settings.TryAdd("Monitor__Targets__Public__b", "127.0.0.2");
+        settings.TryAdd("Monitor__Targets__Public__c", "127.0.0.3");
+        settings.TryAdd("Monitor__Targets__Gateway", "none");
+        settings.TryAdd("Monitor__Dns__Enabled", "false");
+        settings.TryAdd("Monitor__Http__Enabled", "false");
         return settings;
     }
 }

@@ -89,12 +89,13 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
         }
         catch (SocketException exception)
         {
-            // getaddrinfo reports what the resolver said only coarsely: no such host, try again, no data.
+            // getaddrinfo reports what the resolver said only coarsely: no such host, no data, or "try again",
+            // which covers a SERVFAIL and an unreachable server alike.
             var (code, reason) = exception.SocketErrorCode switch
             {
                 SocketError.HostNotFound => ("NXDOMAIN", DnsFailureReason.NonExistentDomain),
                 SocketError.NoData => ("NOERROR", DnsFailureReason.NoData),
-                SocketError.TryAgain => ((string?)null, DnsFailureReason.ServerFailure),
+                SocketError.TryAgain => ((string?)null, DnsFailureReason.TemporaryFailure),
                 _ => (null, DnsFailureReason.Error),
             };
             return new DnsResult(query, timestamp, Stopwatch.GetElapsedTime(started), code, 0, reason, exception.Message);
