@@ -6,7 +6,8 @@ namespace InternetMonitor.Tests.Support;
 
 /// <summary>
 /// The real dnsmasq on a free loopback port, answering from its own records only: known.test has an A record,
-/// names under nx.test do not exist (NXDOMAIN), anything else is refused (no upstream). Stopped by process id.
+/// names under nx.test do not exist (NXDOMAIN), names under slow.test go to an upstream that never answers (so
+/// dnsmasq itself keeps the client waiting), anything else is refused (no upstream). Stopped by process id.
 /// </summary>
 public sealed class DnsmasqServer : IAsyncDisposable
 {
@@ -14,13 +15,16 @@ public sealed class DnsmasqServer : IAsyncDisposable
     public const string KnownAddress = "192.0.2.10";
     public const string MissingName = "absent.nx.test";
     public const string RefusedName = "elsewhere.example";
+    public const string SlowName = "never.slow.test";
 
     private readonly Process _process;
+    private readonly UdpDnsResponder _silentUpstream;
 
-    private DnsmasqServer(Process process, IPEndPoint endpoint)
+    private DnsmasqServer(Process process, IPEndPoint endpoint, UdpDnsResponder silentUpstream)
     {
         _process = process;
         Endpoint = endpoint;
+        _silentUpstream = silentUpstream;
     }
 
     public IPEndPoint Endpoint { get; }
@@ -30,6 +34,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
         var dnsmasq = Prerequisite.RequireProgram("dnsmasq", "dnsmasq-base");
         for (var attempt = 1; ; attempt++)
         {
+            var upstream = UdpDnsResponder.Silent();
             var port = FreePort();
             var process = Process.Start(new ProcessStartInfo(dnsmasq)
             {
@@ -38,11 +43,12 @@ public sealed class DnsmasqServer : IAsyncDisposable
                     "--no-daemon", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null", "--cache-size=0",
                     "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={port}", "--user=root",
                     $"--address=/{KnownName}/{KnownAddress}", "--local=/nx.test/",
+                    $"--server=/slow.test/127.0.0.1#{upstream.Endpoint.Port}",
                 },
                 RedirectStandardError = true,
                 RedirectStandardOutput = true,
             })!;
-            var server = new DnsmasqServer(process, new IPEndPoint(IPAddress.Loopback, port));
+            var server = new DnsmasqServer(process, new IPEndPoint(IPAddress.Loopback, port), upstream);
             if (await server.AnswersAsync())
             {
                 return server;
@@ -63,6 +69,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        await _silentUpstream.DisposeAsync();
     }
 
     private async Task<bool> AnswersAsync()

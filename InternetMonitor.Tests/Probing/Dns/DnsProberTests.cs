@@ -48,6 +48,18 @@ public sealed class DnsProberTests
     }
 
     [Fact]
+    public async Task A_dnsmasq_waiting_on_a_silent_upstream_is_a_timeout()
+    {
+        await using var dnsmasq = await DnsmasqServer.StartAsync();
+
+        var result = await AskAsync(dnsmasq.Endpoint, DnsmasqServer.SlowName);
+
+        Assert.Equal(DnsFailureReason.Timeout, result.Reason);
+        Assert.False(result.Answered);
+        Assert.True(result.Duration >= TimeSpan.FromMilliseconds(400), $"gave up after {result.Duration}, before the 500 ms timeout");
+    }
+
+    [Fact]
     public async Task Servfail_is_a_failure_with_reason_servfail()
     {
         await using var server = UdpDnsResponder.WithResponseCode(2);
