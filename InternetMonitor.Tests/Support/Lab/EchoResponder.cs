@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using InternetMonitor.Probe.Probing.Icmp;
@@ -63,18 +64,27 @@ public sealed class EchoResponder : IDisposable
             reply[2] = reply[3] = 0;
             BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), IcmpPacket.Checksum(reply));
             var destination = ((IPEndPoint)from).Address;
-            _ = Task.Delay(_delay).ContinueWith(
-                _ =>
+            var due = Stopwatch.GetTimestamp() + (long)(_delay.TotalSeconds * Stopwatch.Frequency);
+            _ = Task.Run(async () =>
+            {
+                // Timers are millisecond-coarse and may fire early: sleep to just short of the deadline, then spin.
+                var sleep = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) - TimeSpan.FromMilliseconds(3);
+                if (sleep > TimeSpan.Zero)
                 {
-                    if (!_stopped)
-                    {
-                        _socket.SendTo(reply, new IPEndPoint(destination, 0));
-                        Interlocked.Increment(ref _answered);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+                    await Task.Delay(sleep);
+                }
+
+                while (Stopwatch.GetTimestamp() < due)
+                {
+                    Thread.SpinWait(20);
+                }
+
+                if (!_stopped)
+                {
+                    _socket.SendTo(reply, new IPEndPoint(destination, 0));
+                    Interlocked.Increment(ref _answered);
+                }
+            });
         }
     }
 }
