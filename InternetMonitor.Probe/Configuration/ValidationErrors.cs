@@ -28,6 +28,21 @@ public sealed class ValidationErrors(string section)
         }
     }
 
+    /// <summary>
+    /// The schedule of a job: Interval (1 s .. 1 day), StartJitter (0 .. Interval), Timeout (within its bounds and
+    /// shorter than Interval, so that runs end before the next one is due).
+    /// </summary>
+    public void Schedule(TimeSpan interval, TimeSpan startJitter, TimeSpan timeout, TimeSpan minTimeout, TimeSpan maxTimeout)
+    {
+        Range("Interval", interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Range("StartJitter", startJitter, TimeSpan.Zero, interval);
+        Range("Timeout", timeout, minTimeout, maxTimeout);
+        if (timeout >= interval)
+        {
+            Add("Timeout", $"must be shorter than {Key("Interval")} ({Describe(timeout)} is not shorter than {Describe(interval)})");
+        }
+    }
+
     public ValidateOptionsResult Result() =>
         _errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_errors);
 

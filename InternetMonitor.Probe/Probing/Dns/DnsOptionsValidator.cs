@@ -13,13 +13,7 @@ public sealed partial class DnsOptionsValidator : IValidateOptions<DnsOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new ValidationErrors(DnsOptions.Section);
-        errors.Range(nameof(options.Interval), options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
-        errors.Range(nameof(options.StartJitter), options.StartJitter, TimeSpan.Zero, options.Interval);
-        errors.Range(nameof(options.Timeout), options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
-        if (options.Timeout >= options.Interval)
-        {
-            errors.Add(nameof(options.Timeout), $"must be shorter than Monitor:Dns:Interval ({ValidationErrors.Describe(options.Timeout)} is not shorter than {ValidationErrors.Describe(options.Interval)})");
-        }
+        errors.Schedule(options.Interval, options.StartJitter, options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
 
         for (var i = 0; i < options.Names.Count; i++)
         {

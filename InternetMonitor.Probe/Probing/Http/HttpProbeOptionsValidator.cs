@@ -9,14 +9,7 @@ public sealed class HttpProbeOptionsValidator : IValidateOptions<HttpProbeOption
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new ValidationErrors(HttpProbeOptions.Section);
-        errors.Range(nameof(options.Interval), options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
-        errors.Range(nameof(options.StartJitter), options.StartJitter, TimeSpan.Zero, options.Interval);
-        errors.Range(nameof(options.Timeout), options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
-        if (options.Timeout >= options.Interval)
-        {
-            errors.Add(nameof(options.Timeout), $"must be shorter than Monitor:Http:Interval ({ValidationErrors.Describe(options.Timeout)} is not shorter than {ValidationErrors.Describe(options.Interval)})");
-        }
-
+        errors.Schedule(options.Interval, options.StartJitter, options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         errors.Range(nameof(options.MaxBodyBytes), options.MaxBodyBytes, 0, 1 << 30);
         if (string.IsNullOrWhiteSpace(options.UserAgent))
         {
