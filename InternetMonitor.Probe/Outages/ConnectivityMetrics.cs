@@ -38,7 +38,7 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
     {
         ArgumentNullException.ThrowIfNull(outage);
 
-        // Settle the seconds between the last update and the true end (which may lie before the last update).
+        // Settle the seconds between the last update and the true end.
         if (_accountedUntil is { } until && outage.End > until)
         {
             _outageSeconds.WithLabels(Label(outage.Cause)).Inc((outage.End - until).TotalSeconds);
@@ -61,10 +61,16 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
             _active.WithLabels(Label(cause)).Set(current?.Cause == cause ? 1 : 0);
         }
 
-        if (current is not null && _accountedUntil is { } until && now > until)
+        if (current is not null && _accountedUntil is { } until)
         {
-            _outageSeconds.WithLabels(Label(current.Cause)).Inc((now - until).TotalSeconds);
-            _accountedUntil = now;
+            // Not past a recovery in progress: if it holds, the outage ended there; if it fails, the gap is
+            // counted on the next update, from where this one stopped.
+            var upTo = tracker.RecoveringSince is { } recovering && recovering < now ? recovering : now;
+            if (upTo > until)
+            {
+                _outageSeconds.WithLabels(Label(current.Cause)).Inc((upTo - until).TotalSeconds);
+                _accountedUntil = upTo;
+            }
         }
 
         foreach (var target in tracker.Targets)

@@ -37,6 +37,14 @@ public sealed class OutageTracker
 
     public IEnumerable<PingTarget> Targets => _states.Values.Select(state => state.Target);
 
+    /// <summary>
+    /// During an outage, the send time of the first reply of a run that may end it (not yet long enough to be
+    /// sure); null otherwise. Outage time is not counted past it, so that a confirmed recovery needs no correction.
+    /// </summary>
+    public DateTimeOffset? RecoveringSince => State == ConnectivityState.Down
+        ? _public.Where(state => state.RepliesInARow > 0).Select(state => state.AnsweringSince).Min()
+        : null;
+
     /// <summary>True when the target answered and has not been silent for DownAfter; null before any verdict.</summary>
     public bool? IsUp(PingTarget target, DateTimeOffset now)
     {

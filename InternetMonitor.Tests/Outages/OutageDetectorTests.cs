@@ -78,6 +78,29 @@ public sealed class OutageDetectorTests
         Assert.Equal(ended.Duration.TotalSeconds, after.Value("internet_monitor_outage_seconds_total", ("cause", "internet"))!.Value, 6);
     }
 
+    [Fact]
+    public async Task A_recovery_that_fails_is_counted_as_outage_time_and_a_real_one_is_not_over_counted()
+    {
+        Second(replies: [A, Gateway]);
+        for (var i = 0; i < 8; i++)
+        {
+            Second(replies: [Gateway], lost: [A]);
+        }
+
+        Second(replies: [A, Gateway]); // a single reply: not a recovery
+        Second(replies: [Gateway], lost: [A]);
+        Second(replies: [Gateway], lost: [A]);
+        Second(replies: [A, Gateway]);
+        Second(replies: [A, Gateway]);
+
+        var ended = _events.ReceivedCalls().Select(call => call.GetArguments()[0]).OfType<OutageEnded>().Single();
+        var metrics = await MetricsText.FromAsync(_registry);
+
+        // Lost from 1 s, the false recovery at 9 s, lost again at 10 s and 11 s, back for good at 12 s.
+        Assert.Equal(TimeSpan.FromSeconds(11), ended.Duration);
+        Assert.Equal(11, metrics.Value("internet_monitor_outage_seconds_total", ("cause", "internet"))!.Value, 6);
+    }
+
     private int _second;
 
     /// <summary>One second of the ping job: replies land at once, losses are reported at the same tick.</summary>
