@@ -30,6 +30,14 @@ public sealed class UdpDnsResponder : IAsyncDisposable
 
     public static UdpDnsResponder Silent() => new(_ => null);
 
+    /// <summary>A well-formed NOERROR reply, but to another query: its id is not the one asked.</summary>
+    public static UdpDnsResponder WithWrongId() => new(query =>
+    {
+        var reply = DnsWire.Reply(query, 0);
+        reply[0] ^= 0xFF;
+        return reply;
+    });
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -60,11 +60,12 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
                 : exception.InnerException is SocketException ? DnsFailureReason.NetworkError : DnsFailureReason.Error;
             return new DnsResult(query, timestamp, Stopwatch.GetElapsedTime(started), null, 0, reason, exception.InnerException?.Message ?? exception.Message);
         }
-        catch (Exception exception) when (exception is SocketException or DnsResponseParseException or ArgumentException or InvalidOperationException
-                                          && !cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Whatever the library makes of a bad reply (a parse error, a mismatched id, ...) is a failed query, never a crash.
+        catch (Exception exception) when (exception is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
             var reason = exception is SocketException ? DnsFailureReason.NetworkError : DnsFailureReason.Error;
-            return new DnsResult(query, timestamp, Stopwatch.GetElapsedTime(started), null, 0, reason, exception.Message);
+            return new DnsResult(query, timestamp, Stopwatch.GetElapsedTime(started), null, 0, reason, $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Probing.Http;
@@ -81,7 +82,7 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        request.Headers.Host = target.Uri.Authority;
+        request.Headers.Host = target.Uri.IsDefaultPort ? target.Uri.IdnHost : $"{target.Uri.IdnHost}:{target.Uri.Port}";
         request.Headers.ConnectionClose = true;
         request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
         return request;
@@ -90,7 +91,7 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
     private static async ValueTask<Stream> ConnectAsync(HttpTarget target, PhaseClock clock, CancellationToken token)
     {
         var host = target.Uri.IdnHost;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
         clock.Enter(HttpPhase.Connect);
 
 #pragma warning disable CA2000 // Disposed on failure below; on success the NetworkStream owns it, and the handler the stream.
@@ -118,6 +119,9 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
                 {
                     TargetHost = host,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
+
+                    // No CRL or OCSP fetch to another host inside the timed handshake.
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
 #pragma warning disable CA5359 // Only where the user asked for it (AllowInvalidCertificate: a self-signed router page).
                     RemoteCertificateValidationCallback = target.AllowInvalidCertificate ? static (_, _, _, _) => true : null,
 #pragma warning restore CA5359

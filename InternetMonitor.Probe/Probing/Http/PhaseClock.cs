@@ -2,19 +2,44 @@ using System.Diagnostics;
 
 namespace InternetMonitor.Probe.Probing.Http;
 
-/// <summary>Marks where one request is and how long each finished phase took, on the monotonic clock.</summary>
+/// <summary>
+/// Marks where one request is and how long each finished phase took, on the monotonic clock. Thread-safe: a
+/// timeout reads it while the handler's connect callback may still be moving it on.
+/// </summary>
 public sealed class PhaseClock
 {
+    private readonly Lock _lock = new();
     private readonly Dictionary<HttpPhase, TimeSpan> _durations = [];
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _phaseStarted;
 
     public PhaseClock() => _phaseStarted = _started;
 
-    /// <summary>The phase in progress (the one a failure happens in).</summary>
-    public HttpPhase Current { get; private set; } = HttpPhase.Dns;
+    private HttpPhase _current = HttpPhase.Dns;
 
-    public IReadOnlyDictionary<HttpPhase, TimeSpan> Durations => _durations;
+    /// <summary>The phase in progress (the one a failure happens in).</summary>
+    public HttpPhase Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>A copy of the finished phases' durations.</summary>
+    public IReadOnlyDictionary<HttpPhase, TimeSpan> Durations
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<HttpPhase, TimeSpan>(_durations);
+            }
+        }
+    }
 
     public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
 
@@ -22,11 +47,21 @@ public sealed class PhaseClock
     public void Enter(HttpPhase next)
     {
         var now = Stopwatch.GetTimestamp();
-        _durations[Current] = Stopwatch.GetElapsedTime(_phaseStarted, now);
-        _phaseStarted = now;
-        Current = next;
+        lock (_lock)
+        {
+            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, now);
+            _phaseStarted = now;
+            _current = next;
+        }
     }
 
     /// <summary>Ends the last phase.</summary>
-    public void Finish() => _durations[Current] = Stopwatch.GetElapsedTime(_phaseStarted);
+    public void Finish()
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, now);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -19,6 +20,7 @@ public sealed class IcmpChannel : IDisposable
     private readonly EndPoint _anyEndpoint;
     private readonly bool _withIpHeader;
     private readonly bool _kernelTimestamps;
+    private readonly ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
     private volatile bool _disposed;
 
     private IcmpChannel(Socket socket, AddressFamily family, IcmpSocketKind kind, Action<IcmpReceipt> onReceipt)
@@ -103,13 +105,19 @@ public sealed class IcmpChannel : IDisposable
         }
     }
 
-    /// <summary>Sends one echo request carrying <paramref name="stamp"/>, the caller's send time (<see cref="Icmp.KernelTimestamps.Now"/>).</summary>
+    /// <summary>
+    /// Sends one echo request. Everything is prepared first; then <paramref name="stamped"/> receives the send
+    /// time (<see cref="Icmp.KernelTimestamps.Now"/>) just before the system call, so the RTT holds no packet building.
+    /// </summary>
     /// <exception cref="SocketException">The kernel refused the send (no route, permission, ...).</exception>
-    public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, long stamp)
+    public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, Action<long> stamped)
     {
+        ArgumentNullException.ThrowIfNull(stamped);
         var packet = payloadSize <= 1024 ? stackalloc byte[IcmpPacket.HeaderSize + payloadSize] : new byte[IcmpPacket.HeaderSize + payloadSize];
-        var length = IcmpPacket.WriteEchoRequest(packet, Family, Identifier, sequence, payloadSize, stamp);
-        _socket.SendTo(packet[..length], SocketFlags.None, new IPEndPoint(destination, 0));
+        var length = IcmpPacket.WriteEchoRequest(packet, Family, Identifier, sequence, payloadSize);
+        var address = _addresses.GetOrAdd(destination, static target => new IPEndPoint(target, 0).Serialize());
+        stamped(Icmp.KernelTimestamps.Now());
+        _socket.SendTo(packet[..length], SocketFlags.None, address);
     }
 
     public void Dispose()

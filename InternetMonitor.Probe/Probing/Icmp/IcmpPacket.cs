@@ -9,7 +9,7 @@ public static class IcmpPacket
 {
     public const int HeaderSize = 8;
 
-    /// <summary>The payload starts with a magic and a 64-bit send stamp, so our own echoes are recognisable.</summary>
+    /// <summary>The payload starts with a magic and 8 reserved bytes, so our own echoes are recognisable in a capture.</summary>
     public const int MinimumPayload = 12;
 
     private const byte EchoRequestV4 = 8;
@@ -23,7 +23,7 @@ public static class IcmpPacket
     private const uint Magic = 0x494D4F4E; // "IMON"
 
     /// <summary>Writes an echo request into <paramref name="buffer"/> and returns its length.</summary>
-    public static int WriteEchoRequest(Span<byte> buffer, AddressFamily family, ushort identifier, ushort sequence, int payloadSize, long stamp)
+    public static int WriteEchoRequest(Span<byte> buffer, AddressFamily family, ushort identifier, ushort sequence, int payloadSize)
     {
         var length = HeaderSize + payloadSize;
         var packet = buffer[..length];
@@ -32,7 +32,6 @@ public static class IcmpPacket
         BinaryPrimitives.WriteUInt16BigEndian(packet[4..], identifier);
         BinaryPrimitives.WriteUInt16BigEndian(packet[6..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(packet[8..], Magic);
-        BinaryPrimitives.WriteInt64BigEndian(packet[12..], stamp);
         for (var i = 20; i < length; i++)
         {
             packet[i] = (byte)i;

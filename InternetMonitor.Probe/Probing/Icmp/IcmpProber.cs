@@ -57,12 +57,13 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
 
         var sequence = NextSequence(target.Address);
         var key = new EchoKey(target.Address, sequence);
-        // Stamped and registered before the send: on loopback the reply can be read before SendTo returns.
-        var echo = new Echo(target, sequence, sentAt, KernelTimestamps.Now());
+        // Registered before the send and stamped just before the system call: on loopback the reply can be
+        // read before SendTo returns.
+        var echo = new Echo(target, sequence, sentAt);
         _pending[key] = echo;
         try
         {
-            channel.SendEcho(target.Address, sequence, _options.PayloadSize, echo.SendStamp);
+            channel.SendEcho(target.Address, sequence, _options.PayloadSize, echo.Stamp);
         }
         catch (SocketException exception)
         {
@@ -159,15 +160,20 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         public int Value;
     }
 
-    private sealed class Echo(PingTarget target, ushort sequence, DateTimeOffset sentAt, long sendStamp)
+    private sealed class Echo(PingTarget target, ushort sequence, DateTimeOffset sentAt)
     {
+        private long _sendStamp;
+
         public PingTarget Target { get; } = target;
 
         public ushort Sequence { get; } = sequence;
 
         public DateTimeOffset SentAt { get; } = sentAt;
 
-        public long SendStamp { get; } = sendStamp;
+        /// <summary>Set by the sending thread before the send, read by the reader thread after the reply.</summary>
+        public long SendStamp => Volatile.Read(ref _sendStamp);
+
+        public void Stamp(long stamp) => Volatile.Write(ref _sendStamp, stamp);
 
         public TaskCompletionSource<PingResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -106,6 +106,17 @@ public sealed class DnsProberTests
     }
 
     [Fact]
+    public async Task A_reply_with_another_id_is_an_error_and_never_an_exception()
+    {
+        await using var server = UdpDnsResponder.WithWrongId();
+
+        var result = await AskAsync(server.Endpoint, "example.test");
+
+        Assert.True(result.Reason is DnsFailureReason.Error or DnsFailureReason.Timeout, $"{result.Reason}: {result.Detail}");
+        Assert.False(result.Succeeded);
+    }
+
+    [Fact]
     public async Task A_port_with_no_server_is_a_failure_and_never_an_exception()
     {
         using var placeholder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -167,15 +167,6 @@ public sealed class HttpProberTests
         Assert.Equal(2, server.Accepted);
     }
 
-    [Fact]
-    public async Task A_name_that_does_not_resolve_fails_in_the_dns_phase()
-    {
-        var result = await ProbeAsync(new HttpTarget("nowhere", new Uri("http://no-such-host.invalid/"), false, []));
-
-        Assert.Equal(HttpFailureReason.Dns, result.Reason);
-        Assert.Equal(HttpPhase.Dns, result.FailedIn);
-    }
-
     private static HttpTarget Target(LoopbackHttpServer server, bool allowInvalidCertificate = false) =>
         new("lab", server.Url, allowInvalidCertificate, []);
 

@@ -19,7 +19,7 @@ public sealed class IcmpPacketTests
     public void An_ipv4_echo_request_carries_identifier_sequence_and_a_valid_checksum()
     {
         var buffer = new byte[64];
-        var length = IcmpPacket.WriteEchoRequest(buffer, AddressFamily.InterNetwork, 0x1234, 0xBEEF, 56, stamp: 42);
+        var length = IcmpPacket.WriteEchoRequest(buffer, AddressFamily.InterNetwork, 0x1234, 0xBEEF, 56);
 
         Assert.Equal(64, length);
         Assert.Equal(8, buffer[0]);
@@ -32,7 +32,7 @@ public sealed class IcmpPacketTests
     public void An_ipv6_echo_request_leaves_the_checksum_to_the_kernel()
     {
         var buffer = new byte[64];
-        IcmpPacket.WriteEchoRequest(buffer, AddressFamily.InterNetworkV6, 1, 2, 56, stamp: 42);
+        IcmpPacket.WriteEchoRequest(buffer, AddressFamily.InterNetworkV6, 1, 2, 56);
 
         Assert.Equal(128, buffer[0]);
         Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(2)));
@@ -52,7 +52,7 @@ public sealed class IcmpPacketTests
     {
         var request = new byte[20 + 64];
         request[0] = 0x45;
-        IcmpPacket.WriteEchoRequest(request.AsSpan(20), AddressFamily.InterNetwork, 7, 300, 56, 0);
+        IcmpPacket.WriteEchoRequest(request.AsSpan(20), AddressFamily.InterNetwork, 7, 300, 56);
 
         Assert.False(IcmpPacket.TryParse(request, AddressFamily.InterNetwork, withIpHeader: true, out _));
     }
@@ -64,7 +64,7 @@ public sealed class IcmpPacketTests
         quoted[0] = 0x45;
         quoted[9] = (byte)ProtocolType.Icmp;
         IPAddress.Parse("192.0.2.9").GetAddressBytes().CopyTo(quoted, 16);
-        IcmpPacket.WriteEchoRequest(quoted.AsSpan(20), AddressFamily.InterNetwork, 7, 11, IcmpPacket.MinimumPayload, 0);
+        IcmpPacket.WriteEchoRequest(quoted.AsSpan(20), AddressFamily.InterNetwork, 7, 11, IcmpPacket.MinimumPayload);
         var error = new byte[8 + quoted.Length];
         error[0] = 3;
         error[1] = 1; // host unreachable
@@ -85,7 +85,7 @@ public sealed class IcmpPacketTests
         quoted[0] = 0x60;
         quoted[6] = (byte)ProtocolType.IcmpV6;
         IPAddress.Parse("2001:db8::9").GetAddressBytes().CopyTo(quoted, 24);
-        IcmpPacket.WriteEchoRequest(quoted.AsSpan(40), AddressFamily.InterNetworkV6, 5, 6, IcmpPacket.MinimumPayload, 0);
+        IcmpPacket.WriteEchoRequest(quoted.AsSpan(40), AddressFamily.InterNetworkV6, 5, 6, IcmpPacket.MinimumPayload);
         var error = new byte[8 + quoted.Length];
         error[0] = 3;
         quoted.CopyTo(error, 8);
@@ -117,7 +117,7 @@ public sealed class IcmpPacketTests
     {
         var packet = new byte[20 + 64];
         packet[0] = 0x45;
-        IcmpPacket.WriteEchoRequest(packet.AsSpan(20), AddressFamily.InterNetwork, identifier, sequence, 56, 0);
+        IcmpPacket.WriteEchoRequest(packet.AsSpan(20), AddressFamily.InterNetwork, identifier, sequence, 56);
         packet[20] = 0; // echo reply
         return packet;
     }
