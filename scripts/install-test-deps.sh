@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use, only those missing. Needs root (or sudo) and apt.
+# Installs the Debian packages the tests and `make bench` use, only those missing. Needs root (or sudo) and apt.
 set -euo pipefail
 
 packages=(
@@ -8,6 +8,7 @@ packages=(
   prometheus-node-exporter
   dnsmasq-base              # a real DNS server on loopback
   fping iperf3              # reference measurements
+  prometheus-blackbox-exporter  # the peer in the benchmark's cost comparison
   iptables iproute2         # network namespaces, random loss
   curl procps
 )

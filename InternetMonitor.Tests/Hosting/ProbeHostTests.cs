@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
 using Microsoft.AspNetCore.Builder;

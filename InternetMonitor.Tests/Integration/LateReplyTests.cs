@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Targets;
 using InternetMonitor.Tests.Support;
-using InternetMonitor.Tests.Support.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +24,7 @@ public sealed class LateReplyTests
     public async Task A_reply_within_the_timeout_is_a_sample_that_holds_the_injected_delay()
     {
         await using var network = await QuietNamespaceAsync();
-        using var responder = NamespaceThread.Run(network, () => new EchoResponder(TimeSpan.FromMilliseconds(100)));
+        using var responder = NamespaceThread.Run(network, () => new EchoResponder(IPAddress.Loopback, TimeSpan.FromMilliseconds(100)));
         using var prober = Prober(network, TimeSpan.FromSeconds(2));
 
         var result = await prober.ProbeAsync(Target, TestContext.Current.CancellationToken);
@@ -38,7 +38,7 @@ public sealed class LateReplyTests
     public async Task A_reply_after_the_timeout_is_a_late_reply_and_not_a_sample()
     {
         await using var network = await QuietNamespaceAsync();
-        using var responder = NamespaceThread.Run(network, () => new EchoResponder(TimeSpan.FromSeconds(1)));
+        using var responder = NamespaceThread.Run(network, () => new EchoResponder(IPAddress.Loopback, TimeSpan.FromSeconds(1)));
         using var prober = Prober(network, TimeSpan.FromMilliseconds(100));
 
         var result = await prober.ProbeAsync(Target, TestContext.Current.CancellationToken);
@@ -60,7 +60,7 @@ public sealed class LateReplyTests
 
     private static async Task<NetworkNamespace> QuietNamespaceAsync()
     {
-        var network = await NetworkNamespace.CreateAsync();
+        var network = await LabFixture.NamespaceAsync();
         await network.SysctlAsync("net.ipv4.icmp_echo_ignore_all", "1");
         return network;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Recording;
@@ -37,11 +38,11 @@ public sealed class OutageDetectorTests
     [Fact]
     public async Task Up_is_absent_before_the_first_verdict_and_one_after_a_reply()
     {
-        Assert.Null((await MetricsText.FromAsync(_registry)).Value("internet_monitor_up"));
+        Assert.Null((await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_up"));
 
         Second(replies: [A, Gateway]);
 
-        var metrics = await MetricsText.FromAsync(_registry);
+        var metrics = await LabFixture.ScrapeAsync(_registry);
         Assert.Equal(1, metrics.Value("internet_monitor_up"));
         Assert.Equal(1, metrics.Value("internet_monitor_gateway_up"));
         Assert.Equal(1, metrics.Value("internet_monitor_target_up", ("target", "a")));
@@ -56,7 +57,7 @@ public sealed class OutageDetectorTests
             Second(replies: [Gateway], lost: [A]);
         }
 
-        var during = await MetricsText.FromAsync(_registry);
+        var during = await LabFixture.ScrapeAsync(_registry);
         Assert.Equal(0, during.Value("internet_monitor_up"));
         Assert.Equal(1, during.Value("internet_monitor_outages_total", ("cause", "internet")));
         Assert.Equal(1, during.Value("internet_monitor_outage_active", ("cause", "internet")));
@@ -68,7 +69,7 @@ public sealed class OutageDetectorTests
         Second(replies: [A, Gateway]);
         Second(replies: [A, Gateway]);
 
-        var after = await MetricsText.FromAsync(_registry);
+        var after = await LabFixture.ScrapeAsync(_registry);
         Assert.Equal(1, after.Value("internet_monitor_up"));
         Assert.Equal(0, after.Value("internet_monitor_outage_active", ("cause", "internet")));
         var ended = (OutageEnded)_events.ReceivedCalls().Select(call => call.GetArguments()[0]).OfType<OutageEnded>().Single();
@@ -94,7 +95,7 @@ public sealed class OutageDetectorTests
         Second(replies: [A, Gateway]);
 
         var ended = _events.ReceivedCalls().Select(call => call.GetArguments()[0]).OfType<OutageEnded>().Single();
-        var metrics = await MetricsText.FromAsync(_registry);
+        var metrics = await LabFixture.ScrapeAsync(_registry);
 
         // Lost from 1 s, the false recovery at 9 s, lost again at 10 s and 11 s, back for good at 12 s.
         Assert.Equal(TimeSpan.FromSeconds(11), ended.Duration);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Scheduling;
 using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,7 +46,7 @@ public sealed class JobSchedulerTests
         await job.WaitUntilRunningAsync();
         _clock.Advance(TimeSpan.FromSeconds(25)); // the run ends at 25 s: the ticks at 10 s and 20 s were swallowed
         await WaitForAsync(async () =>
-            (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "http"), ("reason", "overrun")) == 2);
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "http"), ("reason", "overrun")) == 2);
         _clock.Advance(TimeSpan.FromSeconds(5));
         var second = await job.NextStartAsync();
 
@@ -62,12 +63,12 @@ public sealed class JobSchedulerTests
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
 
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 1);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 1);
         _clock.Advance(TimeSpan.FromSeconds(5));
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 2);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 2);
 
-        var metrics = await MetricsText.FromAsync(_registry);
+        var metrics = await LabFixture.ScrapeAsync(_registry);
         Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
     }
@@ -80,9 +81,9 @@ public sealed class JobSchedulerTests
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
 
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await MetricsText.FromAsync(_registry)).Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")) is not null);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")) is not null);
 
-        var metrics = await MetricsText.FromAsync(_registry);
+        var metrics = await LabFixture.ScrapeAsync(_registry);
         Assert.Equal(_start.ToUnixTimeSeconds(), metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing;
 using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Recording;
@@ -70,7 +71,7 @@ public sealed class DnsJobTests
         recorder.Record(new DnsResult(query, T0, TimeSpan.FromMilliseconds(30), "SERVFAIL", 0, DnsFailureReason.ServerFailure));
         recorder.Record(new DnsResult(query, T0, TimeSpan.FromSeconds(2), null, 0, DnsFailureReason.Timeout));
 
-        var metrics = await MetricsText.FromAsync(registry);
+        var metrics = await LabFixture.ScrapeAsync(registry);
         (string, string)[] labels = [("server", "isp"), ("name", "example.com")];
         Assert.Equal(1, metrics.Value("internet_monitor_dns_requests_total", [.. labels, ("rcode", "NOERROR")]));
         Assert.Equal(1, metrics.Value("internet_monitor_dns_requests_total", [.. labels, ("rcode", "SERVFAIL")]));

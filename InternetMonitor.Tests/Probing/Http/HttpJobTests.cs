@@ -1,3 +1,4 @@
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing;
 using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Probe.Recording;
@@ -63,7 +64,7 @@ public sealed class HttpJobTests
         recorder.Record(new HttpResult(target, T0, new Dictionary<HttpPhase, TimeSpan> { [HttpPhase.Dns] = TimeSpan.FromMilliseconds(5) },
             TimeSpan.FromSeconds(1), null, 0, HttpFailureReason.Tls, HttpPhase.Tls));
 
-        var metrics = await MetricsText.FromAsync(registry);
+        var metrics = await LabFixture.ScrapeAsync(registry);
         Assert.Equal(0.040, metrics.Value("internet_monitor_http_duration_seconds_sum", ("target", "site"), ("phase", "processing"))!.Value, 9);
         Assert.Equal(2, metrics.Value("internet_monitor_http_duration_seconds_count", ("target", "site"), ("phase", "dns")));
         Assert.Equal(1, metrics.Value("internet_monitor_http_duration_seconds_count", ("target", "site"), ("phase", "tls")));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task Each_injected_delay_shows_in_its_own_phase()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour
+        await using var server = new LabHttpServer(new HttpServerBehaviour
         {
             Certificate = TestCertificates.SelfSigned,
             TlsDelay = Injected,
@@ -42,7 +43,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task Plain_http_has_no_tls_phase()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour());
+        await using var server = new LabHttpServer(new HttpServerBehaviour());
 
         var result = await ProbeAsync(Target(server));
 
@@ -54,7 +55,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task A_self_signed_certificate_fails_in_the_tls_phase_unless_allowed()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { Certificate = TestCertificates.SelfSigned });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { Certificate = TestCertificates.SelfSigned });
 
         var refused = await ProbeAsync(Target(server));
         var allowed = await ProbeAsync(Target(server, allowInvalidCertificate: true));
@@ -68,7 +69,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task An_unexpected_status_is_a_failure_that_keeps_its_code_and_timing()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { Status = 500 });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { Status = 500 });
 
         var result = await ProbeAsync(Target(server));
 
@@ -80,7 +81,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task An_expected_status_list_overrides_the_2xx_3xx_default()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { Status = 404 });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { Status = 404 });
 
         var result = await ProbeAsync(Target(server) with { ExpectedStatus = [404] });
 
@@ -104,7 +105,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task A_reset_in_the_middle_of_the_body_is_reset()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { BodyBytes = 200_000, Fault = HttpFault.ResetMidBody });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { BodyBytes = 200_000, Fault = HttpFault.ResetMidBody });
 
         var result = await ProbeAsync(Target(server));
 
@@ -114,7 +115,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task A_body_shorter_than_announced_is_body()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { BodyBytes = 10_000, Fault = HttpFault.ShortBody });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { BodyBytes = 10_000, Fault = HttpFault.ShortBody });
 
         var result = await ProbeAsync(Target(server));
 
@@ -125,7 +126,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task Garbage_instead_of_a_response_is_invalid_response_and_never_an_exception()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { Fault = HttpFault.Garbage });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { Fault = HttpFault.Garbage });
 
         var result = await ProbeAsync(Target(server));
 
@@ -135,7 +136,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task A_server_slower_than_the_timeout_is_timeout_in_the_phase_it_was_in()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { ProcessingDelay = TimeSpan.FromSeconds(30) });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { ProcessingDelay = TimeSpan.FromSeconds(30) });
 
         var result = await ProbeAsync(Target(server), timeout: TimeSpan.FromMilliseconds(300));
 
@@ -147,7 +148,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task A_chunked_body_is_read_to_its_end()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour { Chunked = true, BodyBytes = 5000, Pieces = 4 });
+        await using var server = new LabHttpServer(new HttpServerBehaviour { Chunked = true, BodyBytes = 5000, Pieces = 4 });
 
         var result = await ProbeAsync(Target(server));
 
@@ -158,7 +159,7 @@ public sealed class HttpProberTests
     [Fact]
     public async Task Every_probe_opens_a_fresh_connection()
     {
-        await using var server = new LoopbackHttpServer(new HttpServerBehaviour());
+        await using var server = new LabHttpServer(new HttpServerBehaviour());
         var prober = Prober(TimeSpan.FromSeconds(10));
 
         await prober.ProbeAsync(Target(server), TestContext.Current.CancellationToken);
@@ -167,7 +168,7 @@ public sealed class HttpProberTests
         Assert.Equal(2, server.Accepted);
     }
 
-    private static HttpTarget Target(LoopbackHttpServer server, bool allowInvalidCertificate = false) =>
+    private static HttpTarget Target(LabHttpServer server, bool allowInvalidCertificate = false) =>
         new("lab", server.Url, allowInvalidCertificate, []);
 
     private static HttpProber Prober(TimeSpan timeout) =>

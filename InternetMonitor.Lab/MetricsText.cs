@@ -1,20 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Prometheus;
 
-namespace InternetMonitor.Tests.Support;
+namespace InternetMonitor.Lab;
 
 /// <summary>Reads samples out of Prometheus text exposition, as a scrape would see them.</summary>
 public sealed partial class MetricsText(string text)
 {
     public string Text { get; } = text;
-
-    public static async Task<MetricsText> FromAsync(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
-        return new MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
 
     /// <summary>Every sample of <paramref name="name"/> with its labels.</summary>
     public IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> Samples(string name) =>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace InternetMonitor.Tests.Support;
+namespace InternetMonitor.Lab;
 
 public enum HttpFault
 {
@@ -16,7 +16,7 @@ public enum HttpFault
     Garbage,
 }
 
-/// <summary>What the <see cref="LoopbackHttpServer"/> does with each connection.</summary>
+/// <summary>What the <see cref="LabHttpServer"/> does with each connection.</summary>
 public sealed record HttpServerBehaviour
 {
     /// <summary>Serve https with this certificate; null for plain http.</summary>

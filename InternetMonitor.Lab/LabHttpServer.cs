@@ -3,22 +3,24 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
-namespace InternetMonitor.Tests.Support;
+namespace InternetMonitor.Lab;
 
 /// <summary>
-/// An HTTP/1.1 server on a raw loopback socket, so that each phase of a response can be delayed or broken on
-/// purpose: the TLS handshake, the time to the first byte, the body's pace, a reset, a short body, garbage.
+/// An HTTP/1.1 server on a raw socket, so that each phase of a response can be delayed or broken on purpose:
+/// the TLS handshake, the time to the first byte, the body's pace, a reset, a short body, garbage. On loopback
+/// by default; created inside a lab namespace (<see cref="NamespaceThread"/>) it can listen on a lab address.
 /// </summary>
-public sealed class LoopbackHttpServer : IAsyncDisposable
+public sealed class LabHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly HttpServerBehaviour _behaviour;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _accepted;
 
-    public LoopbackHttpServer(HttpServerBehaviour behaviour)
+    public LabHttpServer(HttpServerBehaviour behaviour, IPAddress? address = null, int port = 0)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _behaviour = behaviour;
         _listener.Start();
         _acceptLoop = Task.Run(AcceptAsync);
@@ -26,7 +28,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public Uri Url => new($"{(_behaviour.Certificate is null ? "http" : "https")}://127.0.0.1:{Port}/probe");
+    public Uri Url => new($"{(_behaviour.Certificate is null ? "http" : "https")}://{Address}:{Port}/probe");
+
+    private string Address => ((IPEndPoint)_listener.LocalEndpoint).Address is { AddressFamily: AddressFamily.InterNetworkV6 } v6 ? $"[{v6}]" : ((IPEndPoint)_listener.LocalEndpoint).Address.ToString();
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);

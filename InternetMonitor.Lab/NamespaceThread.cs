@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace InternetMonitor.Tests.Support.Lab;
+namespace InternetMonitor.Lab;
 
 /// <summary>
 /// Runs code on a thread that has entered a network namespace. A socket belongs to the namespace it was

@@ -1,0 +1,101 @@
+namespace InternetMonitor.Lab;
+
+/// <summary>
+/// The built probe running as its own process inside a <see cref="NetworkNamespace"/>, configured by
+/// environment variables, its /metrics read from inside the namespace. Stopped with SIGTERM by process id.
+/// </summary>
+public sealed class ProbeProcess : IAsyncDisposable
+{
+    public const int Port = 8000;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
+
+    private readonly LabProcess _process;
+    private readonly NetworkNamespace _network;
+
+    private ProbeProcess(LabProcess process, NetworkNamespace network) => (_process, _network) = (process, network);
+
+    public int Id => _process.Id;
+
+    public string Log => _process.Log;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="network">Where it runs.</param>
+    /// <param name="folder">The probe's build output (holding InternetMonitor.Probe.dll).</param>
+    /// <param name="settings">Configuration as environment variables (Monitor__Icmp__Interval=...).</param>
+    /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
+    public static ProbeProcess Start(NetworkNamespace network, string folder, IReadOnlyDictionary<string, string> settings, string? asUser = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var dll = Path.Combine(folder, "InternetMonitor.Probe.dll");
+        if (!File.Exists(dll))
+        {
+            throw new LabException($"the probe is not built: {dll} is missing");
+        }
+
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["DOTNET_NOLOGO"] = "1",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        string[] command = [];
+        if (asUser is not null)
+        {
+            var (uid, gid) = (asUser.Split(':')[0], asUser.Split(':')[1]);
+            command = [Command.Find("setpriv") ?? throw new LabException("setpriv (util-linux) is missing"), $"--reuid={uid}", $"--regid={gid}", "--clear-groups"];
+            environment["HOME"] = Path.GetTempPath();
+            environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+
+        var process = LabProcess.Start(network, [.. command, "dotnet", dll, $"--urls=http://127.0.0.1:{Port}"], environment, folder);
+        return new ProbeProcess(process, network);
+    }
+
+    public async Task<MetricsText?> TryMetricsAsync()
+    {
+        var (exitCode, output, _) = await _network.TryRunAsync("curl", "-sf", "--max-time", "5", $"http://127.0.0.1:{Port}/metrics").ConfigureAwait(false);
+        return exitCode == 0 ? new MetricsText(output) : null;
+    }
+
+    public async Task<int> HttpStatusAsync(string path)
+    {
+        var (_, output, _) = await _network.TryRunAsync("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", $"http://127.0.0.1:{Port}{path}").ConfigureAwait(false);
+        return int.TryParse(output, out var code) ? code : 0;
+    }
+
+    /// <summary>
+    /// Polls /metrics every <paramref name="every"/> (250 ms if not given) until <paramref name="condition"/> holds;
+    /// throws with the last scrape and the log if it does not before the deadline or the probe exits.
+    /// </summary>
+    public async Task<MetricsText> WaitForAsync(Func<MetricsText, bool> condition, string what, TimeSpan? deadline = null, TimeSpan? every = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var until = DateTime.UtcNow + (deadline ?? Deadline);
+        MetricsText? last = null;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited)
+            {
+                throw new LabException($"the probe exited ({_process.ExitCode}) while waiting for {what}:\n{Log}");
+            }
+
+            last = await TryMetricsAsync().ConfigureAwait(false);
+            if (last is not null && condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new LabException($"not seen before the deadline: {what}\n--- last /metrics ---\n{Filter(last)}\n--- probe log ---\n{Log}");
+    }
+
+    public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync(); // SIGTERM: the probe's own clean shutdown
+
+    private static string Filter(MetricsText? metrics) => metrics is null
+        ? "(no answer)"
+        : string.Join('\n', metrics.Text.Split('\n').Where(line => line.StartsWith("internet_monitor_", StringComparison.Ordinal) && !line.Contains("_bucket", StringComparison.Ordinal)));
+}
