@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Net;
+using InternetMonitor.Lab;
+
+namespace InternetMonitor.Benchmarks.Scenarios;
+
+/// <summary>What every scenario needs: where the probe is built, and how to start it in a lab namespace.</summary>
+public sealed class BenchContext(string probeFolder)
+{
+    public string ProbeFolder { get; } = probeFolder;
+
+    /// <summary>
+    /// Starts the probe in <paramref name="network"/> watching <paramref name="targets"/> (name to address), no
+    /// gateway, no DNS or HTTP job unless <paramref name="settings"/> says otherwise; waits for its first scrape.
+    /// </summary>
+    public async Task<ProbeProcess> StartProbeAsync(NetworkNamespace network, IReadOnlyDictionary<string, string> targets, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        foreach (var (name, address) in targets)
+        {
+            environment[$"Monitor__Targets__Public__{name}"] = address;
+        }
+
+        environment.TryAdd("Monitor__Targets__Gateway", "none");
+        environment.TryAdd("Monitor__Dns__Enabled", "false");
+        environment.TryAdd("Monitor__Http__Enabled", "false");
+        var probe = ProbeProcess.Start(network, ProbeFolder, environment);
+        await probe.WaitForAsync(_ => true, "the probe's first /metrics", TimeSpan.FromSeconds(60));
+        return probe;
+    }
+
+    /// <summary>Lab addresses 192.0.2.first, .first+1, ... as many as asked.</summary>
+    public static IReadOnlyList<IPAddress> FarAddresses(int first, int count) =>
+        [.. Enumerable.Range(first, count).Select(last => IPAddress.Parse("192.0.2." + last.ToString(CultureInfo.InvariantCulture)))];
+
+    public static string Milliseconds(double seconds) => (seconds * 1000).ToString("0.000", CultureInfo.InvariantCulture);
+
+    public static string Percent(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
+}
