@@ -54,7 +54,12 @@ public sealed class HttpTimingScenario : IScenario
         }
 
         var metrics = await probe.TryMetricsAsync() ?? throw new LabException("the probe did not answer /metrics");
-        double Mean(string phase) => Delta(metrics, warm, "internet_monitor_http_duration_seconds_sum", phase) / Delta(metrics, warm, "internet_monitor_http_duration_seconds_count", phase) * 1000;
+        double Mean(string phase) // a phase the request did not have (dns for an address, tls for http) counts 0
+        {
+            var count = Delta(metrics, warm, "internet_monitor_http_duration_seconds_count", phase);
+            return count == 0 ? 0 : Delta(metrics, warm, "internet_monitor_http_duration_seconds_sum", phase) / count * 1000;
+        }
+
         var probed = Delta(metrics, warm, "internet_monitor_http_duration_seconds_count", "processing");
         var probeConnect = Mean("connect");
         var probeFirstByte = Mean("dns") + Mean("connect") + Mean("tls") + Mean("processing");
