@@ -4,6 +4,8 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 # Extra arguments for `make run`, e.g. ARGS="--Monitor:Targets:Gateway=none".
 ARGS ?=
+# Extra arguments for `make bench`, e.g. BENCH_ARGS="--only rtt,loss" (scenarios: rtt loss jitter outage cost http).
+BENCH_ARGS ?=
 
 .PHONY: run test build format format-check deps bench clean
 
@@ -29,8 +31,10 @@ test: deps build format-check
 	  /p:CoverletOutput=$(CURDIR)/artifacts/coverage/ \
 	  /p:Exclude="[InternetMonitor.Tests]*"
 
-bench:
-	@echo "The benchmark (network lab, make bench) is not built yet." >&2; exit 1
+# The network lab benchmark (needs root): prints one table and writes it to docs/benchmarks.md. Not part of `make test`.
+bench: deps
+	$(DOTNET) build InternetMonitor.Benchmarks -c Release
+	$(DOTNET) InternetMonitor.Benchmarks/bin/Release/net10.0/InternetMonitor.Benchmarks.dll --output docs/benchmarks.md $(BENCH_ARGS)
 
 clean:
 	$(DOTNET) clean InternetMonitor.sln

@@ -32,7 +32,14 @@ foreach (var swept in await NetworkNamespace.SweepAbandonedAsync())
     Console.WriteLine($"Removed namespace {swept}, left by a run that was killed.");
 }
 
-var context = new BenchContext(AppContext.BaseDirectory);
+var native = Argument("--native");
+if (native is not null && !File.Exists(native))
+{
+    Console.Error.WriteLine($"--native {native}: no such file (make publish builds it)");
+    return 2;
+}
+
+var context = new BenchContext(Path.Combine(AppContext.BaseDirectory, "InternetMonitor.Probe.dll"), native);
 var sections = new List<ReportSection>();
 try
 {

@@ -21,16 +21,16 @@ public sealed class ProbeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="network">Where it runs.</param>
-    /// <param name="folder">The probe's build output (holding InternetMonitor.Probe.dll).</param>
+    /// <param name="program">The probe: its InternetMonitor.Probe.dll (run with dotnet) or its native executable.</param>
     /// <param name="settings">Configuration as environment variables (Monitor__Icmp__Interval=...).</param>
     /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
-    public static ProbeProcess Start(NetworkNamespace network, string folder, IReadOnlyDictionary<string, string> settings, string? asUser = null)
+    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null)
     {
+        ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(settings);
-        var dll = Path.Combine(folder, "InternetMonitor.Probe.dll");
-        if (!File.Exists(dll))
+        if (!File.Exists(program))
         {
-            throw new LabException($"the probe is not built: {dll} is missing");
+            throw new LabException($"the probe is not built: {program} is missing");
         }
 
         var environment = new Dictionary<string, string>(settings)
@@ -47,7 +47,8 @@ public sealed class ProbeProcess : IAsyncDisposable
             environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
 
-        var process = LabProcess.Start(network, [.. command, "dotnet", dll, $"--urls=http://127.0.0.1:{Port}"], environment, folder);
+        string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];
+        var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://127.0.0.1:{Port}"], environment, Path.GetDirectoryName(program));
         return new ProbeProcess(process, network);
     }
 

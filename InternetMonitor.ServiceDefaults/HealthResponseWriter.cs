@@ -7,16 +7,29 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Writes a health report as a small JSON document: overall status, then each check with its description.</summary>
 internal static class HealthResponseWriter
 {
-    public static Task WriteAsync(HttpContext context, HealthReport report)
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new
+
+        // Written by hand rather than serialised from an anonymous type: no reflection, so it also runs natively compiled.
+        using var body = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(body))
         {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(
-                entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+            json.WriteStartObject();
+            json.WriteString("status", report.Status.ToString());
+            json.WriteStartObject("checks");
+            foreach (var (name, entry) in report.Entries)
+            {
+                json.WriteStartObject(name);
+                json.WriteString("status", entry.Status.ToString());
+                json.WriteString("description", entry.Description);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        await context.Response.Body.WriteAsync(body.ToArray(), context.RequestAborted).ConfigureAwait(false);
     }
 }

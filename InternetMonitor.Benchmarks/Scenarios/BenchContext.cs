@@ -5,15 +5,23 @@ using InternetMonitor.Lab;
 namespace InternetMonitor.Benchmarks.Scenarios;
 
 /// <summary>What every scenario needs: where the probe is built, and how to start it in a lab namespace.</summary>
-public sealed class BenchContext(string probeFolder)
+/// <param name="probe">The probe as `make run` runs it: InternetMonitor.Probe.dll on the .NET runtime.</param>
+/// <param name="nativeProbe">The natively compiled probe (`make publish`), if there is one.</param>
+public sealed class BenchContext(string probe, string? nativeProbe)
 {
-    public string ProbeFolder { get; } = probeFolder;
+    public string Probe { get; } = probe;
+
+    public string? NativeProbe { get; } = nativeProbe;
 
     /// <summary>
     /// Starts the probe in <paramref name="network"/> watching <paramref name="targets"/> (name to address), no
     /// gateway, no DNS or HTTP job unless <paramref name="settings"/> says otherwise; waits for its first scrape.
     /// </summary>
-    public async Task<ProbeProcess> StartProbeAsync(NetworkNamespace network, IReadOnlyDictionary<string, string> targets, IReadOnlyDictionary<string, string>? settings = null)
+    public Task<ProbeProcess> StartProbeAsync(NetworkNamespace network, IReadOnlyDictionary<string, string> targets, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartProbeAsync(Probe, network, targets, settings);
+
+    /// <summary>As <see cref="StartProbeAsync(NetworkNamespace, IReadOnlyDictionary{string, string}, IReadOnlyDictionary{string, string}?)"/>, with this build of the probe.</summary>
+    public static async Task<ProbeProcess> StartProbeAsync(string program, NetworkNamespace network, IReadOnlyDictionary<string, string> targets, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
@@ -25,7 +33,7 @@ public sealed class BenchContext(string probeFolder)
         environment.TryAdd("Monitor__Targets__Gateway", "none");
         environment.TryAdd("Monitor__Dns__Enabled", "false");
         environment.TryAdd("Monitor__Http__Enabled", "false");
-        var probe = ProbeProcess.Start(network, ProbeFolder, environment);
+        var probe = ProbeProcess.Start(network, program, environment);
         await probe.WaitForAsync(_ => true, "the probe's first /metrics", TimeSpan.FromSeconds(60));
         return probe;
     }

@@ -8,10 +8,11 @@ using InternetMonitor.Lab;
 namespace InternetMonitor.Benchmarks.Scenarios;
 
 /// <summary>
-/// Cost: CPU and resident memory over one minute, after a warm-up, in a namespace holding only loopback.
-/// First 3 targets at 1 Hz: the probe, prometheus-blackbox-exporter (asked once a second per target, as a
-/// 1 s scrape would) and `fping -l`, side by side. Then 100 targets (127.0.0.1 to 127.0.0.100) at 1 Hz: the
-/// probe next to fping. The probe is scraped every 15 s, as Prometheus would.
+/// Cost: CPU and resident memory over one minute, after a warm-up, in namespaces holding only loopback.
+/// First 3 targets at 1 Hz: the probe (on the .NET runtime, and natively compiled when `make publish` built
+/// it), prometheus-blackbox-exporter (asked once a second per target, as a 1 s scrape would) and `fping -l`,
+/// side by side. Then 100 targets (127.0.0.1 to 127.0.0.100) at 1 Hz: the probes next to fping. The probes
+/// are scraped every 15 s, as Prometheus would.
 /// </summary>
 public sealed class CostScenario : IScenario
 {
@@ -26,71 +27,89 @@ public sealed class CostScenario : IScenario
         ArgumentNullException.ThrowIfNull(context);
         var section = new ReportSection("5. Cost", "Watcher", "Targets at 1 Hz", "CPU (% of one core)", "Resident memory", "Peak resident memory");
 
-        var three = Loopback(3);
-        var (probe3, blackbox, fping3) = await MeasureThreeAsync(context, three, cancellationToken);
-        section.Row("probe", "3", Cpu(probe3), Mb(probe3.Memory.ResidentBytes), Mb(probe3.Memory.PeakResidentBytes));
-        section.Row("prometheus-blackbox-exporter", "3", Cpu(blackbox), Mb(blackbox.Memory.ResidentBytes), Mb(blackbox.Memory.PeakResidentBytes));
-        section.Row("fping -l", "3", Cpu(fping3), Mb(fping3.Memory.ResidentBytes), Mb(fping3.Memory.PeakResidentBytes));
+        var three = await MeasureAsync(context, Loopback(3), withBlackbox: true, cancellationToken);
+        var hundred = await MeasureAsync(context, Loopback(100), withBlackbox: false, cancellationToken);
+        foreach (var (targets, usages) in new[] { (3, three), (100, hundred) })
+        {
+            foreach (var (watcher, usage) in usages)
+            {
+                section.Row(watcher, targets.ToString(CultureInfo.InvariantCulture), Cpu(usage), Mb(usage.Memory.ResidentBytes), Mb(usage.Memory.PeakResidentBytes));
+            }
+        }
 
-        var hundred = Loopback(100);
-        var (probe100, fping100) = await MeasureHundredAsync(context, hundred, cancellationToken);
-        section.Row("probe", "100", Cpu(probe100), Mb(probe100.Memory.ResidentBytes), Mb(probe100.Memory.PeakResidentBytes));
-        section.Row("fping -l", "100", Cpu(fping100), Mb(fping100.Memory.ResidentBytes), Mb(fping100.Memory.PeakResidentBytes));
-
-        var memoryRatio = probe3.Memory.ResidentBytes / (double)blackbox.Memory.ResidentBytes;
-        var cpuRatio = probe100.CpuPercent / fping100.CpuPercent;
-        section.Target("Memory at most 1.5 x blackbox_exporter's (3 targets)", memoryRatio <= 1.5, $"{memoryRatio.ToString("0.0", CultureInfo.InvariantCulture)} x");
-        section.Target("CPU at 100 targets at most 2 x fping's", cpuRatio <= 2, $"{cpuRatio.ToString("0.0", CultureInfo.InvariantCulture)} x");
-        section.Note($"CPU: user + system time from /proc/PID/stat over {Window.TotalSeconds} s after a {WarmUp.TotalSeconds} s warm-up; memory: VmRSS and VmHWM from /proc/PID/status at the end. The probe runs with DNS and HTTP jobs off and no gateway, scraped every {ScrapeEvery.TotalSeconds} s.");
+        // The targets are judged on the probe as it is deployed: natively compiled when `make publish` built it.
+        var probe = context.NativeProbe is null ? ManagedProbe : NativeProbe;
+        var memoryRatio = three[probe].Memory.ResidentBytes / (double)three[Blackbox].Memory.ResidentBytes;
+        var cpuRatio = hundred[probe].CpuPercent / hundred[FpingLoop].CpuPercent;
+        section.Target($"Memory at most 1.5 x blackbox_exporter's (3 targets; {probe})", memoryRatio <= 1.5, $"{memoryRatio.ToString("0.0", CultureInfo.InvariantCulture)} x");
+        section.Target($"CPU at 100 targets at most 2 x fping's ({probe})", cpuRatio <= 2, $"{cpuRatio.ToString("0.0", CultureInfo.InvariantCulture)} x");
+        section.Note($"CPU: user + system time from /proc/PID/stat over {Window.TotalSeconds} s after a {WarmUp.TotalSeconds} s warm-up, every watcher in the same minute; memory: VmRSS and VmHWM from /proc/PID/status at the end. The probe runs with DNS and HTTP jobs off and no gateway, scraped every {ScrapeEvery.TotalSeconds} s; each probe in a namespace of its own (the same loopback targets).");
         return section;
     }
 
-    private static async Task<(Usage Probe, Usage Blackbox, Usage Fping)> MeasureThreeAsync(BenchContext context, IReadOnlyList<string> targets, CancellationToken cancellationToken)
+    private const string ManagedProbe = "probe (dotnet, as `make run`)";
+    private const string NativeProbe = "probe (native, `make publish`)";
+    private const string Blackbox = "prometheus-blackbox-exporter";
+    private const string FpingLoop = "fping -l";
+
+    private static async Task<Dictionary<string, Usage>> MeasureAsync(BenchContext context, IReadOnlyList<string> targets, bool withBlackbox, CancellationToken cancellationToken)
     {
         await using var network = await NetworkNamespace.CreateAsync();
+        await using var nativeNetwork = await NetworkNamespace.CreateAsync();
         await using var probe = await context.StartProbeAsync(network, Names(targets));
-        await using var blackbox = BlackboxExporter.Start(network);
+        await using var native = context.NativeProbe is null ? null : await BenchContext.StartProbeAsync(context.NativeProbe, nativeNetwork, Names(targets));
+        await using var blackbox = withBlackbox ? BlackboxExporter.Start(network) : null;
         await using var fping = Fping.Loop(network, targets, TimeSpan.FromSeconds(1));
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+        using var nativeClient = NamespaceHttpClient.Create(nativeNetwork, TimeSpan.FromSeconds(5));
 
-        var usages = await MeasureAsync(
-            [probe.Id, blackbox.Process.Id, fping.Id],
-            async () =>
+        var watchers = new Dictionary<string, int> { [ManagedProbe] = probe.Id };
+        if (native is not null)
+        {
+            watchers[NativeProbe] = native.Id;
+        }
+
+        if (blackbox is not null)
+        {
+            watchers[Blackbox] = blackbox.Process.Id;
+        }
+
+        watchers[FpingLoop] = fping.Id;
+        async Task EverySecond()
+        {
+            foreach (var target in blackbox is null ? [] : targets)
             {
-                foreach (var target in targets)
-                {
-                    using var response = await client.GetAsync(BlackboxExporter.ProbeUrl(target), cancellationToken);
-                    response.EnsureSuccessStatusCode();
-                }
-            },
-            client,
-            cancellationToken);
-        return (usages[0], usages[1], usages[2]);
-    }
+                using var response = await client.GetAsync(BlackboxExporter.ProbeUrl(target), cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+        }
 
-    private static async Task<(Usage Probe, Usage Fping)> MeasureHundredAsync(BenchContext context, IReadOnlyList<string> targets, CancellationToken cancellationToken)
-    {
-        await using var network = await NetworkNamespace.CreateAsync();
-        await using var probe = await context.StartProbeAsync(network, Names(targets));
-        await using var fping = Fping.Loop(network, targets, TimeSpan.FromSeconds(1));
-        using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
-        var usages = await MeasureAsync([probe.Id, fping.Id], () => Task.CompletedTask, client, cancellationToken);
-        return (usages[0], usages[1]);
-    }
+        async Task Scrape()
+        {
+            foreach (var scraper in native is null ? [client] : new[] { client, nativeClient })
+            {
+                using var response = await scraper.GetAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/metrics"), cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+        }
 
-    /// <summary>Warms up, then reads each process's CPU time and memory across the window, doing <paramref name="everySecond"/> meanwhile.</summary>
-    private static async Task<Usage[]> MeasureAsync(int[] pids, Func<Task> everySecond, HttpClient client, CancellationToken cancellationToken)
-    {
-        await RunForAsync(WarmUp, everySecond, client, cancellationToken);
-        var start = pids.Select(ProcessUsage.Read).ToArray();
+        await RunForAsync(WarmUp, EverySecond, Scrape, cancellationToken);
+        var start = watchers.ToDictionary(watcher => watcher.Key, watcher => ProcessUsage.Read(watcher.Value));
         var measured = Stopwatch.StartNew();
-        await RunForAsync(Window, everySecond, client, cancellationToken);
+        await RunForAsync(Window, EverySecond, Scrape, cancellationToken);
         var elapsed = measured.Elapsed;
-        return [.. pids.Select(ProcessUsage.Read).Select((usage, i) => new Usage(usage.CpuPercentSince(start[i], elapsed), usage))];
+        var usages = new Dictionary<string, Usage>();
+        foreach (var (watcher, pid) in watchers)
+        {
+            var end = ProcessUsage.Read(pid);
+            usages[watcher] = new Usage(end.CpuPercentSince(start[watcher], elapsed), end);
+        }
+
+        return usages;
     }
 
-    /// <summary>Does <paramref name="everySecond"/> once a second and scrapes the probe every 15 s, for <paramref name="duration"/>.</summary>
-    private static async Task RunForAsync(TimeSpan duration, Func<Task> everySecond, HttpClient client, CancellationToken cancellationToken)
+    /// <summary>Does <paramref name="everySecond"/> once a second and <paramref name="scrape"/> every 15 s, for <paramref name="duration"/>.</summary>
+    private static async Task RunForAsync(TimeSpan duration, Func<Task> everySecond, Func<Task> scrape, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var nextScrape = TimeSpan.Zero;
@@ -100,8 +119,7 @@ public sealed class CostScenario : IScenario
             if (clock.Elapsed >= nextScrape)
             {
                 nextScrape += ScrapeEvery;
-                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/metrics"), cancellationToken);
-                response.EnsureSuccessStatusCode();
+                await scrape();
             }
 
             var wait = TimeSpan.FromSeconds(second) - clock.Elapsed;

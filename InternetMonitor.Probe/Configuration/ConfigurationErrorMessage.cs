@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static partial class ConfigurationErrorMessage
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = "The enums named here are the probe's own, and its assembly is rooted whole in a native build.")]
     private static string Expected(string typeName)
     {
         var type = Type.GetType(typeName);

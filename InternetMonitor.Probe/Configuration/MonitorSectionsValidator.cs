@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,10 @@ public sealed class MonitorSectionsValidator(IConfiguration configuration, IEnum
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
+    // The options types and the types of their properties all live in this assembly, which a native build
+    // roots whole (TrimmerRootAssembly in the project file): their public properties are always there to read.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The probe's assembly is rooted whole in a native build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The probe's assembly is rooted whole in a native build.")]
     private static void Walk(IConfigurationSection section, Type type, List<string> errors)
     {
         if (IsScalar(type))

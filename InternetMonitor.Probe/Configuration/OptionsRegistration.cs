@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Configuration;
@@ -17,18 +18,28 @@ public static class OptionsRegistration
     }
 
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> to a section under <see cref="Root"/> and validates it at start with
-    /// <typeparamref name="TValidator"/>; <see cref="MonitorSectionsValidator"/> rejects keys it does not read.
+    /// Validates <typeparamref name="TOptions"/> at start with <typeparamref name="TValidator"/> and declares its
+    /// section under <see cref="Root"/>, so that <see cref="MonitorSectionsValidator"/> rejects keys it does not read.
+    /// The caller binds the returned builder to <see cref="Section"/>: at a call site where the options type is
+    /// known, the configuration binder's source generator writes the binding (no reflection: it also runs
+    /// natively compiled).
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(
-        this IServiceCollection services, IConfiguration configuration, string section)
+    public static OptionsBuilder<TOptions> AddValidatedOptions<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
+        this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddSingleton(new KnownSection(section, typeof(TOptions)));
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        return services.AddOptions<TOptions>()
-            .Bind(configuration.GetSection(ConfigurationPath.Combine(Root, section)))
-            .ValidateOnStart();
+        return services.AddOptions<TOptions>().ValidateOnStart();
+    }
+
+    /// <summary>The configuration section <paramref name="section"/> under <see cref="Root"/>.</summary>
+    public static IConfigurationSection Section(IConfiguration configuration, string section)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.GetSection(ConfigurationPath.Combine(Root, section));
     }
 }

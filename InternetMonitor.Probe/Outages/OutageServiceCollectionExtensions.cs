@@ -8,7 +8,7 @@ public static class OutageServiceCollectionExtensions
 {
     public static IServiceCollection AddOutageDetection(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<OutageOptions, OutageOptionsValidator>(configuration, OutageOptions.Section);
+        services.AddValidatedOptions<OutageOptions, OutageOptionsValidator>(OutageOptions.Section).Bind(OptionsRegistration.Section(configuration, OutageOptions.Section));
         services.AddSingleton<ConnectivityMetrics>();
         services.AddSingleton<IRecorder<PingResult>, OutageDetector>();
         services.AddSingleton<IRecorder<OutageEvent>, OutageLogRecorder>();

@@ -36,7 +36,7 @@ public static class LabFixture
             Prerequisite.RequireProgram("setpriv", "util-linux");
         }
 
-        return ProbeProcess.Start(network, ProbeOutput(), settings, asUser);
+        return ProbeProcess.Start(network, Path.Combine(ProbeOutput(), "InternetMonitor.Probe.dll"), settings, asUser);
     }
 
     /// <summary>Polls the probe's /metrics until <paramref name="condition"/> holds (see <see cref="ProbeProcess.WaitForAsync"/>).</summary>

@@ -8,7 +8,7 @@ public static class DnsServiceCollectionExtensions
 {
     public static IServiceCollection AddDnsProbing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<DnsOptions, DnsOptionsValidator>(configuration, DnsOptions.Section);
+        services.AddValidatedOptions<DnsOptions, DnsOptionsValidator>(DnsOptions.Section).Bind(OptionsRegistration.Section(configuration, DnsOptions.Section));
         services.AddSingleton<IProber<DnsQuery, DnsResult>, DnsProber>();
         services.AddSingleton<IRecorder<DnsResult>, DnsMetricsRecorder>();
         services.AddSingleton<IRecorder<DnsResult>, DnsLogRecorder>();

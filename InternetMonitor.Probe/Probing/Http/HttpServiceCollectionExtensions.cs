@@ -8,7 +8,7 @@ public static class HttpServiceCollectionExtensions
 {
     public static IServiceCollection AddHttpProbing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<HttpProbeOptions, HttpProbeOptionsValidator>(configuration, HttpProbeOptions.Section);
+        services.AddValidatedOptions<HttpProbeOptions, HttpProbeOptionsValidator>(HttpProbeOptions.Section).Bind(OptionsRegistration.Section(configuration, HttpProbeOptions.Section));
         services.AddSingleton<IProber<HttpTarget, HttpResult>, HttpProber>();
         services.AddSingleton<IRecorder<HttpResult>, HttpMetricsRecorder>();
         services.AddSingleton<IRecorder<HttpResult>, HttpLogRecorder>();

@@ -175,6 +175,9 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
 
         public void Stamp(long stamp) => Volatile.Write(ref _sendStamp, stamp);
 
-        public TaskCompletionSource<PingResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the thread that completes the echo (the reader, or the timeout's timer) rather
+        // than being queued to the thread pool: one thread wake-up less per echo. The RTT is unaffected (the
+        // kernel stamps arrivals) and what runs there, recording a result, never blocks.
+        public TaskCompletionSource<PingResult> Completion { get; } = new();
     }
 }

@@ -8,8 +8,8 @@ public static class IcmpServiceCollectionExtensions
 {
     public static IServiceCollection AddIcmpProbing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<TargetOptions, TargetOptionsValidator>(configuration, TargetOptions.Section);
-        services.AddValidatedOptions<IcmpOptions, IcmpOptionsValidator>(configuration, IcmpOptions.Section);
+        services.AddValidatedOptions<TargetOptions, TargetOptionsValidator>(TargetOptions.Section).Bind(OptionsRegistration.Section(configuration, TargetOptions.Section));
+        services.AddValidatedOptions<IcmpOptions, IcmpOptionsValidator>(IcmpOptions.Section).Bind(OptionsRegistration.Section(configuration, IcmpOptions.Section));
         services.AddSingleton(_ => new RouteTable());
         services.AddSingleton<TargetResolver>();
         services.AddSingleton<MonitoredTargets>();
