@@ -7,7 +7,10 @@ ARGS ?=
 # Extra arguments for `make bench`, e.g. BENCH_ARGS="--only rtt,loss" (scenarios: rtt loss jitter outage cost http).
 BENCH_ARGS ?=
 
-.PHONY: run test build format format-check deps bench clean
+# The runtime identifier of this machine, for the native build: linux-x64 or linux-arm64.
+RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+
+.PHONY: run test build format format-check deps publish bench clean
 
 run:
 	$(DOTNET) run --project InternetMonitor.Probe -c $(CONFIGURATION) -- $(ARGS)
@@ -31,10 +34,15 @@ test: deps build format-check
 	  /p:CoverletOutput=$(CURDIR)/artifacts/coverage/ \
 	  /p:Exclude="[InternetMonitor.Tests]*"
 
+# The probe compiled natively for this machine (no .NET runtime needed to run it): artifacts/probe/InternetMonitor.Probe.
+publish: deps
+	$(DOTNET) publish InternetMonitor.Probe -c Release -r $(RID) -p:PublishAot=true -o artifacts/probe
+
 # The network lab benchmark (needs root): prints one table and writes it to docs/benchmarks.md. Not part of `make test`.
-bench: deps
+bench: deps publish
 	$(DOTNET) build InternetMonitor.Benchmarks -c Release
-	$(DOTNET) InternetMonitor.Benchmarks/bin/Release/net10.0/InternetMonitor.Benchmarks.dll --output docs/benchmarks.md $(BENCH_ARGS)
+	$(DOTNET) InternetMonitor.Benchmarks/bin/Release/net10.0/InternetMonitor.Benchmarks.dll --output docs/benchmarks.md \
+	  --native artifacts/probe/InternetMonitor.Probe $(BENCH_ARGS)
 
 clean:
 	$(DOTNET) clean InternetMonitor.sln

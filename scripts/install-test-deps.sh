@@ -11,6 +11,7 @@ packages=(
   prometheus-blackbox-exporter  # the peer in the benchmark's cost comparison
   iptables iproute2         # network namespaces, random loss
   curl procps
+  clang lld zlib1g-dev      # `make publish`: the native build's linker
 )
 
 missing=()

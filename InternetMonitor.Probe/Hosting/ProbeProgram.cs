@@ -46,7 +46,7 @@ public static class ProbeProgram
     /// <summary>The probe's web application, ready to run; tests build it with their own arguments.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(args); // no HTTPS server, IIS or EventLog: the probe serves plain HTTP on one port
         builder.AddProbe();
         configure?.Invoke(builder);
 

@@ -36,6 +36,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);
         services.AddHttpProbing(configuration);
+        services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InternetMonitor.Probe.Targets;
 using Prometheus;
 
@@ -24,6 +25,10 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
     private readonly Counter _outages = factory.CreateCounter("internet_monitor_outages_total", "Outages declared, by cause.", ["cause"]);
 
     private readonly Counter _outageSeconds = factory.CreateCounter("internet_monitor_outage_seconds_total", "Seconds of outage, by cause, counted from each outage's start while it lasts.", ["cause"]);
+
+    // Children looked up once: Update runs on every echo, for every target.
+    private readonly ConcurrentDictionary<string, Gauge.Child> _targetUpChildren = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<OutageCause, Gauge.Child> _activeChildren = new();
 
     private DateTimeOffset? _accountedUntil;
 
@@ -58,7 +63,7 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
         var current = tracker.CurrentOutage;
         foreach (var cause in Causes)
         {
-            _active.WithLabels(Label(cause)).Set(current?.Cause == cause ? 1 : 0);
+            _activeChildren.GetOrAdd(cause, static (cause, gauge) => gauge.WithLabels(Label(cause)), _active).Set(current?.Cause == cause ? 1 : 0);
         }
 
         if (current is not null && _accountedUntil is { } until)
@@ -77,7 +82,7 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
         {
             if (tracker.IsUp(target, now) is { } up)
             {
-                _targetUp.WithLabels(target.Name).Set(up ? 1 : 0);
+                _targetUpChildren.GetOrAdd(target.Name, static (name, gauge) => gauge.WithLabels(name), _targetUp).Set(up ? 1 : 0);
                 if (target.Role == TargetRole.Gateway)
                 {
                     _gatewayUp.Set(up ? 1 : 0);
