@@ -22,6 +22,7 @@ public sealed class EchoResponder : IDisposable
     private readonly PriorityQueue<PendingReply, long> _queue = new();
     private readonly ConcurrentDictionary<(IPAddress Source, IPAddress Destination), Tally> _tallies = new();
     private readonly List<long> _lateness = [];
+    private readonly ConcurrentDictionary<IPAddress, List<long>> _held = new();
     private readonly Thread _sender;
     private volatile bool _stopped;
     private int _answered;
@@ -63,6 +64,23 @@ public sealed class EchoResponder : IDisposable
             {
                 return [.. _lateness.Select(ticks => TimeSpan.FromTicks(ticks))];
             }
+        }
+    }
+
+    /// <summary>
+    /// How long each reply to <paramref name="destination"/> was really held, from the request's kernel arrival
+    /// stamp to just after the reply was handed to the kernel: the delay the lab applied, lateness included.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> Held(IPAddress destination)
+    {
+        if (!_held.TryGetValue(destination, out var held))
+        {
+            return [];
+        }
+
+        lock (held)
+        {
+            return [.. held.Select(ticks => TimeSpan.FromTicks(ticks))];
         }
     }
 
@@ -144,16 +162,22 @@ public sealed class EchoResponder : IDisposable
                 return;
             }
 
-            var late = KernelTimestamps.Now() - reply.Due;
+            var sent = KernelTimestamps.Now();
             Interlocked.Increment(ref _answered);
             lock (_lateness)
             {
-                _lateness.Add(late);
+                _lateness.Add(sent - reply.Due);
+            }
+
+            var held = _held.GetOrAdd(reply.Destination, _ => []);
+            lock (held)
+            {
+                held.Add(sent - reply.Arrived);
             }
         }
     }
 
-    private sealed record PendingReply(Socket Socket, byte[] Packet, IPEndPoint To, long Due);
+    private sealed record PendingReply(Socket Socket, byte[] Packet, IPEndPoint To, IPAddress Destination, long Arrived, long Due);
 
     private sealed class Tally
     {
@@ -259,7 +283,7 @@ public sealed class EchoResponder : IDisposable
                 }
 
                 // The kernel fills in the ICMPv6 checksum on a raw ICMPv6 socket.
-                _owner.Schedule(new PendingReply(_socket, reply, new IPEndPoint(from, 0), arrived + _profile.Delay.Ticks + offsetTicks));
+                _owner.Schedule(new PendingReply(_socket, reply, new IPEndPoint(from, 0), _address, arrived, arrived + _profile.Delay.Ticks + offsetTicks));
             }
         }
     }
