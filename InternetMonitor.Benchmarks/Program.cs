@@ -32,7 +32,7 @@ foreach (var swept in await NetworkNamespace.SweepAbandonedAsync())
     Console.WriteLine($"Removed namespace {swept}, left by a run that was killed.");
 }
 
-var native = Argument("--native");
+var native = Argument("--native") is { } path ? Path.GetFullPath(path) : null;
 if (native is not null && !File.Exists(native))
 {
     Console.Error.WriteLine($"--native {native}: no such file (make publish builds it)");

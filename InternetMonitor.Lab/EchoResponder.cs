@@ -69,7 +69,7 @@ public sealed class EchoResponder : IDisposable
 
     /// <summary>
     /// How long each reply to <paramref name="destination"/> was really held, from the request's kernel arrival
-    /// stamp to just after the reply was handed to the kernel: the delay the lab applied, lateness included.
+    /// stamp to the moment the reply was handed to the kernel: the delay the lab applied, lateness included.
     /// </summary>
     public IReadOnlyList<TimeSpan> Held(IPAddress destination)
     {
@@ -149,6 +149,7 @@ public sealed class EchoResponder : IDisposable
                 Thread.SpinWait(10);
             }
 
+            var sent = KernelTimestamps.Now(); // handed to the kernel now: the veth crossing is the link's, not the hold's
             try
             {
                 reply.Socket.SendTo(reply.Packet, reply.To);
@@ -162,7 +163,6 @@ public sealed class EchoResponder : IDisposable
                 return;
             }
 
-            var sent = KernelTimestamps.Now();
             Interlocked.Increment(ref _answered);
             lock (_lateness)
             {

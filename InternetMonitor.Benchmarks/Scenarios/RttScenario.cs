@@ -73,8 +73,8 @@ public sealed class RttScenario : IScenario
         }
 
         section.Note($"Probe: 10 echoes a second per target, median and p99 read from `internet_monitor_ping_latency_seconds{{quantile=...}}` (window 30 s, about 300 replies each). fping: `fping -C {Count} -p {Period.TotalMilliseconds} -t 1000`, the same 30 s, same link.");
-        section.Note("Errors are against what the lab really held each reply (median, from the request's kernel arrival stamp to the reply's send): the injected delay plus the responder's own lateness; the few microseconds each packet spends crossing the veth are in neither.");
-        section.Note($"Lab precision: the responder sent each reply {Ms(Stats.Median(lateness))} after its due time at the median, {Ms(Stats.Percentile(lateness, 99))} at p99 ({lateness.Length} replies; due = kernel arrival stamp + injected delay). Goal: within 0.1 ms at the median.");
+        section.Note("Errors are against what the lab really held each reply (median, from the request's kernel arrival stamp to the moment the reply was handed to the kernel): the injected delay plus the responder's own lateness. The time each packet takes to cross the veth (microseconds) is in the measured RTTs but not in the hold.");
+        section.Note($"Lab precision: the responder handed each reply to the kernel {Ms(Stats.Median(lateness))} after its due time at the median, {Ms(Stats.Percentile(lateness, 99))} at p99 ({lateness.Length} replies; due = kernel arrival stamp + injected delay). Goal: within 0.1 ms at the median.");
         section.Target("Lab: injected delay honoured within 0.1 ms at the median", Stats.Median(lateness) <= 0.1, $"median lateness {Ms(Stats.Median(lateness))}");
         section.Target("RTT error at most 0.2 ms + 1 % and no worse than fping's", allMet, "see table 1");
         return section;
