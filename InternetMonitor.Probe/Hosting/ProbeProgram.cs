@@ -1,4 +1,5 @@
 using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using Prometheus;
 
 namespace InternetMonitor.Probe.Hosting;
@@ -53,6 +54,7 @@ public static class ProbeProgram
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapSpeedTestServer();
         return app;
     }
 }

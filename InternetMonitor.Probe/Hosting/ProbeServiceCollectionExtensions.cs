@@ -3,6 +3,7 @@ using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
 using InternetMonitor.Probe.Telemetry;
@@ -36,6 +37,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);
         services.AddHttpProbing(configuration);
+        services.AddSpeedTestServer(configuration);
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;
     }

@@ -23,9 +23,9 @@ public sealed class ProbeHostTests
     public async Task Health_alive_and_metrics_answer_while_the_probe_pings_loopback()
     {
         Prerequisite.RequireRoot();
-        await using var app = ProbeProgram.Build(LoopbackArguments());
+        await using var app = ProbeProgram.Build(ProbeHost.LoopbackArguments());
         await app.StartAsync(TestContext.Current.CancellationToken);
-        using var client = new HttpClient { BaseAddress = BaseAddress(app) };
+        using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(app) };
 
         var health = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
         var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -47,8 +47,8 @@ public sealed class ProbeHostTests
         await using var receiver = await StartOtlpReceiverAsync(received);
 
         await using var app = ProbeProgram.Build([
-            .. LoopbackArguments(),
-            $"--OTEL_EXPORTER_OTLP_ENDPOINT={BaseAddress(receiver).ToString().TrimEnd('/')}",
+            .. ProbeHost.LoopbackArguments(),
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={ProbeHost.BaseAddress(receiver).ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
             "--OTEL_BSP_SCHEDULE_DELAY=100",
@@ -68,18 +68,6 @@ public sealed class ProbeHostTests
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 
-    private static string[] LoopbackArguments() =>
-    [
-        "--urls=http://127.0.0.1:0",
-        "--Monitor:Targets:Public:lo=127.0.0.1",
-        "--Monitor:Targets:Gateway=none",
-        "--Monitor:Icmp:Interval=00:00:00.2",
-
-        // Their defaults are public servers: no test sends a packet beyond loopback.
-        "--Monitor:Dns:Enabled=false",
-        "--Monitor:Http:Enabled=false",
-    ];
-
     private static async Task<MetricsText> PollAsync(HttpClient client, Func<MetricsText, bool> condition)
     {
         var until = DateTime.UtcNow + Deadline;
@@ -95,9 +83,6 @@ public sealed class ProbeHostTests
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
-
-    private static Uri BaseAddress(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 

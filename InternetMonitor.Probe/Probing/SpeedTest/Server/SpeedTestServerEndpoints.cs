@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Prometheus;
+
+namespace InternetMonitor.Probe.Probing.SpeedTest.Server;
+
+/// <summary>
+/// <c>GET /__down?bytes=N</c> sends N bytes; <c>POST /__up</c> reads the body and says how many bytes came.
+/// Requests over <see cref="SpeedTestServerOptions.MaxBytes"/> are refused (413), a missing or wrong token
+/// is 401, a malformed size 400; while the server is not enabled both answer 404. The options are read per
+/// request, so a configuration error is reported at start like any other, not when the routes are mapped.
+/// </summary>
+public static class SpeedTestServerEndpoints
+{
+    private const int ChunkSize = 64 * 1024;
+    private static readonly byte[] Zeros = new byte[ChunkSize];
+
+    public static WebApplication MapSpeedTestServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/__down", context => Serve(context, DownloadAsync));
+        app.MapPost("/__up", context => Serve(context, UploadAsync));
+        return app;
+    }
+
+    private static Task Serve(HttpContext context, Func<HttpContext, SpeedTestServerOptions, Counter, Task> handler)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<SpeedTestServerOptions>>().Value;
+        return options.Enabled
+            ? handler(context, options, context.RequestServices.GetRequiredService<SpeedTestServerMetrics>().Served)
+            : PlainAsync(context, StatusCodes.Status404NotFound, "this probe does not serve speed tests (Monitor:SpeedTestServer:Enabled is false)");
+    }
+
+    private static async Task DownloadAsync(HttpContext context, SpeedTestServerOptions options, Counter counter)
+    {
+        var served = counter.WithLabels("download");
+        if (Refused(context, options) is { } refusal)
+        {
+            await refusal;
+            return;
+        }
+
+        if (!long.TryParse(context.Request.Query["bytes"], NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+        {
+            await PlainAsync(context, StatusCodes.Status400BadRequest, "bytes must be a whole number of bytes, e.g. /__down?bytes=1000000");
+            return;
+        }
+
+        if (bytes > options.MaxBytes)
+        {
+            await PlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"at most {options.MaxBytes} bytes per request");
+            return;
+        }
+
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = bytes;
+        context.Response.Headers.CacheControl = "no-store";
+        var left = bytes;
+        while (left > 0)
+        {
+            var count = (int)Math.Min(left, ChunkSize);
+            await context.Response.Body.WriteAsync(Zeros.AsMemory(0, count), context.RequestAborted);
+            served.Inc(count);
+            left -= count;
+        }
+    }
+
+    private static async Task UploadAsync(HttpContext context, SpeedTestServerOptions options, Counter counter)
+    {
+        var served = counter.WithLabels("upload");
+        if (Refused(context, options) is { } refusal)
+        {
+            await refusal;
+            return;
+        }
+
+        if (context.Request.ContentLength > options.MaxBytes)
+        {
+            await PlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"at most {options.MaxBytes} bytes per request");
+            return;
+        }
+
+        // The web server's own cap (30 MB by default) gives way to this one.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxBytes + 1;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                total += read;
+                served.Inc(read);
+                if (total > options.MaxBytes)
+                {
+                    await PlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"at most {options.MaxBytes} bytes per request");
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        await PlainAsync(context, StatusCodes.Status200OK, total.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The 401 to send when a token is set and the request does not carry it; null when it may go on.</summary>
+    private static Task? Refused(HttpContext context, SpeedTestServerOptions options)
+    {
+        if (options.Token.Length == 0)
+        {
+            return null;
+        }
+
+        var given = context.Request.Headers.Authorization is { Count: > 0 } header && header.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header.ToString()["Bearer ".Length..]
+            : context.Request.Query["token"].ToString();
+        var expected = Encoding.UTF8.GetBytes(options.Token);
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected)
+            ? null
+            : PlainAsync(context, StatusCodes.Status401Unauthorized, "a token is required: Authorization: Bearer <token> or ?token=<token>");
+    }
+
+    private static Task PlainAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
+    }
+}
