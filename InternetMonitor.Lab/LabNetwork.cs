@@ -63,9 +63,18 @@ public sealed class LabNetwork : IAsyncDisposable
         await Far.RunAsync(["ip", "addr", "add", address + prefix, "dev", Link, .. flags]).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a responder in the far namespace for these addresses (each must already be there).</summary>
-    public EchoResponder StartResponder(IReadOnlyDictionary<IPAddress, EchoProfile> profiles, int seed = 1)
+    /// <summary>
+    /// Puts each address on the far side (<see cref="AddFarAddressAsync"/>) and starts a responder there that
+    /// answers for them, each with its profile.
+    /// </summary>
+    public async Task<EchoResponder> StartResponderAsync(IReadOnlyDictionary<IPAddress, EchoProfile> profiles, int seed = 1)
     {
+        ArgumentNullException.ThrowIfNull(profiles);
+        foreach (var address in profiles.Keys)
+        {
+            await AddFarAddressAsync(address);
+        }
+
         var responder = NamespaceThread.Run(Far, () => new EchoResponder(profiles, seed));
         _responders.Add(responder);
         return responder;

@@ -2,7 +2,8 @@ namespace InternetMonitor.Lab;
 
 /// <summary>
 /// The built probe running as its own process inside a <see cref="NetworkNamespace"/>, configured by
-/// environment variables, its /metrics read from inside the namespace. Stopped with SIGTERM by process id.
+/// environment variables, its /metrics read over a connection made inside the namespace. Stopped with
+/// SIGTERM by process id.
 /// </summary>
 public sealed class ProbeProcess : IAsyncDisposable
 {
@@ -10,9 +11,14 @@ public sealed class ProbeProcess : IAsyncDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
     private readonly LabProcess _process;
-    private readonly NetworkNamespace _network;
+    private readonly HttpClient _client;
 
-    private ProbeProcess(LabProcess process, NetworkNamespace network) => (_process, _network) = (process, network);
+    private ProbeProcess(LabProcess process, NetworkNamespace network)
+    {
+        _process = process;
+        _client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+        _client.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+    }
 
     public int Id => _process.Id;
 
@@ -52,16 +58,32 @@ public sealed class ProbeProcess : IAsyncDisposable
         return new ProbeProcess(process, network);
     }
 
+    /// <summary>The probe's /metrics, or null while it does not answer (starting, stopped, or an error status).</summary>
     public async Task<MetricsText?> TryMetricsAsync()
     {
-        var (exitCode, output, _) = await _network.TryRunAsync("curl", "-sf", "--max-time", "5", $"http://127.0.0.1:{Port}/metrics").ConfigureAwait(false);
-        return exitCode == 0 ? new MetricsText(output) : null;
+        try
+        {
+            using var response = await _client.GetAsync(new Uri("/metrics", UriKind.Relative)).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? new MetricsText(await response.Content.ReadAsStringAsync().ConfigureAwait(false)) : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
+    /// <summary>The status code of a GET of <paramref name="path"/>, or 0 when the probe does not answer.</summary>
     public async Task<int> HttpStatusAsync(string path)
     {
-        var (_, output, _) = await _network.TryRunAsync("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", $"http://127.0.0.1:{Port}{path}").ConfigureAwait(false);
-        return int.TryParse(output, out var code) ? code : 0;
+        try
+        {
+            using var response = await _client.GetAsync(new Uri(path, UriKind.Relative)).ConfigureAwait(false);
+            return (int)response.StatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>
@@ -94,7 +116,11 @@ public sealed class ProbeProcess : IAsyncDisposable
 
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync(); // SIGTERM: the probe's own clean shutdown
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _process.DisposeAsync(); // SIGTERM: the probe's own clean shutdown
+    }
 
     private static string Filter(MetricsText? metrics) => metrics is null
         ? "(no answer)"

@@ -61,7 +61,6 @@ public sealed class CostScenario : IScenario
         await using var blackbox = withBlackbox ? BlackboxExporter.Start(network) : null;
         await using var fping = Fping.Loop(network, targets, TimeSpan.FromSeconds(1));
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
-        using var nativeClient = NamespaceHttpClient.Create(nativeNetwork, TimeSpan.FromSeconds(5));
 
         var watchers = new Dictionary<string, int> { [ManagedProbe] = probe.Id };
         if (native is not null)
@@ -86,10 +85,9 @@ public sealed class CostScenario : IScenario
 
         async Task Scrape()
         {
-            foreach (var scraper in native is null ? [client] : new[] { client, nativeClient })
+            foreach (var scraped in native is null ? [probe] : new[] { probe, native })
             {
-                using var response = await scraper.GetAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/metrics"), cancellationToken);
-                response.EnsureSuccessStatusCode();
+                _ = await scraped.TryMetricsAsync() ?? throw new LabException("a probe did not answer /metrics");
             }
         }
 

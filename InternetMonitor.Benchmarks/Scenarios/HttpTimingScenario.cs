@@ -27,8 +27,7 @@ public sealed class HttpTimingScenario : IScenario
     {
         ArgumentNullException.ThrowIfNull(context);
         await using var lab = await LabNetwork.CreateAsync();
-        await lab.AddFarAddressAsync(Server);
-        lab.StartResponder(new Dictionary<IPAddress, EchoProfile> { [Server] = EchoProfile.Immediate });
+        await lab.StartResponderAsync(new Dictionary<IPAddress, EchoProfile> { [Server] = EchoProfile.Immediate });
         await using var server = NamespaceThread.Run(lab.Far, () => new LabHttpServer(new HttpServerBehaviour { ProcessingDelay = Processing }, Server, 8080));
         await using var probe = await context.StartProbeAsync(lab.Near, new Dictionary<string, string> { ["server"] = Server.ToString() }, new Dictionary<string, string>
         {

@@ -31,12 +31,11 @@ public sealed class JitterScenario : IScenario
         var names = new Dictionary<string, string>();
         for (var i = 0; i < addresses.Count; i++)
         {
-            await lab.AddFarAddressAsync(addresses[i]);
             profiles[addresses[i]] = new EchoProfile(TimeSpan.FromMilliseconds(Profiles[i].Delay), TimeSpan.FromMilliseconds(Profiles[i].Jitter));
             names[$"j{i}"] = addresses[i].ToString();
         }
 
-        lab.StartResponder(profiles, seed: 9);
+        await lab.StartResponderAsync(profiles, seed: 9);
         await using var probe = await context.StartProbeAsync(lab.Near, names, new Dictionary<string, string>
         {
             ["Monitor__Icmp__Interval"] = "00:00:00.1",

@@ -32,12 +32,11 @@ public sealed class LossScenario : IScenario
         var names = new Dictionary<string, string>();
         for (var i = 0; i < addresses.Count; i++)
         {
-            await lab.AddFarAddressAsync(addresses[i]);
             profiles[addresses[i]] = new EchoProfile(TimeSpan.Zero, Loss: Rates[i]);
             names[TargetName(i)] = addresses[i].ToString();
         }
 
-        var responder = lab.StartResponder(profiles, seed: 3);
+        var responder = await lab.StartResponderAsync(profiles, seed: 3);
         await using var probe = await context.StartProbeAsync(lab.Near, names, new Dictionary<string, string>
         {
             ["Monitor__Icmp__Interval"] = "00:00:00.01",

@@ -28,12 +28,11 @@ public sealed class OutageScenario : IScenario
         var names = new Dictionary<string, string>();
         for (var i = 0; i < addresses.Count; i++)
         {
-            await lab.AddFarAddressAsync(addresses[i]);
             profiles[addresses[i]] = new EchoProfile(TimeSpan.FromMilliseconds(10));
             names[$"t{i}"] = addresses[i].ToString();
         }
 
-        lab.StartResponder(profiles);
+        await lab.StartResponderAsync(profiles);
         await using var probe = await context.StartProbeAsync(lab.Near, names);
         await probe.WaitForAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1", TimeSpan.FromSeconds(60), cancellationToken: cancellationToken);
 

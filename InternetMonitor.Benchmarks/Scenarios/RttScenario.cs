@@ -30,12 +30,11 @@ public sealed class RttScenario : IScenario
         var names = new Dictionary<string, string>();
         for (var i = 0; i < addresses.Count; i++)
         {
-            await lab.AddFarAddressAsync(addresses[i]);
             profiles[addresses[i]] = new EchoProfile(TimeSpan.FromMilliseconds(DelaysMs[i]));
             names[$"d{DelaysMs[i]}"] = addresses[i].ToString();
         }
 
-        var responder = lab.StartResponder(profiles);
+        var responder = await lab.StartResponderAsync(profiles);
         await using var probe = await context.StartProbeAsync(lab.Near, names, new Dictionary<string, string>
         {
             ["Monitor__Icmp__Interval"] = "00:00:00.1",

@@ -19,8 +19,7 @@ public sealed class LabNetworkTests
     {
         await using var lab = await LabFixture.NetworkAsync();
         var target = Targets[0];
-        await lab.AddFarAddressAsync(target);
-        var responder = lab.StartResponder(new Dictionary<IPAddress, EchoProfile> { [target] = new(TimeSpan.Zero, Loss: 0.05) }, seed: 5);
+        var responder = await lab.StartResponderAsync(new Dictionary<IPAddress, EchoProfile> { [target] = new(TimeSpan.Zero, Loss: 0.05) }, seed: 5);
         await using var probe = LabFixture.StartProbe(lab.Near, Settings(new()
         {
             ["Monitor__Targets__Public__far"] = target.ToString(),
@@ -47,14 +46,7 @@ public sealed class LabNetworkTests
     public async Task A_cut_link_is_an_outage_and_its_restoration_ends_it()
     {
         await using var lab = await LabFixture.NetworkAsync();
-        var profiles = new Dictionary<IPAddress, EchoProfile>();
-        foreach (var target in Targets)
-        {
-            await lab.AddFarAddressAsync(target);
-            profiles[target] = EchoProfile.Immediate;
-        }
-
-        lab.StartResponder(profiles);
+        await lab.StartResponderAsync(Targets.ToDictionary(target => target, _ => EchoProfile.Immediate));
         await using var probe = LabFixture.StartProbe(lab.Near, Settings(new()
         {
             ["Monitor__Icmp__Interval"] = "00:00:00.2",
@@ -79,14 +71,7 @@ public sealed class LabNetworkTests
     public async Task Twenty_percent_random_loss_never_declares_an_outage()
     {
         await using var lab = await LabFixture.NetworkAsync();
-        var profiles = new Dictionary<IPAddress, EchoProfile>();
-        foreach (var target in Targets)
-        {
-            await lab.AddFarAddressAsync(target);
-            profiles[target] = new EchoProfile(TimeSpan.Zero, Loss: 0.2);
-        }
-
-        lab.StartResponder(profiles, seed: 20);
+        await lab.StartResponderAsync(Targets.ToDictionary(target => target, _ => new EchoProfile(TimeSpan.Zero, Loss: 0.2)), seed: 20);
 
         // 50 echoes a second per target; an outage needs every target silent for a whole second.
         await using var probe = LabFixture.StartProbe(lab.Near, Settings(new()

@@ -1,10 +1,5 @@
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InternetMonitor.Tests.Integration;
 
@@ -15,18 +10,9 @@ public sealed class PrometheusScrapeTests
     public async Task Prometheus_scrapes_the_probe_and_the_old_dashboard_formulas_still_work()
     {
         Prerequisite.RequireRoot();
-        await using var app = ProbeProgram.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            "--Monitor:Targets:Public:lo=127.0.0.1",
-            "--Monitor:Targets:Public:lo6=::1",
-            "--Monitor:Targets:Gateway=none",
-            "--Monitor:Icmp:Interval=00:00:00.2",
-            "--Monitor:Dns:Enabled=false",
-            "--Monitor:Http:Enabled=false",
-        ]);
+        await using var app = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), "--Monitor:Targets:Public:lo6=::1"]);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var address = ProbeHost.BaseAddress(app);
         await using var prometheus = await PrometheusServer.StartAsync("probe", $"127.0.0.1:{address.Port}");
 
         await prometheus.WaitForAsync("up{job=\"probe\"}", results => results.Count == 1 && results[0].Value == 1);

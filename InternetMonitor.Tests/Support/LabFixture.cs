@@ -30,7 +30,6 @@ public static class LabFixture
     /// <summary>Starts the probe built beside the tests inside <paramref name="network"/>.</summary>
     public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null)
     {
-        Prerequisite.RequireProgram("curl", "curl");
         if (asUser is not null)
         {
             Prerequisite.RequireProgram("setpriv", "util-linux");
