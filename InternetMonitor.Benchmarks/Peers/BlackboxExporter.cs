@@ -17,8 +17,10 @@ public sealed class BlackboxExporter : IAsyncDisposable
 
     public LabProcess Process { get; }
 
-    public static BlackboxExporter Start(NetworkNamespace network)
+    /// <summary>Starts it and returns once it answers on its port (the first probe must not race its start).</summary>
+    public static async Task<BlackboxExporter> StartAsync(NetworkNamespace network, HttpClient client, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(network);
         var config = Path.Combine(Path.GetTempPath(), $"{network.Name}-blackbox.yml");
         File.WriteAllText(config, """
@@ -29,8 +31,32 @@ public sealed class BlackboxExporter : IAsyncDisposable
                 icmp:
                   preferred_ip_protocol: ip4
             """);
-        var process = LabProcess.Start(network, ["prometheus-blackbox-exporter", $"--config.file={config}", $"--web.listen-address=127.0.0.1:{Port}"]);
-        return new BlackboxExporter(process, config);
+        var exporter = new BlackboxExporter(LabProcess.Start(network, ["prometheus-blackbox-exporter", $"--config.file={config}", $"--web.listen-address=127.0.0.1:{Port}"]), config);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{Port}/metrics"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return exporter;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow >= until || exporter.Process.HasExited)
+            {
+                var log = exporter.Process.Log;
+                await exporter.DisposeAsync();
+                throw new LabException($"blackbox_exporter did not answer within 30 s:\n{log}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     public static Uri ProbeUrl(string target) => new($"http://127.0.0.1:{Port}/probe?module=icmp&target={target}");

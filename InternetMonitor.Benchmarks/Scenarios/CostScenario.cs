@@ -58,9 +58,9 @@ public sealed class CostScenario : IScenario
         await using var nativeNetwork = await NetworkNamespace.CreateAsync();
         await using var probe = await context.StartProbeAsync(network, Names(targets));
         await using var native = context.NativeProbe is null ? null : await BenchContext.StartProbeAsync(context.NativeProbe, nativeNetwork, Names(targets));
-        await using var blackbox = withBlackbox ? BlackboxExporter.Start(network) : null;
-        await using var fping = Fping.Loop(network, targets, TimeSpan.FromSeconds(1));
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+        await using var blackbox = withBlackbox ? await BlackboxExporter.StartAsync(network, client, cancellationToken) : null;
+        await using var fping = Fping.Loop(network, targets, TimeSpan.FromSeconds(1));
 
         var watchers = new Dictionary<string, int> { [ManagedProbe] = probe.Id };
         if (native is not null)
