@@ -28,6 +28,14 @@ public sealed class ValidationErrors(string section)
         }
     }
 
+    public void Range(string name, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            Add(name, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max} (got {value})"));
+        }
+    }
+
     /// <summary>
     /// The schedule of a job: Interval (1 s .. 1 day), StartJitter (0 .. Interval), Timeout (within its bounds and
     /// shorter than Interval, so that runs end before the next one is due).

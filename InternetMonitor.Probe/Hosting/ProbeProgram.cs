@@ -1,4 +1,5 @@
 using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using Prometheus;
 
@@ -12,6 +13,12 @@ public static class ProbeProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == SpeedTestCommand.Name)
+        {
+            return await RunSpeedTestAsync(args[1..]).ConfigureAwait(false);
+        }
+
         WebApplication app;
         try
         {
@@ -42,6 +49,17 @@ public static class ProbeProgram
                 return StartupErrorExitCode;
             }
         }
+    }
+
+    private static async Task<int> RunSpeedTestAsync(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return await SpeedTestCommand.RunAsync(args, Console.Out, Console.Error, new(!Console.IsOutputRedirected, !Console.IsErrorRedirected), cancel.Token).ConfigureAwait(false);
     }
 
     /// <summary>The probe's web application, ready to run; tests build it with their own arguments.</summary>

@@ -3,6 +3,7 @@ using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
@@ -37,6 +38,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);
         services.AddHttpProbing(configuration);
+        services.AddSpeedTest(configuration);
         services.AddSpeedTestServer(configuration);
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;

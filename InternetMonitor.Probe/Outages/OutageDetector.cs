@@ -11,10 +11,21 @@ public sealed class OutageDetector(
     IOptions<OutageOptions> options,
     ConnectivityMetrics metrics,
     ResultPublisher<OutageEvent> publisher,
-    TimeProvider timeProvider) : IRecorder<PingResult>
+    TimeProvider timeProvider) : IRecorder<PingResult>, IConnectivity
 {
     private readonly Lock _lock = new();
     private OutageTracker? _tracker;
+
+    public ConnectivityState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tracker?.State ?? ConnectivityState.Unknown;
+            }
+        }
+    }
 
     public void Record(PingResult result)
     {

@@ -10,7 +10,9 @@ public static class OutageServiceCollectionExtensions
     {
         services.AddValidatedOptions<OutageOptions, OutageOptionsValidator>(OutageOptions.Section).Bind(OptionsRegistration.Section(configuration, OutageOptions.Section));
         services.AddSingleton<ConnectivityMetrics>();
-        services.AddSingleton<IRecorder<PingResult>, OutageDetector>();
+        services.AddSingleton<OutageDetector>();
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<OutageDetector>());
+        services.AddSingleton<IConnectivity>(provider => provider.GetRequiredService<OutageDetector>());
         services.AddSingleton<IRecorder<OutageEvent>, OutageLogRecorder>();
         return services;
     }

@@ -11,6 +11,6 @@ public interface IScheduledJob
 
     JobSchedule Schedule { get; }
 
-    /// <summary>Runs once. Returns true when every measurement of the run succeeded.</summary>
-    Task<bool> RunAsync(CancellationToken cancellationToken);
+    /// <summary>Runs once: success when every measurement of the run succeeded, or skipped with a reason.</summary>
+    Task<JobOutcome> RunAsync(CancellationToken cancellationToken);
 }

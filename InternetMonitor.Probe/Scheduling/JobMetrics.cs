@@ -12,7 +12,7 @@ public sealed class JobMetrics(IMetricFactory factory)
 
     private readonly Counter _skipped = factory.CreateCounter(
         "internet_monitor_job_skipped_runs_total",
-        "Scheduled runs that did not happen, by reason (overrun: the previous run outlasted the interval).",
+        "Scheduled runs that measured nothing, by reason (overrun: the previous run outlasted the interval; the speed test also: outage, budget).",
         ["job", "reason"]);
 
     private readonly Gauge _lastSuccess = factory.CreateGauge(

@@ -71,10 +71,10 @@ public sealed partial class JobScheduler(
 
     private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)
     {
-        bool success;
+        JobOutcome outcome;
         try
         {
-            success = await job.RunAsync(stoppingToken).ConfigureAwait(false);
+            outcome = await job.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -85,10 +85,16 @@ public sealed partial class JobScheduler(
 #pragma warning restore CA1031
         {
             LogJobFailed(logger, exception, job.Name);
-            success = false;
+            outcome = JobOutcome.Failure;
         }
 
-        metrics.Ran(job.Name, success, timeProvider.GetUtcNow());
+        if (outcome.SkipReason is { } reason)
+        {
+            metrics.Skipped(job.Name, reason, 1);
+            return;
+        }
+
+        metrics.Ran(job.Name, outcome.Succeeded, timeProvider.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} runs every {Interval}, first run in {Jitter}")]

@@ -89,6 +89,24 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
+    public async Task A_skipped_run_is_counted_with_its_reason_and_is_neither_a_success_nor_a_failure()
+    {
+        var job = new RecordingJob("speedtest", new JobSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero), _clock) { SkipReason = "outage" };
+        using var scheduler = Scheduler(job);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        await job.NextStartAsync();
+        await WaitForAsync(async () =>
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "speedtest"), ("reason", "outage")) == 1);
+
+        var metrics = await LabFixture.ScrapeAsync(_registry);
+        Assert.Null(metrics.Value("internet_monitor_job_runs_total", ("job", "speedtest"), ("outcome", "success")));
+        Assert.Null(metrics.Value("internet_monitor_job_runs_total", ("job", "speedtest"), ("outcome", "failure")));
+        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "speedtest")));
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Stopping_cancels_the_run_in_progress_and_returns()
     {
         var job = new RecordingJob("speedtest", new JobSchedule(TimeSpan.FromHours(1), TimeSpan.Zero), _clock) { Duration = TimeSpan.FromHours(2) };
@@ -138,11 +156,13 @@ public sealed class JobSchedulerTests
 
         public bool Throw { get; init; }
 
+        public string? SkipReason { get; init; }
+
         public int MaxConcurrent { get; private set; }
 
         public bool WasCancelled { get; private set; }
 
-        public async Task<bool> RunAsync(CancellationToken cancellationToken)
+        public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
         {
             MaxConcurrent = Math.Max(MaxConcurrent, Interlocked.Increment(ref _concurrent));
             try
@@ -160,7 +180,7 @@ public sealed class JobSchedulerTests
                     await delay;
                 }
 
-                return true;
+                return SkipReason is null ? JobOutcome.Success : JobOutcome.Skipped(SkipReason);
             }
             catch (OperationCanceledException)
             {

@@ -32,10 +32,10 @@ public sealed class DnsJob(IOptions<DnsOptions> options, IProber<DnsQuery, DnsRe
         return endpoints.Select(server => (IReadOnlyList<DnsQuery>)[.. names.Select(name => new DnsQuery(server.Key, server.Endpoint, name, _options.RecordType))]);
     }
 
-    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var outcomes = await Task.WhenAll(Queries().Select(server => AskAsync(server, cancellationToken))).ConfigureAwait(false);
-        return Array.TrueForAll(outcomes, succeeded => succeeded);
+        return JobOutcome.From(Array.TrueForAll(outcomes, succeeded => succeeded));
     }
 
     private async Task<bool> AskAsync(IReadOnlyList<DnsQuery> queries, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public sealed class HttpJob(IOptions<HttpProbeOptions> options, IProber<HttpTarg
             .Select(pair => new HttpTarget(pair.Key, new Uri(pair.Value.Url), pair.Value.AllowInvalidCertificate, pair.Value.ExpectedStatus))];
     }
 
-    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(Targets().Select(async target =>
         {
@@ -33,6 +33,6 @@ public sealed class HttpJob(IOptions<HttpProbeOptions> options, IProber<HttpTarg
             publisher.Publish(result);
             return result.Succeeded;
         })).ConfigureAwait(false);
-        return Array.TrueForAll(results, succeeded => succeeded);
+        return JobOutcome.From(Array.TrueForAll(results, succeeded => succeeded));
     }
 }

@@ -49,7 +49,7 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
         catch (Exception exception) when (exception is HttpRequestException or IOException or SocketException or AuthenticationException
                                           && !cancellationToken.IsCancellationRequested)
         {
-            return Result(clock.Current, Classify(exception, clock.Current), Describe(exception));
+            return Result(clock.Current, Classify(exception, clock.Current), ExceptionChain.Describe(exception));
         }
 
         HttpResult Result(HttpPhase phase, string? reason, string? detail)
@@ -164,7 +164,7 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
 
     private static string Classify(Exception exception, HttpPhase phase)
     {
-        var socketError = Find<SocketException>(exception)?.SocketErrorCode;
+        var socketError = ExceptionChain.Find<SocketException>(exception)?.SocketErrorCode;
         return (phase, socketError) switch
         {
             (HttpPhase.Dns, _) => HttpFailureReason.Dns,
@@ -173,39 +173,11 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
             (_, SocketError.TimedOut) => HttpFailureReason.Timeout,
             (HttpPhase.Tls, _) => HttpFailureReason.Tls,
             (_, SocketError.ConnectionReset or SocketError.ConnectionAborted) => HttpFailureReason.Reset,
-            _ when Find<HttpRequestException>(exception)?.HttpRequestError == HttpRequestError.InvalidResponse => HttpFailureReason.InvalidResponse,
-            (HttpPhase.Transfer, _) when Find<HttpIOException>(exception)?.HttpRequestError
+            _ when ExceptionChain.Find<HttpRequestException>(exception)?.HttpRequestError == HttpRequestError.InvalidResponse => HttpFailureReason.InvalidResponse,
+            (HttpPhase.Transfer, _) when ExceptionChain.Find<HttpIOException>(exception)?.HttpRequestError
                 is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => HttpFailureReason.Body,
-            (HttpPhase.Processing, _) when Find<HttpRequestException>(exception)?.HttpRequestError == HttpRequestError.ResponseEnded => HttpFailureReason.Reset,
+            (HttpPhase.Processing, _) when ExceptionChain.Find<HttpRequestException>(exception)?.HttpRequestError == HttpRequestError.ResponseEnded => HttpFailureReason.Reset,
             _ => HttpFailureReason.Error,
         };
-    }
-
-    private static string Describe(Exception exception)
-    {
-        var messages = new List<string>();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (!messages.Contains(current.Message))
-            {
-                messages.Add(current.Message);
-            }
-        }
-
-        return string.Join(": ", messages);
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 }

@@ -54,9 +54,10 @@ public sealed class DnsJobTests
         recorder.When(r => r.Record(Arg.Any<DnsResult>())).Do(call => { lock (published) { published.Add(call.Arg<DnsResult>()); } });
         var job = Job(new DnsOptions { Names = ["a.test", "b.test"], Servers = { ["one"] = "192.0.2.1", ["two"] = "192.0.2.2" } }, prober, [recorder]);
 
-        var succeeded = await job.RunAsync(TestContext.Current.CancellationToken);
+        var outcome = await job.RunAsync(TestContext.Current.CancellationToken);
 
-        Assert.False(succeeded);
+        Assert.False(outcome.Succeeded);
+        Assert.Null(outcome.SkipReason);
         Assert.Equal(6, published.Count); // (system, one, two) x (a.test, b.test)
     }
 

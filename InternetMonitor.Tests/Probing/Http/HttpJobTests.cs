@@ -39,9 +39,10 @@ public sealed class HttpJobTests
             Targets = { ["up"] = new HttpTargetOptions { Url = "http://192.0.2.1/" }, ["down"] = new HttpTargetOptions { Url = "http://192.0.2.2/" } },
         };
 
-        var succeeded = await Job(options, prober, recorder).RunAsync(TestContext.Current.CancellationToken);
+        var outcome = await Job(options, prober, recorder).RunAsync(TestContext.Current.CancellationToken);
 
-        Assert.False(succeeded);
+        Assert.False(outcome.Succeeded);
+        Assert.Null(outcome.SkipReason);
         recorder.Received(2).Record(Arg.Any<HttpResult>());
     }
 

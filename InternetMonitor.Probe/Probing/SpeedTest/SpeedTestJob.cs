@@ -1,0 +1,90 @@
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.SpeedTest.Budget;
+using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Scheduling;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Probing.SpeedTest;
+
+/// <summary>
+/// The scheduled speed test. Skipped while the internet is down (it would only measure the outage) and when the
+/// run's byte cap no longer fits in the data budget; what a run used is charged to the budget before its result
+/// is published.
+/// </summary>
+public sealed partial class SpeedTestJob(
+    IOptions<SpeedTestOptions> options,
+    IProber<SpeedTestPlan, SpeedTestResult> engine,
+    ResultPublisher<SpeedTestResult> publisher,
+    DataBudget budget,
+    IConnectivity connectivity,
+    ILogger<SpeedTestJob> logger) : IScheduledJob
+{
+    public const string JobName = "speedtest";
+
+    private readonly SpeedTestOptions _options = options.Value;
+
+    public string Name => JobName;
+
+    public bool Enabled => _options.Enabled;
+
+    public JobSchedule Schedule => new(_options.Interval, _options.StartJitter);
+
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        if (connectivity.State == ConnectivityState.Down)
+        {
+            LogSkippedOutage(logger);
+            return JobOutcome.Skipped("outage");
+        }
+
+        if (budget.Refuse(_options.MaxBytes) is { } why)
+        {
+            LogSkippedBudget(logger, why);
+            return JobOutcome.Skipped("budget");
+        }
+
+        // Rounds that finished are reported as they end, so that a run stopped half-way is still charged for them.
+        var spent = new SpentBytes();
+        SpeedTestResult result;
+        try
+        {
+            result = await engine.ProbeAsync(new SpeedTestPlan(_options.CreateServer(), _options.Limits(), spent), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            budget.Spend(spent.Download, spent.Upload);
+            throw;
+        }
+
+        budget.Spend(result.BytesUsed(SpeedTestDirection.Download), result.BytesUsed(SpeedTestDirection.Upload));
+        publisher.Publish(result);
+        return JobOutcome.From(result.Succeeded);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speed test skipped: the internet is down")]
+    private static partial void LogSkippedOutage(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speed test skipped: it would cross {Why}")]
+    private static partial void LogSkippedBudget(ILogger logger, string why);
+
+    /// <summary>The bytes a run reported as used so far, by direction (reported synchronously, unlike Progress&lt;T&gt;).</summary>
+    private sealed class SpentBytes : IProgress<SpeedTestProgress>
+    {
+        public long Download { get; private set; }
+
+        public long Upload { get; private set; }
+
+        public void Report(SpeedTestProgress value)
+        {
+            switch (value.Phase)
+            {
+                case SpeedTestPhase.Download:
+                    Download = Math.Max(Download, value.BytesUsed);
+                    break;
+                case SpeedTestPhase.Upload:
+                    Upload = Math.Max(Upload, value.BytesUsed);
+                    break;
+            }
+        }
+    }
+}
