@@ -11,6 +11,7 @@ packages=(
   prometheus-blackbox-exporter  # the peer in the benchmark's cost comparison
   iptables iproute2         # network namespaces, random loss
   curl procps
+  php-cli nginx-light       # a LibreSpeed backend (php -S) and a plain file server with Range for the speed test
   clang lld zlib1g-dev      # `make publish`: the native build's linker
 )
 
@@ -32,5 +33,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-# The packages ship services; nothing must start them here (no systemd, and tests start their own).
+# The packages ship services (nginx would listen on port 80, Prometheus on 9090); the tests start their own
+# on loopback, so the install starts none: a policy-rc.d that denies every start, only while apt runs.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod 755 "$policy"
+  trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

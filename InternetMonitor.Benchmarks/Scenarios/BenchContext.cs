@@ -33,6 +33,7 @@ public sealed class BenchContext(string probe, string? nativeProbe)
         environment.TryAdd("Monitor__Targets__Gateway", "none");
         environment.TryAdd("Monitor__Dns__Enabled", "false");
         environment.TryAdd("Monitor__Http__Enabled", "false");
+        environment.TryAdd("Monitor__SpeedTest__Enabled", "false");
         var probe = ProbeProcess.Start(network, program, environment);
         await probe.WaitForAsync(_ => true, "the probe's first /metrics", TimeSpan.FromSeconds(60));
         return probe;

@@ -130,6 +130,7 @@ public sealed class LabNetworkTests
         settings.TryAdd("Monitor__Targets__Gateway", "none");
         settings.TryAdd("Monitor__Dns__Enabled", "false");
         settings.TryAdd("Monitor__Http__Enabled", "false");
+        settings.TryAdd("Monitor__SpeedTest__Enabled", "false");
         return settings;
     }
 }

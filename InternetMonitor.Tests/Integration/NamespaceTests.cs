@@ -46,6 +46,7 @@ public sealed class NamespaceTests
             ["Monitor__Outage__DownAfter"] = "00:00:01",
             ["Monitor__Dns__Enabled"] = "false",
             ["Monitor__Http__Enabled"] = "false",
+            ["Monitor__SpeedTest__Enabled"] = "false",
         });
         await probe.UntilAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1 before the cut");
 
@@ -147,6 +148,7 @@ public sealed class NamespaceTests
         settings.TryAdd("Monitor__Targets__Gateway", "none");
         settings.TryAdd("Monitor__Dns__Enabled", "false");
         settings.TryAdd("Monitor__Http__Enabled", "false");
+        settings.TryAdd("Monitor__SpeedTest__Enabled", "false");
         return settings;
     }
 }

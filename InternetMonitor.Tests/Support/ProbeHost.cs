@@ -20,6 +20,7 @@ public static class ProbeHost
         // Their defaults are public servers: no test sends a packet beyond loopback.
         "--Monitor:Dns:Enabled=false",
         "--Monitor:Http:Enabled=false",
+        "--Monitor:SpeedTest:Enabled=false",
     ];
 
     public static Uri BaseAddress(WebApplication app)

@@ -85,6 +85,7 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
             try
             {
                 await GrowAsync(time.Token).ConfigureAwait(false);
+                client.EnsureFramed();
             }
             catch (OperationCanceledException) when (time.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -205,6 +206,7 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
                 throw fault;
             }
 
+            client.EnsureFramed();
             var results = transfers.Select(task => task.Result).ToArray();
             var window = Stopwatch.GetElapsedTime(results.Min(result => result.Start), results.Max(result => result.End));
             var sample = new TransferSample(direction, size, streams, results.Sum(result => result.Bytes), window);

@@ -26,13 +26,21 @@ public sealed class TransferClient : IDisposable
     private readonly TimeSpan _stallTimeout;
     private readonly HttpClient _transfers;
     private readonly HttpClient _roundTrips;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ResponseFramingWatch> _connections = new();
 
     public TransferClient(ISpeedTestServer server, TimeSpan stallTimeout)
     {
         _server = server;
         _stallTimeout = stallTimeout;
 #pragma warning disable CA2000 // Each client owns its handler and disposes it.
-        _transfers = new HttpClient(Handler(SpeedTestOptionsValidator.StreamLimit * 2), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var transfers = Handler(SpeedTestOptionsValidator.StreamLimit * 2);
+        transfers.PlaintextStreamFilter = (context, _) =>
+        {
+            var watch = new ResponseFramingWatch(context.PlaintextStream);
+            _connections.Enqueue(watch);
+            return ValueTask.FromResult<Stream>(watch);
+        };
+        _transfers = new HttpClient(transfers, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _roundTrips = new HttpClient(Handler(1), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
     }
@@ -41,6 +49,17 @@ public sealed class TransferClient : IDisposable
     {
         _transfers.Dispose();
         _roundTrips.Dispose();
+    }
+
+    /// <summary>Throws when a server sent bytes beyond a response's announced length on any transfer connection so far.</summary>
+    public void EnsureFramed()
+    {
+        var overrun = _connections.Sum(connection => connection.Overrun);
+        if (overrun > 0)
+        {
+            throw new SpeedTestFault(SpeedTestFailureReason.LongBody,
+                string.Create(CultureInfo.InvariantCulture, $"the server sent {overrun} bytes beyond the Content-Length it announced"));
+        }
     }
 
     /// <summary>Downloads <paramref name="bytes"/> bytes, timed from the end of the first read to the end of the last.</summary>
@@ -195,7 +214,7 @@ public sealed class TransferClient : IDisposable
         if (!response.IsSuccessStatusCode)
         {
             throw new SpeedTestFault(SpeedTestFailureReason.Status,
-                string.Create(CultureInfo.InvariantCulture, $"status {(int)response.StatusCode} for a {what} of {bytes} bytes"));
+                string.Create(CultureInfo.InvariantCulture, $"status {(int)response.StatusCode} for {(what == "upload" ? "an" : "a")} {what} of {bytes} bytes"));
         }
     }
 

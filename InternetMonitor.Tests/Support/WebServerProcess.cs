@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace InternetMonitor.Tests.Support;
+
+/// <summary>
+/// A real web server program (PHP's built-in server, nginx) on a free loopback port, ready when it accepts a
+/// connection; stopped by process id, its scratch folder deleted.
+/// </summary>
+public sealed class WebServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private WebServerProcess(Process process, string folder, int port)
+    {
+        _process = process;
+        _folder = folder;
+        Url = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri Url { get; }
+
+    /// <summary><c>php -S</c> serving the files of <paramref name="documents"/> (a LibreSpeed backend's PHP files).</summary>
+    public static Task<WebServerProcess> StartPhpAsync(string documents)
+    {
+        var php = Prerequisite.RequireProgram("php", "php-cli");
+        return StartAsync(port => [php, "-S", $"127.0.0.1:{port}", "-t", documents], _ => { });
+    }
+
+    /// <summary>nginx serving <paramref name="documents"/> as static files (with Range support).</summary>
+    public static Task<WebServerProcess> StartNginxAsync(string documents)
+    {
+        var nginx = Prerequisite.RequireProgram("nginx", "nginx-light");
+        return StartAsync(
+            port => [nginx, "-p", "{folder}", "-c", "{folder}/nginx.conf", "-e", "{folder}/error.log", "-g", "daemon off; master_process off;"],
+            (folder, port) => File.WriteAllText(Path.Combine(folder, "nginx.conf"), $$"""
+                pid {{folder}}/nginx.pid;
+                error_log {{folder}}/error.log warn;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path {{folder}}/body;
+                    proxy_temp_path {{folder}}/proxy;
+                    fastcgi_temp_path {{folder}}/fastcgi;
+                    uwsgi_temp_path {{folder}}/uwsgi;
+                    scgi_temp_path {{folder}}/scgi;
+                    server {
+                        listen 127.0.0.1:{{port}};
+                        root {{documents}};
+                    }
+                }
+                """));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string> prepare) =>
+        StartAsync(command, (folder, _) => prepare(folder));
+
+    private static async Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string, int> prepare)
+    {
+        var folder = Directory.CreateTempSubdirectory("im-web-").FullName;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            prepare(folder, port);
+            var arguments = command(port).Select(argument => argument.Replace("{folder}", folder, StringComparison.Ordinal)).ToArray();
+            var info = new ProcessStartInfo(arguments[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in arguments.Skip(1))
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            var server = new WebServerProcess(process, folder, port);
+            if (await AcceptsAsync(process, port))
+            {
+                return server;
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            Assert.True(attempt < 3, $"{arguments[0]} did not start: {await stderr}");
+        }
+    }
+
+    private static async Task<bool> AcceptsAsync(Process process, int port)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until && !process.HasExited)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+                return true;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
