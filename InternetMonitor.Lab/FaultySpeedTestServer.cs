@@ -51,13 +51,17 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly SpeedTestServerFault _fault;
     private readonly bool _faultUploads;
+    private readonly int _pace;
 
     /// <param name="fault">What goes wrong.</param>
     /// <param name="uploads">Break uploads (downloads are served well); otherwise break downloads.</param>
-    public FaultySpeedTestServer(SpeedTestServerFault fault, bool uploads = false)
+    /// <param name="bytesPerSecondPerConnection">Pace every download body to this rate on each connection (0: as fast as
+    /// it goes), as a server or path that caps each TCP stream does: only parallel streams fill more.</param>
+    public FaultySpeedTestServer(SpeedTestServerFault fault, bool uploads = false, int bytesPerSecondPerConnection = 0)
     {
         _fault = fault;
         _faultUploads = uploads;
+        _pace = bytesPerSecondPerConnection;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _acceptLoop = Task.Run(AcceptAsync);
@@ -155,15 +159,10 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
                 await Task.Delay(Timeout.Infinite, _stop.Token);
                 return false;
             case SpeedTestServerFault.Slow:
-                for (var sent = 0L; sent < bytes; sent += SlowBytesPerSecond / 10)
-                {
-                    await WriteZerosAsync(stream, Math.Min(SlowBytesPerSecond / 10, bytes - sent));
-                    await Task.Delay(100, _stop.Token);
-                }
-
+                await WritePacedAsync(stream, bytes, SlowBytesPerSecond);
                 return true;
             default:
-                await WriteZerosAsync(stream, bytes);
+                await (_pace > 0 ? WritePacedAsync(stream, bytes, _pace) : WriteZerosAsync(stream, bytes));
                 return true;
         }
     }
@@ -208,6 +207,23 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
         for (var left = count; left > 0; left -= zeros.Length)
         {
             await stream.WriteAsync(zeros.AsMemory(0, (int)Math.Min(left, zeros.Length)), _stop.Token);
+        }
+    }
+
+    /// <summary>Sends <paramref name="count"/> bytes no faster than <paramref name="rate"/>: each tenth of a second's share waits for its time.</summary>
+    private async Task WritePacedAsync(NetworkStream stream, long count, int rate)
+    {
+        var piece = Math.Max(rate / 10, 1);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var sent = 0L; sent < count; sent += piece)
+        {
+            var due = TimeSpan.FromSeconds(sent / (double)rate) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, _stop.Token);
+            }
+
+            await WriteZerosAsync(stream, Math.Min(piece, count - sent));
         }
     }
 

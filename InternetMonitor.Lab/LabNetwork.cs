@@ -94,14 +94,18 @@ public sealed class LabNetwork : IAsyncDisposable
         await Near.RunAsync("ip", "link", "set", Link, "up").ConfigureAwait(false);
     }
 
-    /// <summary>Limits the link to <paramref name="bitsPerSecond"/> each way with a token bucket (tc tbf).</summary>
-    public async Task ShapeAsync(long bitsPerSecond)
+    /// <summary>
+    /// Limits the link to <paramref name="bitsPerSecond"/> each way with a token bucket (tc tbf) whose queue holds
+    /// <paramref name="queue"/> of traffic (100 ms by default; a deep-buffered line holds far more).
+    /// </summary>
+    public async Task ShapeAsync(long bitsPerSecond, TimeSpan? queue = null)
     {
+        var latency = ((long)(queue ?? TimeSpan.FromMilliseconds(100)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
         var rate = bitsPerSecond.ToString(CultureInfo.InvariantCulture) + "bit";
         var burst = Math.Max(bitsPerSecond / 8 / 100, 3_000).ToString(CultureInfo.InvariantCulture); // 10 ms of traffic, at least two packets
         foreach (var side in (NetworkNamespace[])[Near, Far])
         {
-            await side.RunAsync("tc", "qdisc", "replace", "dev", Link, "root", "tbf", "rate", rate, "burst", burst, "latency", "100ms").ConfigureAwait(false);
+            await side.RunAsync("tc", "qdisc", "replace", "dev", Link, "root", "tbf", "rate", rate, "burst", burst, "latency", latency).ConfigureAwait(false);
         }
     }
 

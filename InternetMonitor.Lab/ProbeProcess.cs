@@ -30,7 +30,8 @@ public sealed class ProbeProcess : IAsyncDisposable
     /// <param name="program">The probe: its InternetMonitor.Probe.dll (run with dotnet) or its native executable.</param>
     /// <param name="settings">Configuration as environment variables (Monitor__Icmp__Interval=...).</param>
     /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
-    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null)
+    /// <param name="listenOnAll">Listen on every address of the namespace (to serve the other side of a lab link), not only its loopback.</param>
+    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(settings);
@@ -54,7 +55,8 @@ public sealed class ProbeProcess : IAsyncDisposable
         }
 
         string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];
-        var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://127.0.0.1:{Port}"], environment, Path.GetDirectoryName(program));
+        var listen = listenOnAll ? "0.0.0.0" : "127.0.0.1";
+        var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://{listen}:{Port}"], environment, Path.GetDirectoryName(program));
         return new ProbeProcess(process, network);
     }
 

@@ -33,7 +33,7 @@ public sealed class ProbeHostTests
         Assert.Contains("\"status\":\"Healthy\"", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
 
-        var metrics = await PollAsync(client, text => text.Value("internet_monitor_up") == 1);
+        var metrics = await ProbeHost.WaitForMetricsAsync(app, text => text.Value("internet_monitor_up") == 1);
         Assert.Equal(1, metrics.Samples("internet_monitor_build_info").Single().Value);
         Assert.True(metrics.Value("internet_monitor_ping_packets_received_total", ("target", "lo")) >= 1);
         await app.StopAsync(TestContext.Current.CancellationToken);
@@ -66,22 +66,6 @@ public sealed class ProbeHostTests
         Assert.True(Contains(logs, "InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
         Assert.True(Contains(logs, "host.name"), "host.name is a resource attribute of the exported logs");
         await app.StopAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<MetricsText> PollAsync(HttpClient client, Func<MetricsText, bool> condition)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var text = new MetricsText(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken));
-            if (condition(text))
-            {
-                return text;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"condition not met on /metrics before the deadline:\n{text.Text}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
     }
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;

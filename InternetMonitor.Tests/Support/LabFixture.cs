@@ -28,15 +28,18 @@ public static class LabFixture
     }
 
     /// <summary>Starts the probe built beside the tests inside <paramref name="network"/>.</summary>
-    public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null)
+    public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false)
     {
         if (asUser is not null)
         {
             Prerequisite.RequireProgram("setpriv", "util-linux");
         }
 
-        return ProbeProcess.Start(network, Path.Combine(ProbeOutput(), "InternetMonitor.Probe.dll"), settings, asUser);
+        return ProbeProcess.Start(network, ProbeProgram, settings, asUser, listenOnAll);
     }
+
+    /// <summary>The probe built beside the tests.</summary>
+    public static string ProbeProgram => Path.Combine(ProbeOutput(), "InternetMonitor.Probe.dll");
 
     /// <summary>Polls the probe's /metrics until <paramref name="condition"/> holds (see <see cref="ProbeProcess.WaitForAsync"/>).</summary>
     public static Task<MetricsText> UntilAsync(this ProbeProcess probe, Func<MetricsText, bool> condition, string what, TimeSpan? deadline = null)

@@ -1,3 +1,4 @@
+using InternetMonitor.Lab;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -27,5 +28,30 @@ public static class ProbeHost
     {
         ArgumentNullException.ThrowIfNull(app);
         return new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+
+    /// <summary>What the probe's /metrics reads now.</summary>
+    public static async Task<MetricsText> ScrapeAsync(WebApplication app)
+    {
+        using var client = new HttpClient();
+        return new MetricsText(await client.GetStringAsync(new Uri(BaseAddress(app), "metrics"), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Polls /metrics until <paramref name="condition"/> holds; fails with the last text after the deadline.</summary>
+    public static async Task<MetricsText> WaitForMetricsAsync(WebApplication app, Func<MetricsText, bool> condition, TimeSpan? deadline = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var text = await ScrapeAsync(app);
+            if (condition(text))
+            {
+                return text;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"condition not met on /metrics before the deadline:\n{text.Text}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SpeedTestServerTypeTests
         Assert.True(result.Download!.BytesPerSecond > 0);
         Assert.True(result.Upload!.BytesPerSecond > 0);
         Assert.Equal(20, result.Idle.Count);
-        var metrics = await ScrapeAsync(url);
+        var metrics = await ProbeHost.ScrapeAsync(server);
         Assert.Equal(result.BytesUsed(SpeedTestDirection.Download), metrics.Value("internet_monitor_speedtest_server_bytes_total", ("direction", "download")));
         Assert.Equal(result.BytesUsed(SpeedTestDirection.Upload), metrics.Value("internet_monitor_speedtest_server_bytes_total", ("direction", "upload")));
 
@@ -77,12 +77,6 @@ public sealed class SpeedTestServerTypeTests
         var app = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), "--Monitor:SpeedTestServer:Enabled=true"]);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
-    }
-
-    private static async Task<MetricsText> ScrapeAsync(Uri probe)
-    {
-        using var client = new HttpClient();
-        return new MetricsText(await client.GetStringAsync(new Uri(probe, "metrics"), TestContext.Current.CancellationToken));
     }
 
     private static Task<SpeedTestResult> Run(ISpeedTestServer server, int streams = 0) => new SpeedTestEngine(TimeProvider.System).ProbeAsync(

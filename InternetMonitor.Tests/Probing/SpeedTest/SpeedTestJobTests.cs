@@ -1,0 +1,89 @@
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing;
+using InternetMonitor.Probe.Probing.SpeedTest;
+using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
+using InternetMonitor.Probe.Probing.SpeedTest.Budget;
+using InternetMonitor.Probe.Recording;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using Prometheus;
+
+namespace InternetMonitor.Tests.Probing.SpeedTest;
+
+public sealed class SpeedTestJobTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Directory.CreateTempSubdirectory("im-job-").FullName;
+    private readonly IProber<SpeedTestPlan, SpeedTestResult> _engine = Substitute.For<IProber<SpeedTestPlan, SpeedTestResult>>();
+    private readonly IRecorder<SpeedTestResult> _recorder = Substitute.For<IRecorder<SpeedTestResult>>();
+    private readonly IConnectivity _connectivity = Substitute.For<IConnectivity>();
+
+    [Fact]
+    public async Task During_an_outage_the_run_is_skipped_without_measuring()
+    {
+        _connectivity.State.Returns(ConnectivityState.Down);
+
+        var outcome = await Job(daily: 0).RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("outage", outcome.SkipReason);
+        await _engine.DidNotReceive().ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_run_whose_cap_no_longer_fits_the_budget_is_skipped_and_what_ran_was_charged()
+    {
+        _connectivity.State.Returns(ConnectivityState.Up);
+        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(Result(download: 600_000, upload: 500_000));
+        var job = Job(daily: 2_000_000); // MaxBytes 1 MB per run
+
+        var first = await job.RunAsync(TestContext.Current.CancellationToken);
+        var second = await job.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded);
+        Assert.Equal("budget", second.SkipReason); // 1.1 MB used + 1 MB cap > 2 MB
+        await _engine.Received(1).ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>());
+        _recorder.Received(1).Record(Arg.Any<SpeedTestResult>());
+    }
+
+    [Fact]
+    public async Task A_run_stopped_half_way_is_charged_for_the_rounds_it_finished()
+    {
+        _connectivity.State.Returns(ConnectivityState.Unknown);
+        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns<Task<SpeedTestResult>>(call =>
+        {
+            var plan = call.Arg<SpeedTestPlan>();
+            plan.Progress!.Report(new SpeedTestProgress(SpeedTestPhase.Download, 1e6, null, 300_000, 1, 100_000));
+            throw new OperationCanceledException();
+        });
+        var job = Job(daily: 10_000_000);
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => job.RunAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(300_000, _budget!.State.DayDownload);
+        _recorder.DidNotReceiveWithAnyArgs().Record(default!);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private DataBudget? _budget;
+
+    private SpeedTestJob Job(long daily)
+    {
+        var options = Options.Create(new SpeedTestOptions
+        {
+            MaxBytes = 1_000_000,
+            Budget = new DataBudgetOptions { Daily = daily, StatePath = Path.Combine(_folder, "budget.json") },
+        });
+        _budget = new DataBudget(options, new DataBudgetStore(options.Value.Budget.StatePath, NullLogger<DataBudgetStore>.Instance), TimeProvider.System,
+            new DataBudgetMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())));
+        var publisher = new ResultPublisher<SpeedTestResult>([_recorder], NullLogger<ResultPublisher<SpeedTestResult>>.Instance);
+        return new SpeedTestJob(options, _engine, publisher, _budget, _connectivity, NullLogger<SpeedTestJob>.Instance);
+    }
+
+    internal static SpeedTestResult Result(long download, long upload) => new(
+        "test", SpeedTestServerType.Cloudflare, T0, T0.AddSeconds(10), new LatencySummary([TimeSpan.FromMilliseconds(10)]),
+        new DirectionResult(SpeedTestDirection.Download, 1e6, [], download, 1, LatencySummary.None, null, null),
+        new DirectionResult(SpeedTestDirection.Upload, 1e6, [], upload, 1, LatencySummary.None, null, null),
+        null, null, null);
+}
