@@ -210,10 +210,13 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="count"/> bytes no faster than <paramref name="rate"/>: each tenth of a second's share waits for its time.</summary>
+    /// <summary>
+    /// Sends <paramref name="count"/> bytes no faster than <paramref name="rate"/>: each hundredth of a second's share
+    /// waits for its time (late pieces catch up, so the last byte is never early and the burst is one piece).
+    /// </summary>
     private async Task WritePacedAsync(NetworkStream stream, long count, int rate)
     {
-        var piece = Math.Max(rate / 10, 1);
+        var piece = Math.Max(rate / 100, 1);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var sent = 0L; sent < count; sent += piece)
         {

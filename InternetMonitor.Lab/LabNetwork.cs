@@ -109,6 +109,18 @@ public sealed class LabNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TCP congestion control of both sides (a per-namespace setting: the host's stays as it is). Loss-based
+    /// <c>reno</c> fills a queue before it backs off, as most home devices' TCP does; <c>bbr</c> keeps it short.
+    /// </summary>
+    public async Task UseCongestionControlAsync(string algorithm)
+    {
+        foreach (var side in (NetworkNamespace[])[Near, Far])
+        {
+            await side.RunAsync("sysctl", "-q", "-w", $"net.ipv4.tcp_congestion_control={algorithm}").ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Drops this share of the echo requests that reach the far side (iptables statistic match, IPv4).</summary>
     public Task DropEchoRequestsAsync(double probability) => Far.RunAsync(
         "iptables", "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-m", "statistic", "--mode", "random",

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using InternetMonitor.Lab;
+using InternetMonitor.Probe.Probing.SpeedTest.Command;
 
 namespace InternetMonitor.Benchmarks.Scenarios;
 
@@ -39,11 +40,42 @@ public sealed class BenchContext(string probe, string? nativeProbe)
         return probe;
     }
 
+    /// <summary>The build that measures speed: the native one when there is one (what `make publish` ships).</summary>
+    public string SpeedProbe => NativeProbe ?? Probe;
+
+    /// <summary>A probe serving the Cloudflare-compatible speed-test endpoints on every address of <paramref name="network"/>, port 8000.</summary>
+    public async Task<ProbeProcess> StartSpeedTestServerAsync(NetworkNamespace network)
+    {
+        var probe = ProbeProcess.Start(network, SpeedProbe, new Dictionary<string, string>
+        {
+            ["Monitor__SpeedTestServer__Enabled"] = "true",
+            ["Monitor__SpeedTestServer__MaxBytes"] = "1000000000",
+            ["Monitor__Targets__Public__lo"] = "127.0.0.1",
+            ["Monitor__Targets__Gateway"] = "none",
+            ["Monitor__Dns__Enabled"] = "false",
+            ["Monitor__Http__Enabled"] = "false",
+            ["Monitor__SpeedTest__Enabled"] = "false",
+        }, listenOnAll: true);
+        await probe.WaitForAsync(_ => true, "the serving probe's first /metrics", TimeSpan.FromSeconds(60));
+        return probe;
+    }
+
+    /// <summary>`speedtest --server URL ... --json` in <paramref name="network"/>; throws when it does not succeed.</summary>
+    public async Task<SpeedTestReport> SpeedTestAsync(NetworkNamespace network, Uri server, params string[] arguments)
+    {
+        var (code, report, error) = await SpeedTestCommandRun.RunAsync(network, SpeedProbe, ["--server", server.ToString(), .. arguments], TimeSpan.FromMinutes(3));
+        return code == 0 && report is not null ? report : throw new LabException($"speedtest against {server} failed (exit {code}): {error}");
+    }
+
     /// <summary>Lab addresses 192.0.2.first, .first+1, ... as many as asked.</summary>
     public static IReadOnlyList<IPAddress> FarAddresses(int first, int count) =>
         [.. Enumerable.Range(first, count).Select(last => IPAddress.Parse("192.0.2." + last.ToString(CultureInfo.InvariantCulture)))];
 
     public static string Milliseconds(double seconds) => (seconds * 1000).ToString("0.000", CultureInfo.InvariantCulture);
+
+    public static string Mbits(double? bitsPerSecond) => bitsPerSecond is { } bits ? (bits / 1e6).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+
+    public static string Ratio(double ratio) => ratio.ToString("0.000", CultureInfo.InvariantCulture);
 
     public static string Percent(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
 }

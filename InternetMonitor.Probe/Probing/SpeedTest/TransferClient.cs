@@ -33,7 +33,7 @@ public sealed class TransferClient : IDisposable
         _server = server;
         _stallTimeout = stallTimeout;
 #pragma warning disable CA2000 // Each client owns its handler and disposes it.
-        var transfers = Handler(SpeedTestOptionsValidator.StreamLimit * 2);
+        var transfers = Handler(SpeedTestOptionsValidator.StreamLimit * 2, stallTimeout);
         transfers.PlaintextStreamFilter = (context, _) =>
         {
             var watch = new ResponseFramingWatch(context.PlaintextStream);
@@ -41,7 +41,7 @@ public sealed class TransferClient : IDisposable
             return ValueTask.FromResult<Stream>(watch);
         };
         _transfers = new HttpClient(transfers, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _roundTrips = new HttpClient(Handler(1), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _roundTrips = new HttpClient(Handler(1, stallTimeout), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
     }
 
@@ -251,8 +251,10 @@ public sealed class TransferClient : IDisposable
         return new SpeedTestFault(reason, detail, exception);
     }
 
-    private static SocketsHttpHandler Handler(int connections) => new()
+    private static SocketsHttpHandler Handler(int connections, TimeSpan stallTimeout) => new()
     {
+        // A server that does not answer the handshake is a connect failure, not a stall: it gives up first.
+        ConnectTimeout = stallTimeout / 2,
         UseProxy = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
