@@ -26,6 +26,7 @@ public sealed partial class JobScheduler(
             var jitter = TimeSpan.FromTicks((long)(_random.NextDouble() * job.Schedule.StartJitter.Ticks));
 #pragma warning restore CA5394
             LogScheduled(logger, job.Name, job.Schedule.Interval, jitter);
+            metrics.Prepare(job.Name, job.SkipReasons);
             return (job, now + jitter);
         }).ToList();
         return base.StartAsync(cancellationToken);

@@ -125,8 +125,8 @@ public sealed class NamespaceTests
         await using var probe = LabFixture.StartProbe(network, settings);
 
         var metrics = await probe.UntilAsync(
-            m => m.Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) >= 1
-                 && m.Value("internet_monitor_job_runs_total", ("job", "http"), ("outcome", "failure")) >= 1,
+            m => m.Value("internet_monitor_job_runs_total", ("check", "dns"), ("outcome", "failure")) >= 1
+                 && m.Value("internet_monitor_job_runs_total", ("check", "http"), ("outcome", "failure")) >= 1,
             "DNS and HTTP failures");
 
         // The resolver's servers are unreachable from here: getaddrinfo says "try again".

@@ -46,7 +46,7 @@ public sealed class JobSchedulerTests
         await job.WaitUntilRunningAsync();
         _clock.Advance(TimeSpan.FromSeconds(25)); // the run ends at 25 s: the ticks at 10 s and 20 s were swallowed
         await WaitForAsync(async () =>
-            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "http"), ("reason", "overrun")) == 2);
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("check", "http"), ("reason", "overrun")) == 2);
         _clock.Advance(TimeSpan.FromSeconds(5));
         var second = await job.NextStartAsync();
 
@@ -63,13 +63,13 @@ public sealed class JobSchedulerTests
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
 
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 1);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "dns"), ("outcome", "failure")) == 1);
         _clock.Advance(TimeSpan.FromSeconds(5));
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("job", "dns"), ("outcome", "failure")) == 2);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "dns"), ("outcome", "failure")) == 2);
 
         var metrics = await LabFixture.ScrapeAsync(_registry);
-        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
+        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("check", "dns")));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -81,10 +81,10 @@ public sealed class JobSchedulerTests
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
 
         await job.NextStartAsync();
-        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")) is not null);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_last_success_timestamp_seconds", ("check", "dns")) is not null);
 
         var metrics = await LabFixture.ScrapeAsync(_registry);
-        Assert.Equal(_start.ToUnixTimeSeconds(), metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "dns")));
+        Assert.Equal(_start.ToUnixTimeSeconds(), metrics.Value("internet_monitor_last_success_timestamp_seconds", ("check", "dns")));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -97,12 +97,14 @@ public sealed class JobSchedulerTests
 
         await job.NextStartAsync();
         await WaitForAsync(async () =>
-            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("job", "speedtest"), ("reason", "outage")) == 1);
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_skipped_runs_total", ("check", "speedtest"), ("reason", "outage")) == 1);
 
         var metrics = await LabFixture.ScrapeAsync(_registry);
-        Assert.Null(metrics.Value("internet_monitor_job_runs_total", ("job", "speedtest"), ("outcome", "success")));
-        Assert.Null(metrics.Value("internet_monitor_job_runs_total", ("job", "speedtest"), ("outcome", "failure")));
-        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "speedtest")));
+        // The run series exist from the start (at 0), so that the first real failure is an increase.
+        Assert.Equal(0, metrics.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")));
+        Assert.Equal(0, metrics.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "failure")));
+        Assert.Equal(0, metrics.Value("internet_monitor_job_skipped_runs_total", ("check", "speedtest"), ("reason", "overrun")));
+        Assert.Null(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("check", "speedtest")));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
     }
 

@@ -29,18 +29,20 @@ public sealed partial class SpeedTestJob(
 
     public JobSchedule Schedule => new(_options.Interval, _options.StartJitter);
 
+    public IReadOnlyList<string> SkipReasons { get; } = ["outage", "budget"];
+
     public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
         if (connectivity.State == ConnectivityState.Down)
         {
             LogSkippedOutage(logger);
-            return JobOutcome.Skipped("outage");
+            return JobOutcome.Skipped(SkipReasons[0]);
         }
 
         if (budget.Refuse(_options.MaxBytes) is { } why)
         {
             LogSkippedBudget(logger, why);
-            return JobOutcome.Skipped("budget");
+            return JobOutcome.Skipped(SkipReasons[1]);
         }
 
         // Rounds that finished are reported as they end, so that a run stopped half-way is still charged for them.

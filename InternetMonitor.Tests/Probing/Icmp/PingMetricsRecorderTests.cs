@@ -99,6 +99,6 @@ public sealed class PingMetricsRecorderTests
 
         var metrics = await LabFixture.ScrapeAsync(_registry);
         Assert.Equal(1, metrics.Value("internet_monitor_target_info", ("target", "cloudflare"), ("address", "192.0.2.1"), ("role", "public")));
-        Assert.Equal(T0.AddMilliseconds(500).ToUnixTimeMilliseconds() / 1000.0, metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "icmp")));
+        Assert.Equal(T0.AddMilliseconds(500).ToUnixTimeMilliseconds() / 1000.0, metrics.Value("internet_monitor_last_success_timestamp_seconds", ("check", "icmp")));
     }
 }

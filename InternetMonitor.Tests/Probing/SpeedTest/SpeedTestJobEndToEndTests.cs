@@ -27,13 +27,13 @@ public sealed class SpeedTestJobEndToEndTests
         ]);
         await client.StartAsync(TestContext.Current.CancellationToken);
 
-        var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("job", "speedtest"), ("outcome", "success")) == 1);
+        var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
 
         var download = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "download"), ("server", "peer"));
         Assert.True(download > 0);
         Assert.True(metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "upload"), ("server", "peer")) > 0);
         Assert.NotNull(metrics.Value("internet_monitor_speedtest_latency_seconds", ("load", "idle"), ("server", "peer")));
-        Assert.NotNull(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("job", "speedtest")));
+        Assert.NotNull(metrics.Value("internet_monitor_last_success_timestamp_seconds", ("check", "speedtest")));
 
         // The old dashboard's formula, size / (duration_sum / duration_count), reads as a speed with the same label set.
         foreach (var direction in (string[])["download", "upload"])
