@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Plan;
 using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Probing.Http;
 using InternetMonitor.Probe.Probing.Icmp;
@@ -39,6 +40,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddDnsProbing(configuration);
         services.AddHttpProbing(configuration);
         services.AddSpeedTest(configuration);
+        services.AddPlan(configuration);
         services.AddSpeedTestServer(configuration);
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;

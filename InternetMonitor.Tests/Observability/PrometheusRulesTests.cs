@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace InternetMonitor.Tests.Observability;
+
+/// <summary>
+/// observability/prometheus/ checked by the real tools (Debian's promtool): the configuration, the rules, and their
+/// unit tests; and, read from the files, that every alert is complete and has a case where it fires and one where it
+/// must not.
+/// </summary>
+public sealed partial class PrometheusRulesTests
+{
+    private static readonly string Folder = Repository.PathOf("observability", "prometheus");
+
+    [Fact]
+    public async Task The_configuration_and_the_rules_pass_promtool_check()
+    {
+        var promtool = Prerequisite.RequireProgram("promtool", "prometheus");
+
+        var config = await Command.TryRunAsync(promtool, "check", "config", Path.Combine(Folder, "prometheus.yml"));
+        var rules = await Command.TryRunAsync(promtool, ["check", "rules", .. RuleFiles()]);
+
+        Assert.True(config.ExitCode == 0, config.Output + config.Error);
+        Assert.Contains("SUCCESS: 2 rule files found", config.Output + config.Error, StringComparison.Ordinal);
+        Assert.True(rules.ExitCode == 0, rules.Output + rules.Error);
+    }
+
+    [Fact]
+    public async Task Every_rule_test_passes_promtool_test_rules()
+    {
+        var promtool = Prerequisite.RequireProgram("promtool", "prometheus");
+        var files = Directory.GetFiles(Path.Combine(Folder, "tests"), "*.yml").Order(StringComparer.Ordinal).ToArray();
+
+        var result = await Command.TryRunAsync(promtool, ["test", "rules", .. files]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Equal(files.Length, SuccessLine().Matches(result.Output + result.Error).Count);
+    }
+
+    [Fact]
+    public void Every_alert_has_a_severity_a_summary_a_description_and_a_runbook_entry_in_the_readme()
+    {
+        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        var alerts = Alerts().ToList();
+
+        Assert.True(alerts.Count >= 10, $"only {alerts.Count} alerts");
+        Assert.All(alerts, alert =>
+        {
+            Assert.Contains(Scalar(alert, "labels", "severity"), (string[])["critical", "warning", "info"]);
+            Assert.False(string.IsNullOrWhiteSpace(Scalar(alert, "annotations", "summary")), Name(alert));
+            Assert.Contains("{{", Scalar(alert, "annotations", "description"), StringComparison.Ordinal); // the values are in it
+            Assert.Equal($"README.md#runbook-{Name(alert).ToLowerInvariant()}", Scalar(alert, "annotations", "runbook_url"));
+            Assert.Contains($"### Runbook: {Name(alert)}\n", readme, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Every_alert_has_a_test_where_it_fires_and_one_where_it_must_not()
+    {
+        var fires = new HashSet<string>(StringComparer.Ordinal);
+        var silent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Path.Combine(Folder, "tests"), "*.yml"))
+        {
+            foreach (var test in Sequence(Load(file), "tests"))
+            {
+                foreach (var check in Sequence(test, "alert_rule_test"))
+                {
+                    var name = ((YamlScalarNode)check[new YamlScalarNode("alertname")]).Value!;
+                    (Sequence(check, "exp_alerts").Any() ? fires : silent).Add(name);
+                }
+            }
+        }
+
+        var names = Alerts().Select(Name).ToList();
+        Assert.Empty(names.Except(fires));
+        Assert.Empty(names.Except(silent));
+    }
+
+    private static IEnumerable<string> RuleFiles() => Directory.GetFiles(Path.Combine(Folder, "rules"), "*.yml").Order(StringComparer.Ordinal);
+
+    private static IEnumerable<YamlMappingNode> Alerts() =>
+        RuleFiles().SelectMany(file => Sequence(Load(file), "groups"))
+            .SelectMany(group => Sequence(group, "rules"))
+            .Where(rule => rule.Children.ContainsKey(new YamlScalarNode("alert")));
+
+    private static string Name(YamlMappingNode alert) => ((YamlScalarNode)alert[new YamlScalarNode("alert")]).Value!;
+
+    private static string Scalar(YamlMappingNode node, string section, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(section), out var child) && child is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value)
+            ? ((YamlScalarNode)value).Value ?? string.Empty
+            : string.Empty;
+
+    private static IEnumerable<YamlMappingNode> Sequence(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var child) && child is YamlSequenceNode sequence ? sequence.Children.OfType<YamlMappingNode>() : [];
+
+    private static YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(file);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    [GeneratedRegex(@"^\s*SUCCESS\s*$", RegexOptions.Multiline)]
+    private static partial Regex SuccessLine();
+}
