@@ -85,7 +85,6 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
             try
             {
                 await GrowAsync(time.Token).ConfigureAwait(false);
-                client.EnsureFramed();
             }
             catch (OperationCanceledException) when (time.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -103,6 +102,19 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
             finally
             {
                 await loadedStop.CancelAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                // Bytes past a response's announced end may arrive after its last read: looked for once more here.
+                if (failure is null)
+                {
+                    client.EnsureFramed();
+                }
+            }
+            catch (SpeedTestFault fault)
+            {
+                failure = fault;
             }
 
             var latency = new LatencySummary(await loaded.ConfigureAwait(false));
