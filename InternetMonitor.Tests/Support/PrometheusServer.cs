@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace InternetMonitor.Tests.Support;
@@ -23,20 +24,28 @@ public sealed class PrometheusServer : IAsyncDisposable
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public static async Task<PrometheusServer> StartAsync(string job, string target)
+    public static Task<PrometheusServer> StartAsync(string job, string target) =>
+        StartAsync(new Dictionary<string, string> { [job] = target });
+
+    /// <summary>Scraping each job's one target every second and evaluating <paramref name="ruleFiles"/> every second.</summary>
+    public static async Task<PrometheusServer> StartAsync(IReadOnlyDictionary<string, string> jobs, IReadOnlyList<string>? ruleFiles = null)
     {
         var prometheus = Prerequisite.RequireProgram("prometheus", "prometheus");
         var folder = Directory.CreateTempSubdirectory("im-prometheus-").FullName;
         var config = Path.Combine(folder, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            scrape_configs:
-              - job_name: {job}
-                static_configs:
-                  - targets: ['{target}']
-            """);
+        var text = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n");
+        foreach (var file in ruleFiles ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  - '{file}'\n");
+        }
+
+        text.Append("scrape_configs:\n");
+        foreach (var (job, target) in jobs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n");
+        }
+
+        await File.WriteAllTextAsync(config, text.ToString());
 
         for (var attempt = 1; ; attempt++)
         {
@@ -61,6 +70,10 @@ public sealed class PrometheusServer : IAsyncDisposable
             Assert.True(attempt < 3, $"prometheus did not start: {await stderr}");
         }
     }
+
+    /// <summary>GET of an API path (for example <c>api/v1/rules</c>), parsed.</summary>
+    public async Task<JsonDocument> GetAsync(string path) =>
+        JsonDocument.Parse(await _client.GetStringAsync(new Uri(path, UriKind.Relative)));
 
     /// <summary>An instant query; each result as its labels and value.</summary>
     public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string expression)

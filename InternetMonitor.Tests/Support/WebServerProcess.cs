@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace InternetMonitor.Tests.Support;
 
 /// <summary>
-/// A real web server program (PHP's built-in server, nginx) on a free loopback port, ready when it accepts a
+/// A real program serving HTTP (PHP's built-in server, nginx, node-exporter) on a free loopback port, ready when it accepts a
 /// connection; stopped by process id, its scratch folder deleted.
 /// </summary>
 public sealed class WebServerProcess : IAsyncDisposable
@@ -52,6 +52,13 @@ public sealed class WebServerProcess : IAsyncDisposable
                     }
                 }
                 """));
+    }
+
+    /// <summary>Debian's prometheus-node-exporter.</summary>
+    public static Task<WebServerProcess> StartNodeExporterAsync()
+    {
+        var exporter = Prerequisite.RequireProgram("prometheus-node-exporter", "prometheus-node-exporter");
+        return StartAsync(port => [exporter, $"--web.listen-address=127.0.0.1:{port}"], _ => { });
     }
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,8 @@ public sealed partial class SpeedTestJob(
     ILogger<SpeedTestJob> logger) : IScheduledJob
 {
     public const string JobName = "speedtest";
+    private const string OutageReason = "outage";
+    private const string BudgetReason = "budget";
 
     private readonly SpeedTestOptions _options = options.Value;
 
@@ -29,20 +31,20 @@ public sealed partial class SpeedTestJob(
 
     public JobSchedule Schedule => new(_options.Interval, _options.StartJitter);
 
-    public IReadOnlyList<string> SkipReasons { get; } = ["outage", "budget"];
+    public IReadOnlyList<string> SkipReasons { get; } = [OutageReason, BudgetReason];
 
     public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
         if (connectivity.State == ConnectivityState.Down)
         {
             LogSkippedOutage(logger);
-            return JobOutcome.Skipped(SkipReasons[0]);
+            return JobOutcome.Skipped(OutageReason);
         }
 
         if (budget.Refuse(_options.MaxBytes) is { } why)
         {
             LogSkippedBudget(logger, why);
-            return JobOutcome.Skipped(SkipReasons[1]);
+            return JobOutcome.Skipped(BudgetReason);
         }
 
         // Rounds that finished are reported as they end, so that a run stopped half-way is still charged for them.
