@@ -1,4 +1,3 @@
-using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Observability;
@@ -21,9 +20,7 @@ public sealed class PrometheusRulesLiveTests
     [Fact]
     public async Task Every_rule_evaluates_against_live_data_and_every_recording_rule_with_metrics_here_records_some()
     {
-        Prerequisite.RequireRoot();
-        await using var probe = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), "--Monitor:Plan:DownloadMbps=100"]);
-        await probe.StartAsync(TestContext.Current.CancellationToken);
+        await using var probe = await ProbeHost.StartAsync("--Monitor:Plan:DownloadMbps=100");
         await using var node = await WebServerProcess.StartNodeExporterAsync();
         var rules = Directory.GetFiles(Repository.PathOf("observability", "prometheus", "rules"), "*.yml").Order(StringComparer.Ordinal).ToList();
         await using var prometheus = await PrometheusServer.StartAsync(

@@ -1,4 +1,5 @@
 using InternetMonitor.Lab;
+using InternetMonitor.Probe.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -23,6 +24,15 @@ public static class ProbeHost
         "--Monitor:Http:Enabled=false",
         "--Monitor:SpeedTest:Enabled=false",
     ];
+
+    /// <summary>The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started (it needs root for ICMP).</summary>
+    public static async Task<WebApplication> StartAsync(params string[] arguments)
+    {
+        Prerequisite.RequireRoot();
+        var app = ProbeProgram.Build([.. LoopbackArguments(), .. arguments]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
 
     public static Uri BaseAddress(WebApplication app)
     {

@@ -49,7 +49,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.FreeTcp();
             var info = new ProcessStartInfo(prometheus) { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
                          $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"])
@@ -148,12 +148,5 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -81,7 +81,7 @@ public sealed class WebServerProcess : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("im-web-").FullName;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.FreeTcp();
             prepare(folder, port);
             var arguments = command(port).Select(argument => argument.Replace("{folder}", folder, StringComparison.Ordinal)).ToArray();
             var info = new ProcessStartInfo(arguments[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -127,12 +127,5 @@ public sealed class WebServerProcess : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using InternetMonitor.Lab;
-using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
@@ -13,8 +12,7 @@ public sealed class SpeedTestJobEndToEndTests
     {
         await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
         var state = Path.Combine(Directory.CreateTempSubdirectory("im-budget-").FullName, "budget.json");
-        await using var client = ProbeProgram.Build([
-            .. ProbeHost.LoopbackArguments(),
+        await using var client = await ProbeHost.StartAsync(
             "--Monitor:SpeedTest:Enabled=true",
             $"--Monitor:SpeedTest:Server={ProbeHost.BaseAddress(server)}",
             "--Monitor:SpeedTest:Name=peer",
@@ -23,9 +21,7 @@ public sealed class SpeedTestJobEndToEndTests
             "--Monitor:SpeedTest:RequestSizes:0=100000",
             "--Monitor:SpeedTest:RequestSizes:1=1000000",
             "--Monitor:SpeedTest:Budget:Daily=1000000000",
-            $"--Monitor:SpeedTest:Budget:StatePath={state}",
-        ]);
-        await client.StartAsync(TestContext.Current.CancellationToken);
+            $"--Monitor:SpeedTest:Budget:StatePath={state}");
 
         var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using InternetMonitor.Lab;
-using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
@@ -12,7 +11,7 @@ public sealed class SpeedTestServerTests
     [Fact]
     public async Task It_sends_the_bytes_asked_for_and_counts_the_bytes_uploaded()
     {
-        await using var app = await StartAsync("--Monitor:SpeedTestServer:Enabled=true");
+        await using var app = await ProbeHost.StartAsync("--Monitor:SpeedTestServer:Enabled=true");
         using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(app) };
 
         using var download = await client.GetAsync(new Uri("/__down?bytes=3000000", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -32,7 +31,7 @@ public sealed class SpeedTestServerTests
     [Fact]
     public async Task Requests_without_the_token_over_the_cap_or_malformed_are_refused_with_a_reason()
     {
-        await using var app = await StartAsync("--Monitor:SpeedTestServer:Enabled=true", "--Monitor:SpeedTestServer:MaxBytes=1000000", "--Monitor:SpeedTestServer:Token=s3cret");
+        await using var app = await ProbeHost.StartAsync("--Monitor:SpeedTestServer:Enabled=true", "--Monitor:SpeedTestServer:MaxBytes=1000000", "--Monitor:SpeedTestServer:Token=s3cret");
         using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(app) };
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/__down?bytes=10", token: null));
@@ -48,19 +47,11 @@ public sealed class SpeedTestServerTests
     [Fact]
     public async Task The_endpoints_are_not_there_unless_enabled()
     {
-        await using var app = await StartAsync();
+        await using var app = await ProbeHost.StartAsync();
         using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(app) };
 
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Get, "/__down?bytes=10", token: null));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Post, "/__up", token: null, body: 10));
-    }
-
-    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(params string[] arguments)
-    {
-        Prerequisite.RequireRoot();
-        var app = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), .. arguments]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return app;
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string path, string? token, int body = 0)

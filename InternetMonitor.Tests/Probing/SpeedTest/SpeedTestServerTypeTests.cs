@@ -1,5 +1,4 @@
 using InternetMonitor.Lab;
-using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
 using InternetMonitor.Tests.Support;
@@ -71,13 +70,7 @@ public sealed class SpeedTestServerTypeTests
         }
     }
 
-    internal static async Task<WebApplication> StartServingProbeAsync()
-    {
-        Prerequisite.RequireRoot();
-        var app = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), "--Monitor:SpeedTestServer:Enabled=true"]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return app;
-    }
+    internal static Task<WebApplication> StartServingProbeAsync() => ProbeHost.StartAsync("--Monitor:SpeedTestServer:Enabled=true");
 
     private static Task<SpeedTestResult> Run(ISpeedTestServer server, int streams = 0) => new SpeedTestEngine(TimeProvider.System).ProbeAsync(
         new SpeedTestPlan(server, SpeedTestFaultTests.Limits() with { RequestSizes = [100_000, 1_000_000, 10_000_000], Streams = streams, MaxStreams = 4, IdleLatencySamples = 20 }),
