@@ -42,13 +42,10 @@ public enum SpeedTestServerFault
 /// socket, that breaks transfers on purpose: one <see cref="SpeedTestServerFault"/> for the direction it is told.
 /// Round trips (<c>bytes=0</c>) are always answered well, so a fault lands in the transfer it is meant for.
 /// </summary>
-public sealed class FaultySpeedTestServer : IAsyncDisposable
+public sealed class FaultySpeedTestServer : TcpServer
 {
     public const int SlowBytesPerSecond = 20_000;
 
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
     private readonly SpeedTestServerFault _fault;
     private readonly bool _faultUploads;
     private readonly int _pace;
@@ -58,50 +55,24 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
     /// <param name="bytesPerSecondPerConnection">Pace every download body to this rate on each connection (0: as fast as
     /// it goes), as a server or path that caps each TCP stream does: only parallel streams fill more.</param>
     public FaultySpeedTestServer(SpeedTestServerFault fault, bool uploads = false, int bytesPerSecondPerConnection = 0)
+        : base(IPAddress.Loopback, 0)
     {
         _fault = fault;
         _faultUploads = uploads;
         _pace = bytesPerSecondPerConnection;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _acceptLoop = Task.Run(AcceptAsync);
+        Start();
     }
 
-    public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-            // Stopped.
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
             try
             {
                 var stream = client.GetStream();
-                var reader = new RequestReader(stream, _stop.Token);
+                var reader = new RequestReader(stream, Stopping);
                 while (await reader.NextAsync() is { } request)
                 {
                     var keepOpen = request.Method == "POST"
@@ -156,7 +127,7 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
                 return false;
             case SpeedTestServerFault.Stall:
                 await WriteZerosAsync(stream, bytes / 2);
-                await Task.Delay(Timeout.Infinite, _stop.Token);
+                await Task.Delay(Timeout.Infinite, Stopping);
                 return false;
             case SpeedTestServerFault.Slow:
                 await WritePacedAsync(stream, bytes, SlowBytesPerSecond);
@@ -179,7 +150,7 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
                 return false;
             case SpeedTestServerFault.Stall:
                 await reader.SkipAsync(length / 2);
-                await Task.Delay(Timeout.Infinite, _stop.Token);
+                await Task.Delay(Timeout.Infinite, Stopping);
                 return false;
             case SpeedTestServerFault.Garbage:
                 await reader.SkipAsync(length);
@@ -199,14 +170,14 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
         return true;
     }
 
-    private async Task WriteAsync(NetworkStream stream, string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text), _stop.Token);
+    private async Task WriteAsync(NetworkStream stream, string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text), Stopping);
 
     private async Task WriteZerosAsync(NetworkStream stream, long count)
     {
         var zeros = new byte[64 * 1024];
         for (var left = count; left > 0; left -= zeros.Length)
         {
-            await stream.WriteAsync(zeros.AsMemory(0, (int)Math.Min(left, zeros.Length)), _stop.Token);
+            await stream.WriteAsync(zeros.AsMemory(0, (int)Math.Min(left, zeros.Length)), Stopping);
         }
     }
 
@@ -223,7 +194,7 @@ public sealed class FaultySpeedTestServer : IAsyncDisposable
             var due = TimeSpan.FromSeconds(sent / (double)rate) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (due > TimeSpan.Zero)
             {
-                await Task.Delay(due, _stop.Token);
+                await Task.Delay(due, Stopping);
             }
 
             await WriteZerosAsync(stream, Math.Min(piece, count - sent));
