@@ -60,6 +60,22 @@ public sealed class ProbeProcess : IAsyncDisposable
         return new ProbeProcess(process, network);
     }
 
+    /// <summary>
+    /// The probe serving the Cloudflare-compatible speed-test endpoints on every address of <paramref name="network"/>
+    /// (port <see cref="Port"/>, up to 1 GB per request), pinging only its loopback, with no job of its own that
+    /// could reach past the namespace.
+    /// </summary>
+    public static ProbeProcess StartSpeedTestServer(NetworkNamespace network, string program) => Start(network, program, new Dictionary<string, string>
+    {
+        ["Monitor__SpeedTestServer__Enabled"] = "true",
+        ["Monitor__SpeedTestServer__MaxBytes"] = "1000000000",
+        ["Monitor__Targets__Public__lo"] = "127.0.0.1",
+        ["Monitor__Targets__Gateway"] = "none",
+        ["Monitor__Dns__Enabled"] = "false",
+        ["Monitor__Http__Enabled"] = "false",
+        ["Monitor__SpeedTest__Enabled"] = "false",
+    }, listenOnAll: true);
+
     /// <summary>The probe's /metrics, or null while it does not answer (starting, stopped, or an error status).</summary>
     public async Task<MetricsText?> TryMetricsAsync()
     {

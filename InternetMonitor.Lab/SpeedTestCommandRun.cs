@@ -5,8 +5,8 @@ namespace InternetMonitor.Lab;
 
 /// <summary>
 /// The probe's <c>speedtest ... --json</c> run as a process inside a lab namespace: what a user runs, end to end,
-/// its JSON document read back. The far side is usually another probe serving speed tests (<see cref="ProbeProcess"/>
-/// started with listenOnAll).
+/// its JSON document read back. The far side is usually another probe serving speed tests
+/// (<see cref="ProbeProcess.StartSpeedTestServer"/>).
 /// </summary>
 public static class SpeedTestCommandRun
 {

@@ -46,16 +46,7 @@ public sealed class BenchContext(string probe, string? nativeProbe)
     /// <summary>A probe serving the Cloudflare-compatible speed-test endpoints on every address of <paramref name="network"/>, port 8000.</summary>
     public async Task<ProbeProcess> StartSpeedTestServerAsync(NetworkNamespace network)
     {
-        var probe = ProbeProcess.Start(network, SpeedProbe, new Dictionary<string, string>
-        {
-            ["Monitor__SpeedTestServer__Enabled"] = "true",
-            ["Monitor__SpeedTestServer__MaxBytes"] = "1000000000",
-            ["Monitor__Targets__Public__lo"] = "127.0.0.1",
-            ["Monitor__Targets__Gateway"] = "none",
-            ["Monitor__Dns__Enabled"] = "false",
-            ["Monitor__Http__Enabled"] = "false",
-            ["Monitor__SpeedTest__Enabled"] = "false",
-        }, listenOnAll: true);
+        var probe = ProbeProcess.StartSpeedTestServer(network, SpeedProbe);
         await probe.WaitForAsync(_ => true, "the serving probe's first /metrics", TimeSpan.FromSeconds(60));
         return probe;
     }

@@ -19,15 +19,7 @@ public sealed class SpeedTestLabTests
     {
         await using var lab = await LabFixture.NetworkAsync();
         await lab.ShapeAsync(bitsPerSecond);
-        await using var server = LabFixture.StartProbe(lab.Far, new Dictionary<string, string>
-        {
-            ["Monitor__SpeedTestServer__Enabled"] = "true",
-            ["Monitor__Targets__Public__lo"] = "127.0.0.1",
-            ["Monitor__Targets__Gateway"] = "none",
-            ["Monitor__Dns__Enabled"] = "false",
-            ["Monitor__Http__Enabled"] = "false",
-            ["Monitor__SpeedTest__Enabled"] = "false",
-        }, listenOnAll: true);
+        await using var server = ProbeProcess.StartSpeedTestServer(lab.Far, LabFixture.ProbeProgram);
         await server.UntilAsync(_ => true, "the serving probe's first /metrics");
 
         var (code, report, error) = await SpeedTestCommandRun.RunAsync(

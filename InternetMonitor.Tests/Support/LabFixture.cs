@@ -28,14 +28,14 @@ public static class LabFixture
     }
 
     /// <summary>Starts the probe built beside the tests inside <paramref name="network"/>.</summary>
-    public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false)
+    public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null)
     {
         if (asUser is not null)
         {
             Prerequisite.RequireProgram("setpriv", "util-linux");
         }
 
-        return ProbeProcess.Start(network, ProbeProgram, settings, asUser, listenOnAll);
+        return ProbeProcess.Start(network, ProbeProgram, settings, asUser);
     }
 
     /// <summary>The probe built beside the tests.</summary>
