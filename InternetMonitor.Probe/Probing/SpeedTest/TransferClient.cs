@@ -197,15 +197,23 @@ public sealed class TransferClient : IDisposable
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            var buffer = new byte[Limit];
-            var total = 0;
-            int read;
-            while (total < Limit && (read = await body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            // Every round trip passes here: a pooled buffer, not 64 KiB of garbage each time.
+            var buffer = ArrayPool<byte>.Shared.Rent(Limit);
+            try
             {
-                total += read;
-            }
+                var total = 0;
+                int read;
+                while (total < Limit && (read = await body.ReadAsync(buffer.AsMemory(total, Limit - total), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
 
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+                return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
