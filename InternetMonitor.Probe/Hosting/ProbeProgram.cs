@@ -1,3 +1,4 @@
+using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
@@ -73,6 +74,7 @@ public static class ProbeProgram
         app.MapDefaultEndpoints();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapSpeedTestServer();
+        app.MapAlertLog();
         return app;
     }
 }

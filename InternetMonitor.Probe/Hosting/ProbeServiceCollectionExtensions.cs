@@ -1,3 +1,4 @@
+using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
@@ -42,6 +43,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddSpeedTest(configuration);
         services.AddPlan(configuration);
         services.AddSpeedTestServer(configuration);
+        services.AddAlertLog(configuration);
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;
     }

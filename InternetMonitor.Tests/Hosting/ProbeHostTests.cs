@@ -43,47 +43,21 @@ public sealed class ProbeHostTests
     public async Task Logs_and_traces_go_out_over_otlp_when_the_endpoint_is_set()
     {
         Prerequisite.RequireRoot();
-        var received = new ConcurrentQueue<(string Path, byte[] Body)>();
-        await using var receiver = await StartOtlpReceiverAsync(received);
+        await using var receiver = await CaptureServer.StartAsync();
+        receiver.Reply = ("application/x-protobuf", string.Empty);
 
         await using var app = ProbeProgram.Build([
             .. ProbeHost.LoopbackArguments(),
-            $"--OTEL_EXPORTER_OTLP_ENDPOINT={ProbeHost.BaseAddress(receiver).ToString().TrimEnd('/')}",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url.ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
             "--OTEL_BSP_SCHEDULE_DELAY=100",
         ]);
         await app.StartAsync(TestContext.Current.CancellationToken);
 
-        var until = DateTime.UtcNow + Deadline;
-        while (!received.Any(request => request.Path == "/v1/logs" && Contains(request.Body, "Pinging 1 targets")))
-        {
-            Assert.True(DateTime.UtcNow < until, $"no OTLP log export arrived; paths seen: {string.Join(", ", received.Select(r => r.Path).Distinct())}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        var logs = received.First(request => request.Path == "/v1/logs" && Contains(request.Body, "Pinging 1 targets")).Body;
-        Assert.True(Contains(logs, "InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
-        Assert.True(Contains(logs, "host.name"), "host.name is a resource attribute of the exported logs");
+        var logs = await receiver.WaitForAsync(request => request.Path == "/v1/logs" && request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export");
+        Assert.True(logs.Contains("InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
+        Assert.True(logs.Contains("host.name"), "host.name is a resource attribute of the exported logs");
         await app.StopAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
-
-    private static async Task<WebApplication> StartOtlpReceiverAsync(ConcurrentQueue<(string Path, byte[] Body)> received)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var receiver = builder.Build();
-        receiver.MapPost("/v1/{signal}", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            received.Enqueue((context.Request.Path.Value ?? string.Empty, body.ToArray()));
-            context.Response.ContentType = "application/x-protobuf";
-            return Results.Empty;
-        });
-        await receiver.StartAsync(TestContext.Current.CancellationToken);
-        return receiver;
     }
 }

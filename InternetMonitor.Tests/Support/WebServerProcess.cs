@@ -5,18 +5,20 @@ using System.Net.Sockets;
 namespace InternetMonitor.Tests.Support;
 
 /// <summary>
-/// A real program serving HTTP (PHP's built-in server, nginx, node-exporter) on a free loopback port, ready when it accepts a
+/// A real program serving HTTP (PHP's built-in server, nginx, node-exporter, Alertmanager) on a free loopback port, ready when it accepts a
 /// connection; stopped by process id, its scratch folder deleted.
 /// </summary>
 public sealed class WebServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
+    private readonly string? _owned;
 
-    private WebServerProcess(Process process, string folder, int port)
+    private WebServerProcess(Process process, string folder, int port, string? owned)
     {
         _process = process;
         _folder = folder;
+        _owned = owned;
         Url = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -61,6 +63,19 @@ public sealed class WebServerProcess : IAsyncDisposable
         return StartAsync(port => [exporter, $"--web.listen-address=127.0.0.1:{port}"], _ => { });
     }
 
+    /// <summary>
+    /// Debian's prometheus-alertmanager with <paramref name="config"/>, alone (no cluster), its data in the scratch folder;
+    /// <paramref name="owned"/>, the folder the configuration was rendered into, is deleted with it.
+    /// </summary>
+    public static Task<WebServerProcess> StartAlertmanagerAsync(string config, string? owned = null)
+    {
+        var alertmanager = Prerequisite.RequireProgram("prometheus-alertmanager", "prometheus-alertmanager");
+        return StartAsync(
+            port => [alertmanager, $"--config.file={config}", "--storage.path={folder}/data", $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn"],
+            _ => { },
+            owned);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -71,12 +86,16 @@ public sealed class WebServerProcess : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+        if (_owned is not null)
+        {
+            Directory.Delete(_owned, recursive: true);
+        }
     }
 
-    private static Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string> prepare) =>
-        StartAsync(command, (folder, _) => prepare(folder));
+    private static Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string> prepare, string? owned = null) =>
+        StartAsync(command, (folder, _) => prepare(folder), owned);
 
-    private static async Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string, int> prepare)
+    private static async Task<WebServerProcess> StartAsync(Func<int, string[]> command, Action<string, int> prepare, string? owned = null)
     {
         var folder = Directory.CreateTempSubdirectory("im-web-").FullName;
         for (var attempt = 1; ; attempt++)
@@ -93,7 +112,7 @@ public sealed class WebServerProcess : IAsyncDisposable
             var process = Process.Start(info)!;
             var stderr = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
-            var server = new WebServerProcess(process, folder, port);
+            var server = new WebServerProcess(process, folder, port, owned);
             if (await AcceptsAsync(process, port))
             {
                 return server;

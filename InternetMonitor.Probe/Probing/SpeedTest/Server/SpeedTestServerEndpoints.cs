@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using InternetMonitor.Probe.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -116,21 +115,8 @@ public static class SpeedTestServerEndpoints
     }
 
     /// <summary>The 401 to send when a token is set and the request does not carry it; null when it may go on.</summary>
-    private static Task? Refused(HttpContext context, SpeedTestServerOptions options)
-    {
-        if (options.Token.Length == 0)
-        {
-            return null;
-        }
-
-        var given = context.Request.Headers.Authorization is { Count: > 0 } header && header.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header.ToString()["Bearer ".Length..]
-            : context.Request.Query["token"].ToString();
-        var expected = Encoding.UTF8.GetBytes(options.Token);
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected)
-            ? null
-            : PlainAsync(context, StatusCodes.Status401Unauthorized, "a token is required: Authorization: Bearer <token> or ?token=<token>");
-    }
+    private static Task? Refused(HttpContext context, SpeedTestServerOptions options) =>
+        RequestToken.Accepts(context, options.Token) ? null : PlainAsync(context, StatusCodes.Status401Unauthorized, RequestToken.Hint);
 
     private static Task PlainAsync(HttpContext context, int status, string message)
     {

@@ -1,0 +1,3 @@
+using InternetMonitor.AppHost;
+
+return await AppHostCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

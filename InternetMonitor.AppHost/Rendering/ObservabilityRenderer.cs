@@ -1,0 +1,78 @@
+using InternetMonitor.AppHost.Alerting;
+
+namespace InternetMonitor.AppHost.Rendering;
+
+/// <summary>
+/// Writes the stack's configuration for one run or deployment: a copy of observability/ with the parts that
+/// depend on settings rendered (alertmanager/alertmanager.yml and the secret files it names, owner-only).
+/// </summary>
+public static class ObservabilityRenderer
+{
+    /// <summary>observability/ as shipped beside the AppHost's binary.</summary>
+    public static string SourceDirectory => Path.Combine(AppContext.BaseDirectory, "observability");
+
+    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets)
+    {
+        ArgumentNullException.ThrowIfNull(alertmanager);
+        var alertmanagerSource = Path.Combine(source, "alertmanager", "alertmanager.yml");
+        var rendering = AlertmanagerConfigRenderer.Render(File.ReadAllText(alertmanagerSource), alerting, alertmanager, secrets);
+        if (!rendering.Succeeded)
+        {
+            return rendering.Errors;
+        }
+
+        CopyDirectory(source, output);
+        var alertmanagerOutput = Path.Combine(output, "alertmanager");
+        var secretsOutput = Path.Combine(alertmanagerOutput, "secrets");
+        if (Directory.Exists(secretsOutput))
+        {
+            Directory.Delete(secretsOutput, recursive: true); // a receiver switched off leaves no secret behind
+        }
+
+        foreach (var (relative, value) in rendering.SecretFiles)
+        {
+            WritePrivate(Path.Combine(alertmanagerOutput, relative), value + "\n");
+        }
+
+        var config = Path.Combine(alertmanagerOutput, "alertmanager.yml");
+        if (rendering.HoldsSecret)
+        {
+            WritePrivate(config, rendering.Yaml);
+        }
+        else
+        {
+            File.WriteAllText(config, rendering.Yaml);
+        }
+
+        return [];
+    }
+
+    private static void WritePrivate(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
+    }
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
+        }
+
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)), overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Probe.Recording;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.Alerting;
+
+/// <summary>
+/// <c>POST /api/alerts</c> takes Alertmanager's webhook notifications (401 without the configured token, 400 with a
+/// reason for a body that is not one, 413 over 1 MiB); <c>GET /api/alerts?limit=N</c> lists the latest received
+/// alerts, newest first.
+/// </summary>
+public static class AlertLogEndpoints
+{
+    public const string Path = "/api/alerts";
+    public const int MaxBodyBytes = 1 << 20;
+    public const int DefaultLimit = 100;
+
+    public static WebApplication MapAlertLog(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost(Path, async context => await (await ReceiveAsync(context)).ExecuteAsync(context));
+        app.MapGet(Path, context => List(context).ExecuteAsync(context));
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<AlertLogOptions>>().Value;
+        var rejected = services.GetRequiredService<AlertLogMetrics>().Rejected;
+        if (!RequestToken.Accepts(context, options.Token))
+        {
+            rejected.WithLabels("unauthorized").Inc();
+            return Results.Text(RequestToken.Hint + "\n", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        AlertmanagerWebhook? webhook;
+        try
+        {
+            webhook = await JsonSerializer.DeserializeAsync(context.Request.Body, AlertLogJsonContext.Default.AlertmanagerWebhook, context.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            rejected.WithLabels("invalid").Inc();
+            return Results.Text($"not an Alertmanager webhook notification: {exception.Message}\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            rejected.WithLabels("invalid").Inc();
+            return Results.Text($"at most {MaxBodyBytes} bytes per notification\n", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var time = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var (alerts, problem) = webhook is null ? ([], "the body is empty") : AlertNotification.From(webhook, time);
+        if (problem is not null)
+        {
+            rejected.WithLabels("invalid").Inc();
+            return Results.Text($"not an Alertmanager webhook notification: {problem}\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var publisher = services.GetRequiredService<ResultPublisher<AlertNotification>>();
+        foreach (var alert in alerts)
+        {
+            publisher.Publish(alert);
+        }
+
+        return Results.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received\n"));
+    }
+
+    private static IResult List(HttpContext context)
+    {
+        var log = context.RequestServices.GetRequiredService<AlertLog>();
+        var capacity = context.RequestServices.GetRequiredService<IOptions<AlertLogOptions>>().Value.Capacity;
+        var query = context.Request.Query["limit"].ToString();
+        var limit = DefaultLimit;
+        if (query.Length > 0 && (!int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
+        {
+            return Results.Text("limit must be a whole number of alerts, at least 1\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return Results.Json(log.Recent(Math.Min(limit, capacity)), AlertLogJsonContext.Default.IReadOnlyListAlertNotification);
+    }
+}

@@ -1,0 +1,26 @@
+using InternetMonitor.Probe.Recording;
+
+namespace InternetMonitor.Probe.Alerting;
+
+/// <summary>One log line per received alert: a firing one as a warning, a resolved one as information.</summary>
+public sealed partial class AlertLogRecorder(ILogger<AlertLogRecorder> logger) : IRecorder<AlertNotification>
+{
+    public void Record(AlertNotification result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Status == AlertNotification.Firing)
+        {
+            LogFiring(logger, result.AlertName, result.Severity, result.StartsAt, result.Summary);
+        }
+        else
+        {
+            LogResolved(logger, result.AlertName, result.Severity, result.StartsAt, result.EndsAt, result.Summary);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert FIRING {AlertName} ({Severity}) since {StartsAt:o}: {Summary}")]
+    private static partial void LogFiring(ILogger logger, string alertName, string severity, DateTimeOffset startsAt, string summary);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert RESOLVED {AlertName} ({Severity}), from {StartsAt:o} to {EndsAt:o}: {Summary}")]
+    private static partial void LogResolved(ILogger logger, string alertName, string severity, DateTimeOffset startsAt, DateTimeOffset? endsAt, string summary);
+}

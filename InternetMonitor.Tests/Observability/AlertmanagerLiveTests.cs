@@ -1,0 +1,154 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Rendering;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.Observability;
+
+/// <summary>
+/// The rendered Alertmanager configuration run by the real Alertmanager on loopback: an alert reaches the probe's
+/// alert log and every receiver (each one's far end is a loopback server standing in for Slack, Telegram, ntfy, a
+/// webhook and an SMTP server), and an outage's alert silences the alerts it explains.
+/// </summary>
+public sealed class AlertmanagerLiveTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_firing_alert_reaches_the_probes_alert_log_and_every_receiver_switched_on()
+    {
+        await using var probe = await ProbeHost.StartAsync("--Monitor:AlertLog:Token=alert-log-token-value");
+        await using var sinks = await CaptureServer.StartAsync();
+        sinks.Reply = ("application/json", """{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-1001234,"type":"group"}}}""");
+        await using var smtp = new SmtpSink();
+        var options = AlertmanagerConfigTests.AllReceivers(sinks.Url, smtp.Port);
+        options.AlertLogUrl = new Uri(ProbeHost.BaseAddress(probe), "/api/alerts");
+        await using var alertmanager = await StartAlertmanagerAsync(options, AlertmanagerConfigTests.Secrets(slackUrl: new Uri(sinks.Url, "/slack").ToString()));
+        using var client = new HttpClient { BaseAddress = alertmanager.Url };
+
+        await PostAlertsAsync(client, Alert("InternetDown", "critical", "probe:8000", "Internet down (cause internet)"));
+
+        using var probeClient = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
+        var logged = await WaitForAlertLogAsync(probeClient, "InternetDown");
+        Assert.Equal("firing", logged["status"]!.GetValue<string>());
+        Assert.Equal("critical", logged["severity"]!.GetValue<string>());
+        Assert.Equal("Internet down (cause internet)", logged["summary"]!.GetValue<string>());
+        Assert.Equal("notify", logged["receiver"]!.GetValue<string>());
+        var metrics = await ProbeHost.ScrapeAsync(probe);
+        Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_total", ("alertname", "InternetDown"), ("status", "firing")));
+
+        var slack = await sinks.WaitForAsync(r => r.Path == "/slack", Deadline, "the Slack message");
+        Assert.Contains("[FIRING:1] InternetDown at home", slack.Text, StringComparison.Ordinal);
+        Assert.Contains("#internet", slack.Text, StringComparison.Ordinal);
+        var telegram = await sinks.WaitForAsync(r => r.Path == "/bot123456:secret-telegram-token/sendMessage", Deadline, "the Telegram message");
+        Assert.Contains("Internet down (cause internet)", telegram.Text, StringComparison.Ordinal);
+        Assert.Contains("-1001234", telegram.Text, StringComparison.Ordinal);
+        var ntfy = await sinks.WaitForAsync(r => r.Path == "/internet-alerts", Deadline, "the ntfy message");
+        Assert.Contains("tpl=1", ntfy.Query, StringComparison.Ordinal);
+        Assert.Contains("p=5", ntfy.Query, StringComparison.Ordinal);
+        Assert.Equal("Bearer tk_secretntfytoken", ntfy.Headers["Authorization"]);
+        Assert.Equal("InternetDown", JsonNode.Parse(ntfy.Body)!["commonLabels"]!["alertname"]!.GetValue<string>());
+        var webhook = await sinks.WaitForAsync(r => r.Path == "/hook", Deadline, "the webhook notification");
+        Assert.Equal("Bearer secret-webhook-token", webhook.Headers["Authorization"]);
+        Assert.Equal("firing", JsonNode.Parse(webhook.Body)!["status"]!.GetValue<string>());
+
+        var mail = await WaitForMailAsync(smtp);
+        Assert.Equal("<monitor@example.test>", mail.From);
+        Assert.Equal(["<home@example.test>"], mail.To);
+        Assert.Contains("Subject: [FIRING:1] InternetDown at home", mail.Data, StringComparison.Ordinal);
+        Assert.Contains("Internet down (cause internet)", mail.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Local_network_down_silences_internet_down_and_what_it_explains_for_the_same_probe_only()
+    {
+        Prerequisite.RequireProgram("prometheus-alertmanager", "prometheus-alertmanager");
+        await using var sink = await CaptureServer.StartAsync();
+        var options = new AlertingOptions { AlertLogUrl = new Uri(sink.Url, "/api/alerts") };
+        await using var alertmanager = await StartAlertmanagerAsync(options, new SecretReader(_ => null));
+        using var client = new HttpClient { BaseAddress = alertmanager.Url };
+
+        await PostAlertsAsync(
+            client,
+            Alert("LocalNetworkDown", "critical", "probe:8000", "Gateway down"),
+            Alert("InternetDown", "critical", "probe:8000", "Internet down (cause local)"),
+            Alert("HighLatency", "warning", "probe:8000", "High latency to cloudflare"),
+            Alert("HighLatency", "warning", "office-probe:8000", "High latency to cloudflare"));
+
+        var until = DateTime.UtcNow + Deadline;
+        Dictionary<(string, string), string> states;
+        while (true)
+        {
+            using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
+            states = alerts.RootElement.EnumerateArray().ToDictionary(
+                alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("instance").GetString()!),
+                alert => alert.GetProperty("status").GetProperty("state").GetString()!);
+            if (states.Count == 4 && states.Values.Count(state => state == "suppressed") == 2)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"states: {string.Join(", ", states)}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("active", states[("LocalNetworkDown", "probe:8000")]);
+        Assert.Equal("suppressed", states[("InternetDown", "probe:8000")]);
+        Assert.Equal("suppressed", states[("HighLatency", "probe:8000")]);
+        Assert.Equal("active", states[("HighLatency", "office-probe:8000")]);
+    }
+
+    private static async Task<WebServerProcess> StartAlertmanagerAsync(AlertingOptions options, SecretReader secrets)
+    {
+        var folder = Directory.CreateTempSubdirectory("im-alertmanager-").FullName;
+        var errors = ObservabilityRenderer.Render(Repository.PathOf("observability"), folder, options, new(AlertmanagerTarget.Debian12, Path.Combine(folder, "alertmanager")), secrets);
+        Assert.Empty(errors);
+        return await WebServerProcess.StartAlertmanagerAsync(Path.Combine(folder, "alertmanager", "alertmanager.yml"), folder);
+    }
+
+    private static JsonObject Alert(string name, string severity, string instance, string summary) => new()
+    {
+        ["labels"] = new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = "home" },
+        ["annotations"] = new JsonObject { ["summary"] = summary, ["description"] = summary + ", for a test.", ["runbook_url"] = "README.md#runbook-" + name.ToLowerInvariant() },
+        ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
+    };
+
+    private static async Task PostAlertsAsync(HttpClient client, params JsonObject[] alerts)
+    {
+        using var content = new StringContent(new JsonArray(alerts).ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("api/v2/alerts", UriKind.Relative), content, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<JsonNode> WaitForAlertLogAsync(HttpClient probe, string name)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var alerts = await probe.GetFromJsonAsync<JsonArray>(new Uri("api/alerts", UriKind.Relative), TestContext.Current.CancellationToken);
+            if (alerts!.FirstOrDefault(alert => alert!["alertName"]!.GetValue<string>() == name) is { } alert)
+            {
+                return alert;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{name} never reached the probe's alert log");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<(string From, IReadOnlyList<string> To, string Data)> WaitForMailAsync(SmtpSink smtp)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!smtp.Messages.TryPeek(out _))
+        {
+            Assert.True(DateTime.UtcNow < until, "no email reached the SMTP server");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        smtp.Messages.TryPeek(out var message);
+        return message;
+    }
+}
