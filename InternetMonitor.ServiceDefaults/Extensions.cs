@@ -1,10 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -51,7 +56,8 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var version = typeof(Extensions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+        // The service's own version (its informational version, as its build info reports it), not this library's.
+        var version = (Assembly.GetEntryAssembly() ?? typeof(Extensions).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -83,14 +89,65 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// OTLP export, switched on by the standard variables alone. <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> by itself sends
+    /// every signal there, as Aspire does it. A signal's own variable (<c>OTEL_EXPORTER_OTLP_LOGS_ENDPOINT</c>,
+    /// <c>_TRACES_</c>, <c>_METRICS_</c>) sends that signal to its own place, the full URL as given (Loki 3 takes
+    /// logs at <c>http://loki:3100/otlp/v1/logs</c> and nothing else), over that signal's protocol (http/protobuf
+    /// unless it says grpc); a signal with neither variable is not exported and never falls back to localhost.
+    /// </summary>
     private static void AddOpenTelemetryExporters<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        // The OTLP exporter is switched on by the standard variable alone, as Aspire does it;
-        // it reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        var configuration = builder.Configuration;
+        var shared = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var logs = configuration["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"];
+        var traces = configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+        var metrics = configuration["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (!IsSet(logs) && !IsSet(traces) && !IsSet(metrics))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            if (IsSet(shared))
+            {
+                // The SDK reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself and appends /v1/<signal>.
+                telemetry.UseOtlpExporter();
+            }
+
+            return;
+        }
+
+        // The signal-specific exporters do not read the signal-specific variables: they are applied here.
+        if (IsSet(logs) || IsSet(shared))
+        {
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(options => Apply(options, configuration, "LOGS", logs)));
+        }
+
+        if (IsSet(traces) || IsSet(shared))
+        {
+            telemetry.WithTracing(tracing => tracing.AddOtlpExporter(options => Apply(options, configuration, "TRACES", traces)));
+        }
+
+        if (IsSet(metrics) || IsSet(shared))
+        {
+            telemetry.WithMetrics(meters => meters.AddOtlpExporter(options => Apply(options, configuration, "METRICS", metrics)));
+        }
+    }
+
+    private static bool IsSet([NotNullWhen(true)] string? value) => !string.IsNullOrWhiteSpace(value);
+
+    private static void Apply(OtlpExporterOptions options, IConfiguration configuration, string signal, string? endpoint)
+    {
+        if (!IsSet(endpoint))
+        {
+            return; // the shared endpoint, read by the SDK, which appends /v1/<signal> for http/protobuf
+        }
+
+        options.Endpoint = new Uri(endpoint);
+        var protocol = configuration[$"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL"] ?? configuration["OTEL_EXPORTER_OTLP_PROTOCOL"];
+        options.Protocol = string.Equals(protocol, "grpc", StringComparison.OrdinalIgnoreCase) ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+        if (configuration[$"OTEL_EXPORTER_OTLP_{signal}_HEADERS"] is { Length: > 0 } headers)
+        {
+            options.Headers = headers;
         }
     }
 

@@ -12,6 +12,9 @@ public static class ProbeProgram
     public const int ConfigurationErrorExitCode = 2;
     public const int StartupErrorExitCode = 3;
 
+    /// <summary>The probe's OpenTelemetry service.name unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string ServiceName = "InternetMonitor.Probe";
+
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -66,7 +69,9 @@ public static class ProbeProgram
     /// <summary>The probe's web application, ready to run; tests build it with their own arguments.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args); // no HTTPS server, IIS or EventLog: the probe serves plain HTTP on one port
+        // No HTTPS server, IIS or EventLog: the probe serves plain HTTP on one port. Its name is the default OTLP
+        // service.name (Loki's service_name label) wherever it is hosted, a test runner included.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = ServiceName });
         builder.AddProbe();
         configure?.Invoke(builder);
 

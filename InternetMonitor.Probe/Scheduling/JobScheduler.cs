@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using InternetMonitor.Probe.Telemetry;
+
 namespace InternetMonitor.Probe.Scheduling;
 
 /// <summary>
@@ -72,6 +75,9 @@ public sealed partial class JobScheduler(
 
     private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)
     {
+        // The run's span: its measurements, published while it runs, become its children (Telemetry/ProbeTracing).
+        using var activity = ProbeTracing.Source.StartActivity(job.Name + " run");
+        activity?.SetTag(ProbeTracing.Prefix + "check", job.Name);
         JobOutcome outcome;
         try
         {
@@ -91,8 +97,15 @@ public sealed partial class JobScheduler(
 
         if (outcome.SkipReason is { } reason)
         {
+            activity?.SetTag(ProbeTracing.Prefix + "outcome", "skipped").SetTag(ProbeTracing.Prefix + "skip_reason", reason);
             metrics.Skipped(job.Name, reason, 1);
             return;
+        }
+
+        activity?.SetTag(ProbeTracing.Prefix + "outcome", outcome.Succeeded ? "success" : "failure");
+        if (!outcome.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "a measurement of the run failed");
         }
 
         metrics.Ran(job.Name, outcome.Succeeded, timeProvider.GetUtcNow());

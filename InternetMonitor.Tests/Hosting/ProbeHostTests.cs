@@ -1,16 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using InternetMonitor.Lab;
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Probe.Telemetry;
 using InternetMonitor.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InternetMonitor.Tests.Hosting;
 
@@ -59,5 +51,60 @@ public sealed class ProbeHostTests
         Assert.True(logs.Contains("InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
         Assert.True(logs.Contains("host.name"), "host.name is a resource attribute of the exported logs");
         await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Logs_go_to_their_own_endpoint_as_lokis_otlp_takes_them_and_traces_to_theirs()
+    {
+        Prerequisite.RequireRoot();
+        await using var loki = await CaptureServer.StartAsync();
+        await using var traces = await CaptureServer.StartAsync();
+        loki.Reply = traces.Reply = ("application/x-protobuf", string.Empty);
+
+        await using var app = ProbeProgram.Build([
+            .. ProbeHost.LoopbackArguments(),
+            $"--OTEL_EXPORTER_OTLP_LOGS_ENDPOINT={new Uri(loki.Url, "/otlp/v1/logs")}",
+            $"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={new Uri(traces.Url, "/v1/traces")}",
+            "--OTEL_BLRP_SCHEDULE_DELAY=100",
+            "--OTEL_BSP_SCHEDULE_DELAY=100",
+        ]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var logs = await loki.WaitForAsync(request => request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export at Loki's path");
+        var spans = await traces.WaitForAsync(request => request.Contains("ping round"), Deadline, "an OTLP trace export");
+        await app.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("/otlp/v1/logs", logs.Path);
+        Assert.Equal("application/x-protobuf", logs.Headers["Content-Type"]);
+        Assert.All(loki.Requests, request => Assert.Equal("/otlp/v1/logs", request.Path)); // no traces or metrics sent to Loki
+        Assert.Equal("/v1/traces", spans.Path);
+        Assert.All(traces.Requests, request => Assert.Equal("/v1/traces", request.Path));
+        foreach (var (key, value) in new[] { ("service.name", ProbeProgram.ServiceName), ("service.version", BuildInfo.Version), ("host.name", Environment.MachineName) })
+        {
+            Assert.True(HasAttribute(logs.Body, key, value), $"the exported logs carry the resource attribute {key}={value}");
+        }
+    }
+
+    /// <summary>
+    /// An OTLP KeyValue in protobuf: the key's bytes, then (after the value field's tag and length, and the string
+    /// value's tag and length: four bytes for short strings) the value's bytes.
+    /// </summary>
+    private static bool HasAttribute(byte[] body, string key, string value)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        var valueBytes = Encoding.UTF8.GetBytes(value);
+        for (var at = body.AsSpan().IndexOf(keyBytes); at >= 0;)
+        {
+            var after = at + keyBytes.Length + 4;
+            if (after + valueBytes.Length <= body.Length && body.AsSpan(after, valueBytes.Length).SequenceEqual(valueBytes))
+            {
+                return true;
+            }
+
+            var next = body.AsSpan(at + 1).IndexOf(keyBytes);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return false;
     }
 }

@@ -26,10 +26,13 @@ public static class ProbeHost
     ];
 
     /// <summary>The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started (it needs root for ICMP).</summary>
-    public static async Task<WebApplication> StartAsync(params string[] arguments)
+    public static Task<WebApplication> StartAsync(params string[] arguments) => StartAsync(_ => { }, arguments);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with <paramref name="configure"/> applied to the builder (an in-memory exporter, say).</summary>
+    public static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure, params string[] arguments)
     {
         Prerequisite.RequireRoot();
-        var app = ProbeProgram.Build([.. LoopbackArguments(), .. arguments]);
+        var app = ProbeProgram.Build([.. LoopbackArguments(), .. arguments], configure);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }

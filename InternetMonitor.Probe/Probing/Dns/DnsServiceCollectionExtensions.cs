@@ -12,6 +12,7 @@ public static class DnsServiceCollectionExtensions
         services.AddSingleton<IProber<DnsQuery, DnsResult>, DnsProber>();
         services.AddSingleton<IRecorder<DnsResult>, DnsMetricsRecorder>();
         services.AddSingleton<IRecorder<DnsResult>, DnsLogRecorder>();
+        services.AddSingleton<IRecorder<DnsResult>, DnsTraceRecorder>();
         services.AddSingleton<IScheduledJob, DnsJob>();
         return services;
     }

@@ -12,6 +12,7 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton<IProber<HttpTarget, HttpResult>, HttpProber>();
         services.AddSingleton<IRecorder<HttpResult>, HttpMetricsRecorder>();
         services.AddSingleton<IRecorder<HttpResult>, HttpLogRecorder>();
+        services.AddSingleton<IRecorder<HttpResult>, HttpTraceRecorder>();
         services.AddSingleton<IScheduledJob, HttpJob>();
         return services;
     }

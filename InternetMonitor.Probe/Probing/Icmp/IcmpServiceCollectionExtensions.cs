@@ -20,6 +20,7 @@ public static class IcmpServiceCollectionExtensions
         services.AddSingleton<PingLogRecorder>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingLogRecorder>());
         services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingLogRecorder>());
+        services.AddSingleton<IRecorder<PingResult>, PingRoundTraceRecorder>();
         services.AddSingleton<PingHealthCheck>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingHealthCheck>());
         services.AddHealthChecks().AddCheck<PingHealthCheck>("icmp");

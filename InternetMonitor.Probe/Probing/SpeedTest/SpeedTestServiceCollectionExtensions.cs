@@ -15,6 +15,7 @@ public static class SpeedTestServiceCollectionExtensions
         services.AddSingleton<IProber<SpeedTestPlan, SpeedTestResult>, SpeedTestEngine>();
         services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestMetricsRecorder>();
         services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestLogRecorder>();
+        services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestTraceRecorder>();
         services.AddSingleton<DataBudgetMetrics>();
         services.AddSingleton(provider => new DataBudgetStore(
             provider.GetRequiredService<IOptions<SpeedTestOptions>>().Value.Budget.StatePath,

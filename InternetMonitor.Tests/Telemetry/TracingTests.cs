@@ -1,0 +1,128 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using InternetMonitor.Probe.Telemetry;
+using InternetMonitor.Tests.Probing.SpeedTest;
+using InternetMonitor.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace InternetMonitor.Tests.Telemetry;
+
+/// <summary>
+/// The probe's spans, caught by OpenTelemetry's in-memory exporter while it measures real peers on loopback: a ping
+/// round, and one span per run of the DNS, HTTP and speed-test jobs with a child per measurement holding its figures.
+/// </summary>
+public sealed class TracingTests
+{
+    private const string Prefix = ProbeTracing.Prefix;
+
+    [Fact]
+    public async Task Every_job_run_is_a_span_and_each_measurement_a_child_with_its_figures()
+    {
+        var spans = new LockedCollection<Activity>();
+        await using var dns = UdpDnsResponder.WithResponseCode(2); // SERVFAIL: a failed query, and so a failed run
+        await using var web = await CaptureServer.StartAsync();
+        await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
+        var state = Path.Combine(Directory.CreateTempSubdirectory("im-budget-").FullName, "budget.json");
+        await using var probe = await ProbeHost.StartAsync(
+            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
+            "--Monitor:Dns:Enabled=true",
+            "--Monitor:Dns:SystemResolver=false",
+            $"--Monitor:Dns:Servers:local={dns.Endpoint}",
+            "--Monitor:Dns:Names:0=example.test",
+            "--Monitor:Dns:Interval=00:00:01",
+            "--Monitor:Dns:Timeout=00:00:00.5",
+            "--Monitor:Dns:StartJitter=00:00:00",
+            "--Monitor:Http:Enabled=true",
+            $"--Monitor:Http:Targets:local:Url={web.Url}",
+            "--Monitor:Http:Interval=00:00:05",
+            "--Monitor:Http:Timeout=00:00:02",
+            "--Monitor:Http:StartJitter=00:00:00",
+            "--Monitor:SpeedTest:Enabled=true",
+            $"--Monitor:SpeedTest:Server={ProbeHost.BaseAddress(server)}",
+            "--Monitor:SpeedTest:Name=peer",
+            "--Monitor:SpeedTest:StartJitter=00:00:00",
+            "--Monitor:SpeedTest:Interval=00:10:00",
+            "--Monitor:SpeedTest:RequestSizes:0=100000",
+            "--Monitor:SpeedTest:RequestSizes:1=1000000",
+            $"--Monitor:SpeedTest:Budget:StatePath={state}");
+
+        var round = await WaitForSpanAsync(spans, "ping round");
+        var dnsRun = await WaitForSpanAsync(spans, "dns run");
+        var httpRun = await WaitForSpanAsync(spans, "http run");
+        var speedRun = await WaitForSpanAsync(spans, "speedtest run");
+        await probe.StopAsync(TestContext.Current.CancellationToken);
+        var all = spans.Snapshot();
+
+        Assert.Equal(1, round.GetTagItem(Prefix + "ping.sent"));
+        Assert.Equal(1, round.GetTagItem(Prefix + "ping.received"));
+        Assert.True((double)round.GetTagItem(Prefix + "ping.rtt_max_seconds")! > 0);
+        var echo = Assert.Single(round.Events);
+        Assert.Equal("lo", echo.Tags.Single(tag => tag.Key == Prefix + "ping.target").Value);
+        Assert.Equal("reply", echo.Tags.Single(tag => tag.Key == Prefix + "ping.outcome").Value);
+
+        Assert.Equal("failure", dnsRun.GetTagItem(Prefix + "outcome"));
+        Assert.Equal(ActivityStatusCode.Error, dnsRun.Status);
+        var query = Assert.Single(all, span => span.OperationName == "dns query" && span.ParentSpanId == dnsRun.SpanId);
+        Assert.Equal(dnsRun.TraceId, query.TraceId);
+        Assert.Equal("local", query.GetTagItem(Prefix + "dns.server"));
+        Assert.Equal("example.test", query.GetTagItem(Prefix + "dns.name"));
+        Assert.Equal("SERVFAIL", query.GetTagItem(Prefix + "dns.rcode"));
+        Assert.Equal("servfail", query.GetTagItem(Prefix + "failure.reason"));
+        Assert.Equal(ActivityStatusCode.Error, query.Status);
+        Assert.Equal((double)query.GetTagItem(Prefix + "dns.duration_seconds")!, query.Duration.TotalSeconds, 3);
+
+        Assert.Equal("success", httpRun.GetTagItem(Prefix + "outcome"));
+        var check = Assert.Single(all, span => span.OperationName == "http check" && span.ParentSpanId == httpRun.SpanId);
+        Assert.Equal(200, check.GetTagItem("http.response.status_code"));
+        Assert.Equal("local", check.GetTagItem(Prefix + "http.target"));
+        Assert.True((double)check.GetTagItem(Prefix + "http.phase.connect_seconds")! > 0);
+        Assert.Equal(2L, check.GetTagItem(Prefix + "http.body_bytes"));
+
+        Assert.Equal("success", speedRun.GetTagItem(Prefix + "outcome"));
+        var speed = Assert.Single(all, span => span.OperationName == "speedtest" && span.ParentSpanId == speedRun.SpanId);
+        Assert.Equal("peer", speed.GetTagItem(Prefix + "speedtest.server"));
+        Assert.True((double)speed.GetTagItem(Prefix + "speedtest.download.bytes_per_second")! > 0);
+        Assert.True((double)speed.GetTagItem(Prefix + "speedtest.upload.bytes_per_second")! > 0);
+        Assert.True((long)speed.GetTagItem(Prefix + "speedtest.download.bytes")! >= 100_000);
+        Assert.NotNull(speed.GetTagItem(Prefix + "speedtest.idle.latency_seconds"));
+        Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
+    }
+
+    private static async Task<Activity> WaitForSpanAsync(LockedCollection<Activity> spans, string name)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (spans.Snapshot().FirstOrDefault(span => span.OperationName == name) is { } span)
+            {
+                return span;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"no '{name}' span; spans: {string.Join(", ", spans.Snapshot().Select(s => s.OperationName).Distinct())}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The exporter adds from the threads that end spans while the test reads: every access takes a lock.</summary>
+    private sealed class LockedCollection<T> : Collection<T>
+    {
+        private readonly Lock _lock = new();
+
+        public IReadOnlyList<T> Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, T item)
+        {
+            lock (_lock)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+    }
+}
