@@ -12,6 +12,16 @@ public static class ProbeProgram
     public const int ConfigurationErrorExitCode = 2;
     public const int StartupErrorExitCode = 3;
 
+    public const string Usage = """
+        Usage: InternetMonitor.Probe [--Section:Key=value ...]      run the probe (metrics on http://0.0.0.0:8000/metrics)
+               InternetMonitor.Probe speedtest [options] [--json]   one speed test now (speedtest --help for its options)
+
+        Settings come from appsettings.json, environment variables (Monitor__Icmp__Interval=00:00:02) and
+        arguments (--Monitor:Icmp:Interval=00:00:02); the README lists every key. By default the probe pings
+        public anchors and the gateway, and runs DNS, HTTP and speed-test checks against public servers.
+
+        """;
+
     /// <summary>The probe's OpenTelemetry service.name unless OTEL_SERVICE_NAME says otherwise.</summary>
     public const string ServiceName = "InternetMonitor.Probe";
 
@@ -21,6 +31,13 @@ public static class ProbeProgram
         if (args.Length > 0 && args[0] == SpeedTestCommand.Name)
         {
             return await RunSpeedTestAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        // Asking for help must never start measuring (the defaults ping public addresses).
+        if (Array.Exists(args, argument => argument is "--help" or "-h" or "-?") || args is ["help", ..])
+        {
+            await Console.Out.WriteAsync(Usage).ConfigureAwait(false);
+            return 0;
         }
 
         WebApplication app;

@@ -31,6 +31,19 @@ public sealed class ProbeHostTests
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public async Task Asking_for_help_exits_at_once_without_starting_to_measure(string argument)
+    {
+        // Were the probe to start, RunAsync would run until stopped and this would time out.
+        var exitCode = await ProbeProgram.RunAsync([argument, "--urls=http://127.0.0.1:0"]).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("speedtest", ProbeProgram.Usage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Logs_and_traces_go_out_over_otlp_when_the_endpoint_is_set()
     {

@@ -78,6 +78,14 @@ public sealed partial class PrometheusRulesTests
         Assert.Empty(names.Except(silent));
     }
 
+    /// <summary>Every rule of the shipped rule files: its name (the alert or the recorded series) and its expression.</summary>
+    internal static IEnumerable<(string Name, bool IsAlert, string Expression)> Rules() =>
+        RuleFiles().SelectMany(file => Sequence(Load(file), "groups"))
+            .SelectMany(group => Sequence(group, "rules"))
+            .Select(rule => rule.Children.TryGetValue(new YamlScalarNode("alert"), out var alert)
+                ? (((YamlScalarNode)alert).Value!, true, ((YamlScalarNode)rule[new YamlScalarNode("expr")]).Value!)
+                : (((YamlScalarNode)rule[new YamlScalarNode("record")]).Value!, false, ((YamlScalarNode)rule[new YamlScalarNode("expr")]).Value!));
+
     private static IEnumerable<string> RuleFiles() => Directory.GetFiles(Path.Combine(Folder, "rules"), "*.yml").Order(StringComparer.Ordinal);
 
     private static IEnumerable<YamlMappingNode> Alerts() =>

@@ -25,6 +25,24 @@ public static class ProbeHost
         "--Monitor:SpeedTest:Enabled=false",
     ];
 
+    /// <summary>
+    /// A speed test every 10 minutes, the first at once, against <paramref name="server"/> (a Cloudflare-compatible
+    /// server: a probe serving speed tests, or the lab's) named <c>peer</c>, with small requests (100 kB, 1 MB) and a
+    /// daily budget of 1 GB kept in <paramref name="budgetState"/>.
+    /// </summary>
+    public static string[] ScheduledSpeedTestArguments(Uri server, string budgetState) =>
+    [
+        "--Monitor:SpeedTest:Enabled=true",
+        $"--Monitor:SpeedTest:Server={server}",
+        "--Monitor:SpeedTest:Name=peer",
+        "--Monitor:SpeedTest:StartJitter=00:00:00",
+        "--Monitor:SpeedTest:Interval=00:10:00",
+        "--Monitor:SpeedTest:RequestSizes:0=100000",
+        "--Monitor:SpeedTest:RequestSizes:1=1000000",
+        "--Monitor:SpeedTest:Budget:Daily=1000000000",
+        $"--Monitor:SpeedTest:Budget:StatePath={budgetState}",
+    ];
+
     /// <summary>The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started (it needs root for ICMP).</summary>
     public static Task<WebApplication> StartAsync(params string[] arguments) => StartAsync(_ => { }, arguments);
 

@@ -30,7 +30,6 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Scraping each job's one target every second and evaluating <paramref name="ruleFiles"/> every second.</summary>
     public static async Task<PrometheusServer> StartAsync(IReadOnlyDictionary<string, string> jobs, IReadOnlyList<string>? ruleFiles = null)
     {
-        var prometheus = Prerequisite.RequireProgram("prometheus", "prometheus");
         var folder = Directory.CreateTempSubdirectory("im-prometheus-").FullName;
         var config = Path.Combine(folder, "prometheus.yml");
         var text = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n");
@@ -46,7 +45,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(config, text.ToString());
+        return await StartWithConfigAsync(config, folder);
+    }
 
+    /// <summary>
+    /// Prometheus with a configuration of the caller's (the shipped one, its targets pointed at loopback), its data in
+    /// <paramref name="folder"/>, which it owns from now on and deletes when stopped.
+    /// </summary>
+    public static async Task<PrometheusServer> StartWithConfigAsync(string config, string folder)
+    {
+        var prometheus = Prerequisite.RequireProgram("prometheus", "prometheus");
         for (var attempt = 1; ; attempt++)
         {
             var port = LoopbackPort.FreeTcp();
@@ -74,6 +82,9 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>GET of an API path (for example <c>api/v1/rules</c>), parsed.</summary>
     public async Task<JsonDocument> GetAsync(string path) =>
         JsonDocument.Parse(await _client.GetStringAsync(new Uri(path, UriKind.Relative)));
+
+    /// <summary>The address Prometheus listens on (a scrape target for itself).</summary>
+    public Uri Url => _client.BaseAddress!;
 
     /// <summary>An instant query; each result as its labels and value.</summary>
     public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string expression)

@@ -26,26 +26,21 @@ public sealed class TracingTests
         var state = Path.Combine(Directory.CreateTempSubdirectory("im-budget-").FullName, "budget.json");
         await using var probe = await ProbeHost.StartAsync(
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
-            "--Monitor:Dns:Enabled=true",
-            "--Monitor:Dns:SystemResolver=false",
-            $"--Monitor:Dns:Servers:local={dns.Endpoint}",
-            "--Monitor:Dns:Names:0=example.test",
-            "--Monitor:Dns:Interval=00:00:01",
-            "--Monitor:Dns:Timeout=00:00:00.5",
-            "--Monitor:Dns:StartJitter=00:00:00",
-            "--Monitor:Http:Enabled=true",
-            $"--Monitor:Http:Targets:local:Url={web.Url}",
-            "--Monitor:Http:Interval=00:00:05",
-            "--Monitor:Http:Timeout=00:00:02",
-            "--Monitor:Http:StartJitter=00:00:00",
-            "--Monitor:SpeedTest:Enabled=true",
-            $"--Monitor:SpeedTest:Server={ProbeHost.BaseAddress(server)}",
-            "--Monitor:SpeedTest:Name=peer",
-            "--Monitor:SpeedTest:StartJitter=00:00:00",
-            "--Monitor:SpeedTest:Interval=00:10:00",
-            "--Monitor:SpeedTest:RequestSizes:0=100000",
-            "--Monitor:SpeedTest:RequestSizes:1=1000000",
-            $"--Monitor:SpeedTest:Budget:StatePath={state}");
+            [
+                "--Monitor:Dns:Enabled=true",
+                "--Monitor:Dns:SystemResolver=false",
+                $"--Monitor:Dns:Servers:local={dns.Endpoint}",
+                "--Monitor:Dns:Names:0=example.test",
+                "--Monitor:Dns:Interval=00:00:01",
+                "--Monitor:Dns:Timeout=00:00:00.5",
+                "--Monitor:Dns:StartJitter=00:00:00",
+                "--Monitor:Http:Enabled=true",
+                $"--Monitor:Http:Targets:local:Url={web.Url}",
+                "--Monitor:Http:Interval=00:00:05",
+                "--Monitor:Http:Timeout=00:00:02",
+                "--Monitor:Http:StartJitter=00:00:00",
+                .. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), state),
+            ]);
 
         var round = await WaitForSpanAsync(spans, "ping round");
         var dnsRun = await WaitForSpanAsync(spans, "dns run");

@@ -12,16 +12,7 @@ public sealed class SpeedTestJobEndToEndTests
     {
         await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
         var state = Path.Combine(Directory.CreateTempSubdirectory("im-budget-").FullName, "budget.json");
-        await using var client = await ProbeHost.StartAsync(
-            "--Monitor:SpeedTest:Enabled=true",
-            $"--Monitor:SpeedTest:Server={ProbeHost.BaseAddress(server)}",
-            "--Monitor:SpeedTest:Name=peer",
-            "--Monitor:SpeedTest:StartJitter=00:00:00",
-            "--Monitor:SpeedTest:Interval=00:10:00",
-            "--Monitor:SpeedTest:RequestSizes:0=100000",
-            "--Monitor:SpeedTest:RequestSizes:1=1000000",
-            "--Monitor:SpeedTest:Budget:Daily=1000000000",
-            $"--Monitor:SpeedTest:Budget:StatePath={state}");
+        await using var client = await ProbeHost.StartAsync(ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), state));
 
         var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
 
