@@ -1,0 +1,61 @@
+using InternetMonitor.AppHost;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.AppHost;
+
+/// <summary><c>InternetMonitor.AppHost render</c>: the stack's configuration written for a run, or one clear line per problem.</summary>
+public sealed class RenderCommandTests
+{
+    [Fact]
+    public async Task Renders_the_observability_folder_for_the_alertmanager_on_path_and_amtool_accepts_it()
+    {
+        var amtool = Prerequisite.RequireProgram("amtool", "prometheus-alertmanager");
+        var output = Directory.CreateTempSubdirectory("im-render-").FullName;
+        try
+        {
+            var (exitCode, stdout, stderr) = await RunAsync("render", "--output", output, "--Alerting:AlertLogUrl=http://127.0.0.1:18000/api/alerts");
+
+            Assert.True(exitCode == 0, stderr);
+            Assert.Contains($"Rendered {output} for Alertmanager 0.25.0", stdout, StringComparison.Ordinal); // Debian 12's, found on PATH
+            var config = Path.Combine(output, "alertmanager", "alertmanager.yml");
+            Assert.Contains("url: http://127.0.0.1:18000/api/alerts", await File.ReadAllTextAsync(config, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            var check = await Command.TryRunAsync(amtool, "check-config", config);
+            Assert.True(check.ExitCode == 0, check.Output + check.Error);
+            foreach (var part in (string[])["prometheus/prometheus.yml", "prometheus/rules/alerts.yml", "grafana/dashboards/internet.json", "loki/loki.yml", "alertmanager/templates/internet-monitor.tmpl"])
+            {
+                Assert.True(File.Exists(Path.Combine(output, part)), part);
+            }
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "publish" }, "Usage: InternetMonitor.AppHost render --output DIR")]
+    [InlineData(new[] { "render" }, "--output is required")]
+    [InlineData(new[] { "render", "--output", "{output}", "--bogus" }, "Unknown argument --bogus")]
+    [InlineData(new[] { "render", "--output", "{output}", "--alertmanager-version", "latest" }, "--alertmanager-version must be a version such as 0.25.0 (got \"latest\")")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Ntfy:Enabled=true" }, "Invalid configuration: Alerting:Ntfy:TopicUrl must be an absolute http or https URL (got \"\")")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Telegram:ChatId=abc" }, "Invalid configuration: Failed to convert configuration value 'abc' at 'Alerting:Telegram:ChatId'")]
+    public async Task Bad_arguments_or_settings_exit_with_2_and_say_what_is_wrong(string[] arguments, string expected)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "im-render-" + Guid.NewGuid().ToString("N"));
+
+        var (exitCode, _, stderr) = await RunAsync([.. arguments.Select(argument => argument.Replace("{output}", output, StringComparison.Ordinal))]);
+
+        Assert.Equal(AppHostCommand.UsageExitCode, exitCode);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output), "nothing is written when the settings are wrong");
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await AppHostCommand.RunAsync(arguments, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
