@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using InternetMonitor.AppHost.Alerting;
 using InternetMonitor.AppHost.Rendering;
 using Microsoft.Extensions.Configuration;
@@ -12,9 +10,10 @@ namespace InternetMonitor.AppHost;
 /// run by hand or by a service manager. Settings come from appsettings.json, the environment and
 /// <c>--Section:Key=value</c> arguments, in that order.
 /// </summary>
-public static partial class AppHostCommand
+public static class AppHostCommand
 {
-    public const int UsageExitCode = 2;
+    /// <summary>Bad arguments or settings, or an output folder that cannot be written.</summary>
+    public const int ErrorExitCode = 2;
 
     private const string Usage = """
         Usage: InternetMonitor.AppHost render --output DIR [--alertmanager-version X.Y.Z] [--alertmanager-config-dir PATH] [--Alerting:KEY=VALUE ...]
@@ -31,7 +30,7 @@ public static partial class AppHostCommand
         if (args.Length == 0 || args[0] != "render")
         {
             await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return UsageExitCode;
+            return ErrorExitCode;
         }
 
         string? outputDirectory = null;
@@ -40,22 +39,25 @@ public static partial class AppHostCommand
         var settings = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
-            switch (args[i])
+            // --name VALUE and --name=VALUE alike.
+            var (name, inline) = args[i].Split('=', 2) is [var head, var tail] && !head.Contains(':', StringComparison.Ordinal) ? (head, tail) : (args[i], null);
+            string? Value() => inline ?? (i + 1 < args.Length ? args[++i] : null);
+            switch (name)
             {
-                case "--output" when i + 1 < args.Length:
-                    outputDirectory = args[++i];
+                case "--output":
+                    outputDirectory = Value();
                     break;
-                case "--alertmanager-version" when i + 1 < args.Length:
-                    version = args[++i];
+                case "--alertmanager-version":
+                    version = Value();
                     break;
-                case "--alertmanager-config-dir" when i + 1 < args.Length:
-                    configDirectory = args[++i];
+                case "--alertmanager-config-dir":
+                    configDirectory = Value();
                     break;
                 default:
                     if (!args[i].StartsWith("--", StringComparison.Ordinal) || !args[i].Contains('=', StringComparison.Ordinal))
                     {
                         await error.WriteLineAsync($"Unknown argument {args[i]}\n{Usage}").ConfigureAwait(false);
-                        return UsageExitCode;
+                        return ErrorExitCode;
                     }
 
                     settings.Add(args[i]);
@@ -66,14 +68,14 @@ public static partial class AppHostCommand
         if (outputDirectory is null)
         {
             await error.WriteLineAsync($"--output is required\n{Usage}").ConfigureAwait(false);
-            return UsageExitCode;
+            return ErrorExitCode;
         }
 
-        var alertmanagerVersion = version is null ? InstalledAlertmanagerVersion() ?? AlertmanagerTarget.Debian12 : ParseVersion(version);
+        var alertmanagerVersion = version is null ? await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12 : AlertmanagerVersion.Parse(version);
         if (alertmanagerVersion is null)
         {
             await error.WriteLineAsync($"--alertmanager-version must be a version such as 0.25.0 (got \"{version}\")").ConfigureAwait(false);
-            return UsageExitCode;
+            return ErrorExitCode;
         }
 
         var configuration = new ConfigurationBuilder()
@@ -85,17 +87,42 @@ public static partial class AppHostCommand
         AlertingOptions alerting;
         try
         {
-            alerting = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
+            // A misspelt key is an error, as in the probe's settings, not a receiver silently left off.
+            var section = configuration.GetSection(AlertingOptions.Section);
+            if (SettingsCheck.UnknownKeys(section, typeof(AlertingOptions)).FirstOrDefault() is { } unknown)
+            {
+                await error.WriteLineAsync($"Invalid configuration: {unknown}").ConfigureAwait(false);
+                return ErrorExitCode;
+            }
+
+            alerting = section.Get<AlertingOptions>() ?? new AlertingOptions();
         }
         catch (InvalidOperationException exception)
         {
             await error.WriteLineAsync($"Invalid configuration: {exception.Message}").ConfigureAwait(false);
-            return UsageExitCode;
+            return ErrorExitCode;
         }
 
         var fullOutput = Path.GetFullPath(outputDirectory);
+        var source = Path.GetFullPath(ObservabilityRenderer.SourceDirectory);
+        if (fullOutput == source || fullOutput.StartsWith(source + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"--output must be outside {source}, which it is rendered from").ConfigureAwait(false);
+            return ErrorExitCode;
+        }
+
         var target = new AlertmanagerTarget(alertmanagerVersion, configDirectory ?? Path.Combine(fullOutput, "alertmanager"));
-        var errors = ObservabilityRenderer.Render(ObservabilityRenderer.SourceDirectory, fullOutput, alerting, target, SecretReader.FromProcess);
+        IReadOnlyList<string> errors;
+        try
+        {
+            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Cannot write {fullOutput}: {exception.Message}").ConfigureAwait(false);
+            return ErrorExitCode;
+        }
+
         foreach (var problem in errors)
         {
             await error.WriteLineAsync($"Invalid configuration: {problem}").ConfigureAwait(false);
@@ -103,45 +130,11 @@ public static partial class AppHostCommand
 
         if (errors.Count > 0)
         {
-            return UsageExitCode;
+            return ErrorExitCode;
         }
 
         await output.WriteLineAsync($"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}").ConfigureAwait(false);
         return 0;
     }
 
-    private static Version? ParseVersion(string text) =>
-        Version.TryParse(text.TrimStart('v'), out var version) && version.Build >= 0 ? version : null;
-
-    /// <summary>The version of the Alertmanager on PATH (Debian's or upstream's name), or null when there is none.</summary>
-    private static Version? InstalledAlertmanagerVersion()
-    {
-        foreach (var name in new[] { "prometheus-alertmanager", "alertmanager" })
-        {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo(name, "--version") { RedirectStandardOutput = true, RedirectStandardError = true });
-                if (process is null)
-                {
-                    continue;
-                }
-
-                var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                if (VersionPattern().Match(text) is { Success: true } match)
-                {
-                    return ParseVersion(match.Groups[1].Value);
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // not on PATH under this name
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"version (\d+\.\d+\.\d+)")]
-    private static partial Regex VersionPattern();
 }

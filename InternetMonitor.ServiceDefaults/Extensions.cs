@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
@@ -56,8 +57,11 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        // The service's own version (its informational version, as its build info reports it), not this library's.
-        var version = (Assembly.GetEntryAssembly() ?? typeof(Extensions).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        // The service's own version (its assembly's informational version, as its build info reports it), not this
+        // library's or the host process's (a test runner): the assembly named by the application's name.
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(candidate => candidate.GetName().Name == builder.Environment.ApplicationName)
+            ?? Assembly.GetEntryAssembly() ?? typeof(Extensions).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -100,10 +104,10 @@ public static class Extensions
         where TBuilder : IHostApplicationBuilder
     {
         var configuration = builder.Configuration;
-        var shared = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var logs = configuration["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"];
-        var traces = configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
-        var metrics = configuration["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
+        var shared = Endpoint(configuration, "OTEL_EXPORTER_OTLP_ENDPOINT");
+        var logs = Endpoint(configuration, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
+        var traces = Endpoint(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        var metrics = Endpoint(configuration, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
         var telemetry = builder.Services.AddOpenTelemetry();
         if (!IsSet(logs) && !IsSet(traces) && !IsSet(metrics))
         {
@@ -134,6 +138,23 @@ public static class Extensions
     }
 
     private static bool IsSet([NotNullWhen(true)] string? value) => !string.IsNullOrWhiteSpace(value);
+
+    /// <summary>The variable's value, checked at start: a URL the exporter could not use is one clear message, not a crash later.</summary>
+    private static string? Endpoint(IConfiguration configuration, string variable)
+    {
+        var value = configuration[variable];
+        if (!IsSet(value))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new OptionsValidationException(variable, typeof(OtlpExporterOptions), [$"{variable} must be an absolute http or https URL (got '{value}')"]);
+        }
+
+        return value;
+    }
 
     private static void Apply(OtlpExporterOptions options, IConfiguration configuration, string signal, string? endpoint)
     {

@@ -71,8 +71,20 @@ public static class AlertmanagerConfigRenderer
                 continue;
             }
 
-            receiver.Children[new YamlScalarNode("webhook_configs")] = new YamlSequenceNode(
-                WebhookConfig(alertLogUrl!.ToString(), alertLogToken is null ? null : context.SecretFile("alert-log-token", alertLogToken)));
+            // The alert log's entry (the one posting to /api/alerts) is pointed at the probe; any other is left as it is.
+            var configs = Sequence(receiver, "webhook_configs");
+            var alertLog = WebhookConfig(alertLogUrl!.AbsoluteUri, alertLogToken is null ? null : context.SecretFile("alert-log-token", alertLogToken));
+            var index = configs.Children.ToList().FindIndex(config => config is YamlMappingNode map
+                && map.Children.TryGetValue(new YamlScalarNode("url"), out var url) && ((YamlScalarNode)url).Value?.EndsWith("/api/alerts", StringComparison.Ordinal) == true);
+            if (index >= 0)
+            {
+                configs.Children[index] = alertLog;
+            }
+            else
+            {
+                configs.Children.Insert(0, alertLog);
+            }
+
             if (name == NotifyReceiver)
             {
                 foreach (var (kind, config) in notify)
@@ -118,13 +130,14 @@ public static class AlertmanagerConfigRenderer
 
         var global = root.Children.TryGetValue(new YamlScalarNode("global"), out var node) ? (YamlMappingNode)node : new YamlMappingNode();
         root.Children[new YamlScalarNode("global")] = global;
-        global.Add("smtp_smarthost", email.SmartHost);
-        global.Add("smtp_from", email.From);
-        global.Add("smtp_require_tls", email.RequireTls ? "true" : "false");
+        // Set, not added: the settings win over any smtp_ key already in the shipped file.
+        global.Children[new YamlScalarNode("smtp_smarthost")] = new YamlScalarNode(email.SmartHost);
+        global.Children[new YamlScalarNode("smtp_from")] = new YamlScalarNode(email.From);
+        global.Children[new YamlScalarNode("smtp_require_tls")] = new YamlScalarNode(email.RequireTls ? "true" : "false");
         if (email.Username.Length > 0 && password is not null)
         {
-            global.Add("smtp_auth_username", email.Username);
-            global.Add("smtp_auth_password_file", context.SecretFile("smtp-password", password));
+            global.Children[new YamlScalarNode("smtp_auth_username")] = new YamlScalarNode(email.Username);
+            global.Children[new YamlScalarNode("smtp_auth_password_file")] = new YamlScalarNode(context.SecretFile("smtp-password", password));
         }
 
         context.Integrations.Add("email");
@@ -146,7 +159,7 @@ public static class AlertmanagerConfigRenderer
             return null;
         }
 
-        if (!IsHttpUrl(url))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var slackUrl) || !IsHttp(slackUrl))
         {
             // The URL is the secret: say what is wrong with it without repeating it.
             context.Errors.Add($"the Slack webhook URL ({Key(section, "WebhookUrlFile")} or {SlackReceiverOptions.WebhookUrlVariable}) must be an absolute http or https URL");
@@ -193,7 +206,7 @@ public static class AlertmanagerConfigRenderer
 
         context.Integrations.Add("telegram");
         var config = new YamlMappingNode(
-            Pair("api_url", api.ToString().TrimEnd('/')),
+            Pair("api_url", api.AbsoluteUri.TrimEnd('/')),
             Pair("chat_id", telegram.ChatId.ToString(CultureInfo.InvariantCulture)),
             Pair("send_resolved", "true"),
             Pair("parse_mode", string.Empty, ScalarStyle.SingleQuoted),
@@ -216,10 +229,11 @@ public static class AlertmanagerConfigRenderer
     private static YamlMappingNode? Ntfy(NtfyReceiverOptions ntfy, Context context)
     {
         const string section = "Ntfy";
-        var topic = context.HttpUrl(Key(section, "TopicUrl"), ntfy.TopicUrl);
+        // An open topic's URL is all it takes to read or post there: it is never repeated in a message.
+        var topic = context.HttpUrl(Key(section, "TopicUrl"), ntfy.TopicUrl, repeat: false);
         if (topic is not null && topic.AbsolutePath.Trim('/').Length == 0)
         {
-            context.Errors.Add($"{Key(section, "TopicUrl")} must name the topic, e.g. https://ntfy.sh/my-internet-alerts (got {topic})");
+            context.Errors.Add($"{Key(section, "TopicUrl")} must name the topic, e.g. https://ntfy.sh/my-internet-alerts");
             topic = null;
         }
 
@@ -248,7 +262,8 @@ public static class AlertmanagerConfigRenderer
     private static YamlMappingNode? Webhook(WebhookReceiverOptions webhook, Context context)
     {
         const string section = "Webhook";
-        var url = context.HttpUrl(Key(section, "Url"), webhook.Url);
+        // A webhook's URL may carry its own credential (Discord, Teams): it is never repeated in a message.
+        var url = context.HttpUrl(Key(section, "Url"), webhook.Url, repeat: false);
         var token = context.Secrets.Read(Key(section, "BearerTokenFile"), webhook.BearerTokenFile, WebhookReceiverOptions.BearerTokenVariable, context.Errors);
         if (url is null)
         {
@@ -291,8 +306,7 @@ public static class AlertmanagerConfigRenderer
     private static bool LooksLikeAddress(string address) =>
         address.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < address.Length - 1 && !address.Any(char.IsWhiteSpace);
 
-    private static bool IsHttpUrl(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    private static bool IsHttp(Uri? uri) => uri is { IsAbsoluteUri: true } && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private sealed class Context(AlertmanagerTarget target, SecretReader secrets)
     {
@@ -316,11 +330,11 @@ public static class AlertmanagerConfigRenderer
             return Target.ConfigDirectory.TrimEnd('/') + "/" + relative;
         }
 
-        public Uri? HttpUrl(string key, Uri? url)
+        public Uri? HttpUrl(string key, Uri? url, bool repeat = true)
         {
-            if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            if (!IsHttp(url))
             {
-                Errors.Add($"{key} must be an absolute http or https URL (got \"{url}\")");
+                Errors.Add($"{key} must be an absolute http or https URL" + (repeat ? $" (got \"{url}\")" : string.Empty));
                 return null;
             }
 

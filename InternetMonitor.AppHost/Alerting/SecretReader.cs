@@ -32,6 +32,7 @@ public sealed class SecretReader(Func<string, string?> environment)
             }
         }
 
-        return environment(variable) is { Length: > 0 } value ? value.Trim() : null;
+        // A variable set to blanks is unset: never an empty secret.
+        return environment(variable)?.Trim() is { Length: > 0 } value ? value : null;
     }
 }

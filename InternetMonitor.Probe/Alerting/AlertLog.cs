@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Alerting;
 
-/// <summary>The most recent received alerts, newest first, up to <see cref="AlertLogOptions.Capacity"/>.</summary>
+/// <summary>
+/// The most recent received alerts, newest first, up to <see cref="AlertLogOptions.Capacity"/>: each firing and each
+/// resolution once, however often Alertmanager repeats it in later notifications of its group.
+/// </summary>
 public sealed class AlertLog(IOptions<AlertLogOptions> options) : IRecorder<AlertNotification>
 {
     private readonly LinkedList<AlertNotification> _alerts = new();
@@ -18,6 +21,15 @@ public sealed class AlertLog(IOptions<AlertLogOptions> options) : IRecorder<Aler
             {
                 _alerts.RemoveLast();
             }
+        }
+    }
+
+    /// <summary>Whether the log already holds this alert with this status since this start (a repeat).</summary>
+    public bool Holds(AlertNotification alert)
+    {
+        lock (_lock)
+        {
+            return _alerts.Any(kept => kept.SameAs(alert));
         }
     }
 

@@ -30,10 +30,10 @@ public static class AlertLogEndpoints
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<AlertLogOptions>>().Value;
-        var rejected = services.GetRequiredService<AlertLogMetrics>().Rejected;
+        var metrics = services.GetRequiredService<AlertLogMetrics>();
         if (!RequestToken.Accepts(context, options.Token))
         {
-            rejected.WithLabels("unauthorized").Inc();
+            metrics.Rejected(AlertLogMetrics.Unauthorized);
             return Results.Text(RequestToken.Hint + "\n", statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -49,12 +49,12 @@ public static class AlertLogEndpoints
         }
         catch (JsonException exception)
         {
-            rejected.WithLabels("invalid").Inc();
+            metrics.Rejected(AlertLogMetrics.Invalid);
             return Results.Text($"not an Alertmanager webhook notification: {exception.Message}\n", statusCode: StatusCodes.Status400BadRequest);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            rejected.WithLabels("invalid").Inc();
+            metrics.Rejected(AlertLogMetrics.TooLarge);
             return Results.Text($"at most {MaxBodyBytes} bytes per notification\n", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -62,17 +62,21 @@ public static class AlertLogEndpoints
         var (alerts, problem) = webhook is null ? ([], "the body is empty") : AlertNotification.From(webhook, time);
         if (problem is not null)
         {
-            rejected.WithLabels("invalid").Inc();
+            metrics.Rejected(AlertLogMetrics.Invalid);
             return Results.Text($"not an Alertmanager webhook notification: {problem}\n", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // Alertmanager repeats every alert of a group in each notification of it: only what is new is kept.
+        var log = services.GetRequiredService<AlertLog>();
         var publisher = services.GetRequiredService<ResultPublisher<AlertNotification>>();
-        foreach (var alert in alerts)
+        var kept = 0;
+        foreach (var alert in alerts.Where(alert => !log.Holds(alert)))
         {
             publisher.Publish(alert);
+            kept++;
         }
 
-        return Results.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received\n"));
+        return Results.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received, {kept} new\n"));
     }
 
     private static IResult List(HttpContext context)

@@ -3,22 +3,65 @@ using Prometheus;
 
 namespace InternetMonitor.Probe.Alerting;
 
-/// <summary>Counts the alerts Alertmanager delivered to the probe, and the notifications it refused.</summary>
-public sealed class AlertLogMetrics(IMetricFactory factory) : IRecorder<AlertNotification>
+/// <summary>
+/// Counts the alerts Alertmanager delivered to the probe (each firing and each resolution once) and the notifications
+/// it refused. The alert name comes from the sender: past <see cref="MaxAlertNames"/> distinct names, further ones
+/// are counted as <c>other</c>, so that no client can grow /metrics without bound.
+/// </summary>
+public sealed class AlertLogMetrics : IRecorder<AlertNotification>
 {
-    private readonly Counter _received = factory.CreateCounter(
-        "internet_monitor_alert_notifications_total",
-        "Alerts received from Alertmanager on /api/alerts, by alert name and status (firing, resolved).",
-        ["alertname", "status"]);
+    public const int MaxAlertNames = 100;
+    public const int MaxAlertNameLength = 100;
+    public const string Invalid = "invalid";
+    public const string TooLarge = "too_large";
+    public const string Unauthorized = "unauthorized";
 
-    public Counter Rejected { get; } = factory.CreateCounter(
-        "internet_monitor_alert_notifications_rejected_total",
-        "Notifications posted to /api/alerts and refused, by reason (invalid, unauthorized).",
-        ["reason"]);
+    private readonly Counter _received;
+    private readonly Counter _rejected;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public AlertLogMetrics(IMetricFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _received = factory.CreateCounter(
+            "internet_monitor_alerts_received_total",
+            "Alerts received from Alertmanager on /api/alerts, each firing and each resolution once, by alert name and status (firing, resolved).",
+            ["alertname", "status"]);
+        _rejected = factory.CreateCounter(
+            "internet_monitor_alert_notifications_rejected_total",
+            "Notifications posted to /api/alerts and refused, by reason (invalid, too_large, unauthorized).",
+            ["reason"]);
+        foreach (var reason in (string[])[Invalid, TooLarge, Unauthorized])
+        {
+            _rejected.WithLabels(reason);
+        }
+    }
+
+    public void Rejected(string reason) => _rejected.WithLabels(reason).Inc();
 
     public void Record(AlertNotification result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        _received.WithLabels(result.AlertName, result.Status).Inc();
+        _received.WithLabels(Label(result.AlertName), result.Status).Inc();
+    }
+
+    private string Label(string name)
+    {
+        lock (_lock)
+        {
+            if (_names.Contains(name))
+            {
+                return name;
+            }
+
+            if (_names.Count < MaxAlertNames && name.Length <= MaxAlertNameLength)
+            {
+                _names.Add(name);
+                return name;
+            }
+
+            return "other";
+        }
     }
 }

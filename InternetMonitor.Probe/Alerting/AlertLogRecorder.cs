@@ -10,13 +10,16 @@ public sealed partial class AlertLogRecorder(ILogger<AlertLogRecorder> logger) :
         ArgumentNullException.ThrowIfNull(result);
         if (result.Status == AlertNotification.Firing)
         {
-            LogFiring(logger, result.AlertName, result.Severity, result.StartsAt, result.Summary);
+            LogFiring(logger, OneLine(result.AlertName), OneLine(result.Severity), result.StartsAt, OneLine(result.Summary));
         }
         else
         {
-            LogResolved(logger, result.AlertName, result.Severity, result.StartsAt, result.EndsAt, result.Summary);
+            LogResolved(logger, OneLine(result.AlertName), OneLine(result.Severity), result.StartsAt, result.EndsAt, OneLine(result.Summary));
         }
     }
+
+    // The texts come from the sender: a line break in them must not forge a log line of its own.
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert FIRING {AlertName} ({Severity}) since {StartsAt:o}: {Summary}")]
     private static partial void LogFiring(ILogger logger, string alertName, string severity, DateTimeOffset startsAt, string summary);

@@ -35,19 +35,24 @@ public sealed record AlertNotification(
         var result = new List<AlertNotification>(alerts.Count);
         foreach (var alert in alerts)
         {
+            if (alert is null)
+            {
+                return ([], "an alert is null");
+            }
+
             var status = alert.Status ?? webhook.Status;
             if (status is not (Firing or Resolved))
             {
                 return ([], $"an alert's status must be \"{Firing}\" or \"{Resolved}\" (got \"{status}\")");
             }
 
-            var labels = alert.Labels ?? new Dictionary<string, string>();
+            var labels = WithoutNulls(alert.Labels);
             if (!labels.TryGetValue("alertname", out var name) || string.IsNullOrWhiteSpace(name))
             {
                 return ([], "an alert has no alertname label");
             }
 
-            var annotations = alert.Annotations ?? new Dictionary<string, string>();
+            var annotations = WithoutNulls(alert.Annotations);
             result.Add(new AlertNotification(
                 receivedAt,
                 webhook.Receiver ?? string.Empty,
@@ -64,4 +69,15 @@ public sealed record AlertNotification(
 
         return (result, null);
     }
+
+    /// <summary>Whether <paramref name="other"/> is this alert again: Alertmanager repeats a group's alerts in every notification.</summary>
+    public bool SameAs(AlertNotification other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Fingerprint == other.Fingerprint && Status == other.Status && StartsAt == other.StartsAt && AlertName == other.AlertName;
+    }
+
+    // JSON may carry null where a string belongs: such a label or annotation is left out.
+    private static Dictionary<string, string> WithoutNulls(IReadOnlyDictionary<string, string?>? values) =>
+        values?.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.Ordinal) ?? [];
 }

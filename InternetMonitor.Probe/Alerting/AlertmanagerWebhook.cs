@@ -8,20 +8,14 @@ namespace InternetMonitor.Probe.Alerting;
 /// </summary>
 public sealed class AlertmanagerWebhook
 {
-    [JsonPropertyName("version")]
-    public string? Version { get; init; }
-
     [JsonPropertyName("status")]
     public string? Status { get; init; }
 
     [JsonPropertyName("receiver")]
     public string? Receiver { get; init; }
 
-    [JsonPropertyName("externalURL")]
-    public string? ExternalUrl { get; init; }
-
     [JsonPropertyName("alerts")]
-    public IReadOnlyList<AlertmanagerAlert>? Alerts { get; init; }
+    public IReadOnlyList<AlertmanagerAlert?>? Alerts { get; init; }
 }
 
 /// <summary>One alert of a webhook notification.</summary>
@@ -31,19 +25,16 @@ public sealed class AlertmanagerAlert
     public string? Status { get; init; }
 
     [JsonPropertyName("labels")]
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string?>? Labels { get; init; }
 
     [JsonPropertyName("annotations")]
-    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    public IReadOnlyDictionary<string, string?>? Annotations { get; init; }
 
     [JsonPropertyName("startsAt")]
     public DateTimeOffset StartsAt { get; init; }
 
     [JsonPropertyName("endsAt")]
     public DateTimeOffset EndsAt { get; init; }
-
-    [JsonPropertyName("generatorURL")]
-    public string? GeneratorUrl { get; init; }
 
     [JsonPropertyName("fingerprint")]
     public string? Fingerprint { get; init; }

@@ -21,8 +21,9 @@ public static class RequestToken
             return true;
         }
 
-        var given = context.Request.Headers.Authorization is { Count: > 0 } header && header.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header.ToString()["Bearer ".Length..]
+        // The scheme's name is case-insensitive (RFC 9110).
+        var given = context.Request.Headers.Authorization is { Count: > 0 } header && header.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header.ToString()["Bearer ".Length..].Trim()
             : context.Request.Query["token"].ToString();
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
     }

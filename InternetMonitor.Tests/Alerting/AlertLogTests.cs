@@ -40,9 +40,16 @@ public sealed class AlertLogTests
         Assert.Equal("cloudflare", firing["labels"]!["target"]!.GetValue<string>());
         Assert.Null(firing["endsAt"]);
         var metrics = await ProbeHost.ScrapeAsync(probe);
-        Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_total", ("alertname", "HighLatency"), ("status", "firing")));
-        Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_total", ("alertname", "InternetDown"), ("status", "resolved")));
+        Assert.Equal(1, metrics.Value("internet_monitor_alerts_received_total", ("alertname", "HighLatency"), ("status", "firing")));
+        Assert.Equal(1, metrics.Value("internet_monitor_alerts_received_total", ("alertname", "InternetDown"), ("status", "resolved")));
+        Assert.Equal(0, metrics.Value("internet_monitor_alert_notifications_rejected_total", ("reason", "invalid")));
         Assert.Single(await ListAsync(client, "api/alerts?limit=1"));
+
+        // Alertmanager repeats a group's alerts in its next notifications: a repeat is neither kept nor counted again.
+        using var repeat = await PostAsync(client, Notification);
+        Assert.Equal("2 alerts received, 0 new", (await repeat.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Trim());
+        Assert.Equal(2, (await ListAsync(client, "api/alerts")).Count);
+        Assert.Equal(1, (await ProbeHost.ScrapeAsync(probe)).Value("internet_monitor_alerts_received_total", ("alertname", "HighLatency"), ("status", "firing")));
     }
 
     [Theory]
@@ -51,6 +58,7 @@ public sealed class AlertLogTests
     [InlineData("""{"alerts":[{"status":"pending","labels":{"alertname":"X"}}]}""", "an alert's status must be")]
     [InlineData("""{"status":"firing","alerts":[{"labels":{"severity":"info"}}]}""", "an alert has no alertname label")]
     [InlineData("null", "the body is empty")]
+    [InlineData("""{"alerts":[null]}""", "an alert is null")]
     public async Task Refuses_what_is_not_a_notification_with_the_reason_and_keeps_nothing(string body, string reason)
     {
         await using var probe = await ProbeHost.StartAsync();
@@ -73,10 +81,14 @@ public sealed class AlertLogTests
         using var refused = await PostAsync(client, Notification);
         using var wrong = await PostAsync(client, Notification, "wrong");
         using var accepted = await PostAsync(client, Notification, "s3cret");
+        using var anyCase = new HttpRequestMessage(HttpMethod.Post, new Uri("api/alerts", UriKind.Relative)) { Content = new StringContent(Notification, Encoding.UTF8, "application/json") };
+        anyCase.Headers.TryAddWithoutValidation("Authorization", "bearer s3cret");
+        using var lowerCase = await client.SendAsync(anyCase, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, lowerCase.StatusCode);
         Assert.Equal(2, (await ListAsync(client, "api/alerts")).Count);
         Assert.Equal(2, (await ProbeHost.ScrapeAsync(probe)).Value("internet_monitor_alert_notifications_rejected_total", ("reason", "unauthorized")));
     }
@@ -87,15 +99,53 @@ public sealed class AlertLogTests
         await using var probe = await ProbeHost.StartAsync("--Monitor:AlertLog:Capacity=3");
         using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
-            using var response = await PostAsync(client, Notification);
+            using var response = await PostAsync(client, $$$"""{"status":"firing","alerts":[{"labels":{"alertname":"A{{{i}}}"},"fingerprint":"f{{{i}}}"}]}""");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
         using var badLimit = await client.GetAsync(new Uri("api/alerts?limit=-1", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Equal(3, (await ListAsync(client, "api/alerts?limit=50")).Count);
+        var kept = await ListAsync(client, "api/alerts?limit=50");
+        Assert.Equal(["A3", "A2", "A1"], kept.Select(alert => alert!["alertName"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_notification_over_1_MiB_is_refused_as_too_large_and_nulls_in_labels_are_left_out()
+    {
+        await using var probe = await ProbeHost.StartAsync();
+        using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
+        var padding = new string('x', AlertLogEndpoints.MaxBodyBytes);
+
+        using var large = await PostAsync(client, $$$"""{"status":"firing","alerts":[{"labels":{"alertname":"X","pad":"{{{padding}}}"}}]}""");
+        using var nulls = await PostAsync(client, """{"status":"firing","alerts":[{"labels":{"alertname":"Y","severity":null},"annotations":{"summary":null}}]}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Equal(1, (await ProbeHost.ScrapeAsync(probe)).Value("internet_monitor_alert_notifications_rejected_total", ("reason", "too_large")));
+        Assert.Equal(HttpStatusCode.OK, nulls.StatusCode);
+        var kept = Assert.Single(await ListAsync(client, "api/alerts"))!;
+        Assert.Equal("Y", kept["alertName"]!.GetValue<string>());
+        Assert.Equal(string.Empty, kept["severity"]!.GetValue<string>());
+        Assert.Null(kept["labels"]!["severity"]);
+    }
+
+    [Fact]
+    public async Task Past_a_hundred_alert_names_further_ones_are_counted_as_other()
+    {
+        await using var probe = await ProbeHost.StartAsync();
+        using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
+
+        for (var i = 0; i <= AlertLogMetrics.MaxAlertNames; i++)
+        {
+            using var response = await PostAsync(client, $$$"""{"status":"firing","alerts":[{"labels":{"alertname":"Name{{{i}}}"},"fingerprint":"f{{{i}}}"}]}""");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var metrics = await ProbeHost.ScrapeAsync(probe);
+        Assert.Equal(1, metrics.Value("internet_monitor_alerts_received_total", ("alertname", "Name99"), ("status", "firing")));
+        Assert.Null(metrics.Value("internet_monitor_alerts_received_total", ("alertname", "Name100"), ("status", "firing")));
+        Assert.Equal(1, metrics.Value("internet_monitor_alerts_received_total", ("alertname", "other"), ("status", "firing")));
     }
 
     [Theory]

@@ -38,7 +38,9 @@ public sealed class RenderCommandTests
     [InlineData(new[] { "render" }, "--output is required")]
     [InlineData(new[] { "render", "--output", "{output}", "--bogus" }, "Unknown argument --bogus")]
     [InlineData(new[] { "render", "--output", "{output}", "--alertmanager-version", "latest" }, "--alertmanager-version must be a version such as 0.25.0 (got \"latest\")")]
-    [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Ntfy:Enabled=true" }, "Invalid configuration: Alerting:Ntfy:TopicUrl must be an absolute http or https URL (got \"\")")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Ntfy:Enabled=true" }, "Invalid configuration: Alerting:Ntfy:TopicUrl must be an absolute http or https URL\n")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Slack:Enable=true" }, "Invalid configuration: Alerting:Slack:Enable is not a known setting (known: Channel, Enabled, WebhookUrlFile)")]
+    [InlineData(new[] { "render", "--output" }, "--output is required")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Telegram:ChatId=abc" }, "Invalid configuration: Failed to convert configuration value 'abc' at 'Alerting:Telegram:ChatId'")]
     public async Task Bad_arguments_or_settings_exit_with_2_and_say_what_is_wrong(string[] arguments, string expected)
     {
@@ -46,9 +48,38 @@ public sealed class RenderCommandTests
 
         var (exitCode, _, stderr) = await RunAsync([.. arguments.Select(argument => argument.Replace("{output}", output, StringComparison.Ordinal))]);
 
-        Assert.Equal(AppHostCommand.UsageExitCode, exitCode);
+        Assert.Equal(AppHostCommand.ErrorExitCode, exitCode);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output), "nothing is written when the settings are wrong");
+    }
+
+    [Fact]
+    public async Task The_output_may_be_given_as_one_argument_but_never_inside_the_folder_it_is_rendered_from()
+    {
+        var output = Directory.CreateTempSubdirectory("im-render-").FullName;
+        try
+        {
+            var (exitCode, _, stderr) = await RunAsync("render", $"--output={output}");
+            var (inside, _, insideError) = await RunAsync("render", "--output", Path.Combine(AppContext.BaseDirectory, "observability", "rendered"));
+
+            Assert.True(exitCode == 0, stderr);
+            Assert.True(File.Exists(Path.Combine(output, "alertmanager", "alertmanager.yml")));
+            Assert.Equal(AppHostCommand.ErrorExitCode, inside);
+            Assert.StartsWith("--output must be outside ", insideError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_output_that_cannot_be_written_is_one_line_not_a_crash()
+    {
+        var (exitCode, _, stderr) = await RunAsync("render", "--output", "/proc/im-render");
+
+        Assert.Equal(AppHostCommand.ErrorExitCode, exitCode);
+        Assert.StartsWith("Cannot write /proc/im-render: ", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)

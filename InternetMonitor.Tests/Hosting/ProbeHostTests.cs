@@ -38,10 +38,21 @@ public sealed class ProbeHostTests
     public async Task Asking_for_help_exits_at_once_without_starting_to_measure(string argument)
     {
         // Were the probe to start, RunAsync would run until stopped and this would time out.
-        var exitCode = await ProbeProgram.RunAsync([argument, "--urls=http://127.0.0.1:0"]).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        // Loopback-only settings, so that a probe started by mistake would send nothing beyond this machine.
+        var exitCode = await ProbeProgram.RunAsync([argument, .. ProbeHost.LoopbackArguments()]).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("speedtest", ProbeProgram.Usage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "loki:3100/otlp/v1/logs")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url")]
+    public async Task An_otlp_endpoint_that_is_not_a_url_stops_the_start_with_the_variable_named(string variable, string value)
+    {
+        var exception = Assert.ThrowsAny<Exception>(() => ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), $"--{variable}={value}"]));
+
+        Assert.Equal($"{variable} must be an absolute http or https URL (got '{value}')", Probe.Configuration.ConfigurationErrorMessage.From(exception));
+        Assert.Equal(ProbeProgram.ConfigurationErrorExitCode, await ProbeProgram.RunAsync([.. ProbeHost.LoopbackArguments(), $"--{variable}={value}"]).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
     }
 
     [Fact]

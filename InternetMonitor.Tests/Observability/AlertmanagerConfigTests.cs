@@ -180,6 +180,42 @@ public sealed class AlertmanagerConfigTests
     }
 
     [Fact]
+    public void A_variable_set_to_blanks_is_no_secret_at_all()
+    {
+        var options = new AlertingOptions { Ntfy = { Enabled = true, TopicUrl = new Uri("https://ntfy.example.test/alerts") } };
+
+        var rendering = AlertmanagerConfigRenderer.Render(File.ReadAllText(Shipped), options, new(AlertmanagerTarget.Debian12, "/etc/alertmanager"), new SecretReader(_ => "   "));
+
+        Assert.True(rendering.Succeeded, string.Join("; ", rendering.Errors));
+        Assert.Empty(rendering.SecretFiles);
+        Assert.DoesNotContain("credentials_file", rendering.Yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_the_shipped_file_already_holds_is_kept_and_the_settings_win_over_it()
+    {
+        var shipped = File.ReadAllText(Shipped)
+            .Replace("global:\n", "global:\n  smtp_from: old@example.test\n", StringComparison.Ordinal)
+            .Replace("""
+              - name: alert-log
+                webhook_configs:
+            """, """
+              - name: alert-log
+                webhook_configs:
+                  - url: http://archive.example.test/hook
+            """, StringComparison.Ordinal);
+        var options = AllReceivers();
+
+        var rendering = AlertmanagerConfigRenderer.Render(shipped, options, new(AlertmanagerTarget.Debian12, "/etc/alertmanager"), Secrets());
+
+        Assert.True(rendering.Succeeded, string.Join("; ", rendering.Errors));
+        Assert.Contains("smtp_from: monitor@example.test", rendering.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("old@example.test", rendering.Yaml, StringComparison.Ordinal);
+        Assert.Contains("url: http://archive.example.test/hook", rendering.Yaml, StringComparison.Ordinal);
+        Assert.Equal(2, rendering.Yaml.Split("url: http://127.0.0.1:8000/api/alerts").Length - 1);
+    }
+
+    [Fact]
     public async Task A_secret_may_come_from_a_file_named_in_the_settings()
     {
         var file = Path.GetTempFileName();

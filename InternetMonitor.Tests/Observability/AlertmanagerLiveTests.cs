@@ -38,7 +38,7 @@ public sealed class AlertmanagerLiveTests
         Assert.Equal("Internet down (cause internet)", logged["summary"]!.GetValue<string>());
         Assert.Equal("notify", logged["receiver"]!.GetValue<string>());
         var metrics = await ProbeHost.ScrapeAsync(probe);
-        Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_total", ("alertname", "InternetDown"), ("status", "firing")));
+        Assert.Equal(1, metrics.Value("internet_monitor_alerts_received_total", ("alertname", "InternetDown"), ("status", "firing")));
 
         var slack = await sinks.WaitForAsync(r => r.Path == "/slack", Deadline, "the Slack message");
         Assert.Contains("[FIRING:1] InternetDown at home", slack.Text, StringComparison.Ordinal);

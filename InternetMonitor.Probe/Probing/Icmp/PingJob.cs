@@ -113,15 +113,15 @@ public sealed partial class PingJob(
             }
 
             Interlocked.Increment(ref _inFlight);
-            _ = PingOnceAsync(all[(int)(k % all.Count)], stoppingToken);
+            _ = PingOnceAsync(all[(int)(k % all.Count)], k / all.Count, stoppingToken);
         }
     }
 
-    private async Task PingOnceAsync(PingTarget target, CancellationToken stoppingToken)
+    private async Task PingOnceAsync(PingTarget target, long round, CancellationToken stoppingToken)
     {
         try
         {
-            publisher.Publish(await prober.ProbeAsync(target, stoppingToken).ConfigureAwait(false));
+            publisher.Publish(await prober.ProbeAsync(target, stoppingToken).ConfigureAwait(false) with { Round = round });
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

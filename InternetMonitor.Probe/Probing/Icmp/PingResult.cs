@@ -12,4 +12,7 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 public sealed record PingResult(PingTarget Target, ushort Sequence, DateTimeOffset SentAt, PingOutcome Outcome, TimeSpan? RoundTripTime, string? Detail = null)
 {
     public bool Succeeded => Outcome == PingOutcome.Reply;
+
+    /// <summary>Which round of the ping job sent it (the n-th echo to every target), set by the job; 0 outside it.</summary>
+    public long Round { get; init; }
 }

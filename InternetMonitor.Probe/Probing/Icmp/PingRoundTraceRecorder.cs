@@ -6,15 +6,15 @@ using InternetMonitor.Probe.Telemetry;
 namespace InternetMonitor.Probe.Probing.Icmp;
 
 /// <summary>
-/// One span per round of pings (the n-th echo to every target: each target's echoes are numbered alike), from the
-/// first send to the last result, with the round's figures as attributes and one event per echo. A round whose
-/// results never all come (the probe stopped) is still written once it is 8 rounds old.
+/// One span per round of the ping job (one echo to every target, <see cref="PingResult.Round"/>), from the first send
+/// to the last result's arrival, with the round's figures as attributes and one event per echo. A round whose results
+/// never all come (the probe stopped) is still written once rounds 8 later have begun.
 /// </summary>
 public sealed class PingRoundTraceRecorder(MonitoredTargets targets, TimeProvider timeProvider) : IRecorder<PingResult>
 {
     private const string Prefix = ProbeTracing.Prefix + "ping.";
     private const int MaxPendingRounds = 8;
-    private readonly Dictionary<ushort, List<PingResult>> _rounds = [];
+    private readonly Dictionary<long, Round> _rounds = [];
     private readonly Lock _lock = new();
 
     public void Record(PingResult result)
@@ -25,55 +25,58 @@ public sealed class PingRoundTraceRecorder(MonitoredTargets targets, TimeProvide
             return;
         }
 
-        var complete = new List<List<PingResult>>();
+        var arrived = timeProvider.GetUtcNow();
+        List<Round>? complete = null;
         lock (_lock)
         {
-            if (!_rounds.TryGetValue(result.Sequence, out var round))
+            if (!_rounds.TryGetValue(result.Round, out var round))
             {
-                _rounds[result.Sequence] = round = [];
+                _rounds[result.Round] = round = new Round();
             }
 
-            round.Add(result);
-            foreach (var (sequence, pending) in _rounds)
+            round.Results.Add(result);
+            round.LastArrival = arrived;
+            foreach (var (number, pending) in _rounds)
             {
-                var age = (ushort)(result.Sequence - sequence);
-                if (pending.Count >= targets.All.Count || age is >= MaxPendingRounds and < ushort.MaxValue / 2)
+                if (pending.Results.Count >= targets.All.Count || number <= result.Round - MaxPendingRounds)
                 {
-                    complete.Add(pending);
+                    (complete ??= []).Add(pending);
                 }
             }
 
-            foreach (var done in complete)
+            foreach (var done in complete ?? [])
             {
-                _rounds.Remove(done[0].Sequence);
+                _rounds.Remove(done.Results[0].Round);
             }
         }
 
-        foreach (var done in complete)
+        foreach (var done in complete ?? [])
         {
             Write(done);
         }
     }
 
-    private void Write(List<PingResult> round)
+    private static void Write(Round round)
     {
+        var results = round.Results;
+
         // A round is a trace of its own, whatever span the thread that delivered its last result was in.
         var outer = Activity.Current;
         Activity.Current = null;
         try
         {
-            using var activity = ProbeTracing.Source.StartActivity("ping round", ActivityKind.Internal, default(ActivityContext), startTime: round.Min(result => result.SentAt));
+            using var activity = ProbeTracing.Source.StartActivity("ping round", ActivityKind.Internal, default(ActivityContext), startTime: results.Min(result => result.SentAt));
             if (activity is null)
             {
                 return;
             }
 
-            var rtts = round.Where(result => result.RoundTripTime is not null).Select(result => result.RoundTripTime!.Value.TotalSeconds).ToList();
+            var rtts = results.Where(result => result.RoundTripTime is not null).Select(result => result.RoundTripTime!.Value.TotalSeconds).ToList();
             activity.SetTag(ProbeTracing.Prefix + "check", "ping")
-                .SetTag(Prefix + "sequence", (int)round[0].Sequence)
-                .SetTag(Prefix + "sent", round.Count)
+                .SetTag(Prefix + "round", results[0].Round)
+                .SetTag(Prefix + "sent", results.Count)
                 .SetTag(Prefix + "received", rtts.Count)
-                .SetTag(Prefix + "lost", round.Count - rtts.Count);
+                .SetTag(Prefix + "lost", results.Count - rtts.Count);
             if (rtts.Count > 0)
             {
                 activity.SetTag(Prefix + "rtt_min_seconds", rtts.Min())
@@ -81,7 +84,7 @@ public sealed class PingRoundTraceRecorder(MonitoredTargets targets, TimeProvide
                     .SetTag(Prefix + "rtt_max_seconds", rtts.Max());
             }
 
-            foreach (var result in round)
+            foreach (var result in results)
             {
                 var tags = new ActivityTagsCollection
                 {
@@ -97,16 +100,23 @@ public sealed class PingRoundTraceRecorder(MonitoredTargets targets, TimeProvide
                 activity.AddEvent(new ActivityEvent("echo", result.SentAt, tags));
             }
 
-            if (rtts.Count < round.Count)
+            if (rtts.Count < results.Count)
             {
-                activity.SetStatus(ActivityStatusCode.Error, $"{round.Count - rtts.Count} of {round.Count} echoes got no reply");
+                activity.SetStatus(ActivityStatusCode.Error, $"{results.Count - rtts.Count} of {results.Count} echoes got no reply");
             }
 
-            activity.SetEndTime(timeProvider.GetUtcNow().UtcDateTime);
+            activity.SetEndTime(round.LastArrival.UtcDateTime);
         }
         finally
         {
             Activity.Current = outer;
         }
+    }
+
+    private sealed class Round
+    {
+        public List<PingResult> Results { get; } = [];
+
+        public DateTimeOffset LastArrival { get; set; }
     }
 }
