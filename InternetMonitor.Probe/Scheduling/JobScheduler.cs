@@ -92,7 +92,10 @@ public sealed partial class JobScheduler(
 #pragma warning restore CA1031
         {
             LogJobFailed(logger, exception, job.Name);
-            outcome = JobOutcome.Failure;
+            activity?.AddException(exception).SetStatus(ActivityStatusCode.Error, "the job failed unexpectedly: " + exception.Message);
+            activity?.SetTag(ProbeTracing.Prefix + "outcome", "failure");
+            metrics.Ran(job.Name, false, timeProvider.GetUtcNow());
+            return;
         }
 
         if (outcome.SkipReason is { } reason)
