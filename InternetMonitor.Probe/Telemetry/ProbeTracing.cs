@@ -17,16 +17,26 @@ public static class ProbeTracing
     public static ActivitySource Source { get; } = new(SourceName, BuildInfo.Version);
 
     /// <summary>
-    /// A finished child span of the current one (the job run), placed at the measurement's own time, or null when
-    /// no one listens. The caller sets its attributes and disposes it.
+    /// Writes one measurement as a child of the current span (the job run), placed at the measurement's own start and
+    /// end, with the attributes <paramref name="describe"/> sets and, for a failed one, its reason and an error status
+    /// carrying the detail. Nothing is done when no one listens.
     /// </summary>
-    public static Activity? StartMeasurement(string name, DateTimeOffset start) =>
-        Source.StartActivity(name, ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: start);
-
-    public static void Fail(Activity activity, string reason, string? detail)
+    public static void Measurement(string name, DateTimeOffset start, DateTimeOffset end, string? failureReason, string? detail, Action<Activity> describe)
     {
-        ArgumentNullException.ThrowIfNull(activity);
-        activity.SetTag(Prefix + "failure.reason", reason);
-        activity.SetStatus(ActivityStatusCode.Error, detail ?? reason);
+        ArgumentNullException.ThrowIfNull(describe);
+        using var activity = Source.StartActivity(name, ActivityKind.Internal, parentContext: default, startTime: start);
+        if (activity is null)
+        {
+            return;
+        }
+
+        describe(activity);
+        if (failureReason is not null)
+        {
+            activity.SetTag(Prefix + "failure.reason", failureReason);
+            activity.SetStatus(ActivityStatusCode.Error, detail ?? failureReason);
+        }
+
+        activity.SetEndTime(end.UtcDateTime);
     }
 }

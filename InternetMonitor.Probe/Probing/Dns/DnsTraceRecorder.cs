@@ -11,27 +11,12 @@ public sealed class DnsTraceRecorder : IRecorder<DnsResult>
     public void Record(DnsResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var activity = ProbeTracing.StartMeasurement("dns query", result.Timestamp);
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetTag(Prefix + "server", result.Query.Server)
-            .SetTag(Prefix + "name", result.Query.Name)
-            .SetTag(Prefix + "type", result.Query.Type.ToString())
-            .SetTag(Prefix + "duration_seconds", result.Duration.TotalSeconds)
-            .SetTag(Prefix + "answers", result.Answers);
-        if (result.ResponseCode is { } code)
-        {
-            activity.SetTag(Prefix + "rcode", code);
-        }
-
-        if (result.Reason is { } reason)
-        {
-            ProbeTracing.Fail(activity, reason, result.Detail);
-        }
-
-        activity.SetEndTime((result.Timestamp + result.Duration).UtcDateTime);
+        ProbeTracing.Measurement("dns query", result.Timestamp, result.Timestamp + result.Duration, result.Reason, result.Detail, activity =>
+            activity.SetTag(Prefix + "server", result.Query.Server)
+                .SetTag(Prefix + "name", result.Query.Name)
+                .SetTag(Prefix + "type", result.Query.Type.ToString())
+                .SetTag(Prefix + "duration_seconds", result.Duration.TotalSeconds)
+                .SetTag(Prefix + "answers", result.Answers)
+                .SetTag(Prefix + "rcode", result.ResponseCode));
     }
 }

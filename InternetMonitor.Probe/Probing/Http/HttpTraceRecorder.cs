@@ -11,31 +11,17 @@ public sealed class HttpTraceRecorder : IRecorder<HttpResult>
     public void Record(HttpResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var activity = ProbeTracing.StartMeasurement("http check", result.Timestamp);
-        if (activity is null)
+        ProbeTracing.Measurement("http check", result.Timestamp, result.Timestamp + result.Total, result.Reason, result.Detail, activity =>
         {
-            return;
-        }
-
-        activity.SetTag(Prefix + "target", result.Target.Name)
-            .SetTag(Prefix + "duration_seconds", result.Total.TotalSeconds)
-            .SetTag(Prefix + "body_bytes", result.BodyBytes);
-        if (result.StatusCode is { } status)
-        {
-            activity.SetTag("http.response.status_code", status);
-        }
-
-        foreach (var (phase, duration) in result.Phases)
-        {
-            activity.SetTag(Prefix + "phase." + phase.ToString().ToLowerInvariant() + "_seconds", duration.TotalSeconds);
-        }
-
-        if (result.Reason is { } reason)
-        {
-            activity.SetTag(Prefix + "failed_in", result.FailedIn?.ToString().ToLowerInvariant());
-            ProbeTracing.Fail(activity, reason, result.Detail);
-        }
-
-        activity.SetEndTime((result.Timestamp + result.Total).UtcDateTime);
+            activity.SetTag(Prefix + "target", result.Target.Name)
+                .SetTag(Prefix + "duration_seconds", result.Total.TotalSeconds)
+                .SetTag(Prefix + "body_bytes", result.BodyBytes)
+                .SetTag("http.response.status_code", result.StatusCode)
+                .SetTag(Prefix + "failed_in", result.Reason is null ? null : result.FailedIn?.ToString().ToLowerInvariant());
+            foreach (var (phase, duration) in result.Phases)
+            {
+                activity.SetTag(Prefix + "phase." + phase.ToString().ToLowerInvariant() + "_seconds", duration.TotalSeconds);
+            }
+        });
     }
 }

@@ -14,37 +14,25 @@ public sealed class SpeedTestTraceRecorder : IRecorder<SpeedTestResult>
     public void Record(SpeedTestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var activity = ProbeTracing.StartMeasurement("speedtest", result.Start);
-        if (activity is null)
+        ProbeTracing.Measurement("speedtest", result.Start, result.End, result.Reason, result.Detail, activity =>
         {
-            return;
-        }
-
-        activity.SetTag(Prefix + "server", result.Server)
-            .SetTag(Prefix + "server_type", result.ServerType.ToString().ToLowerInvariant())
-            .SetTag(Prefix + "idle.latency_seconds", result.Idle.Median?.TotalSeconds)
-            .SetTag(Prefix + "idle.jitter_seconds", result.Idle.Jitter?.TotalSeconds);
-        foreach (var direction in new[] { result.Download, result.Upload })
-        {
-            if (direction is null)
+            activity.SetTag(Prefix + "server", result.Server)
+                .SetTag(Prefix + "server_type", result.ServerType.ToString().ToLowerInvariant())
+                .SetTag(Prefix + "idle.latency_seconds", result.Idle.Median?.TotalSeconds)
+                .SetTag(Prefix + "idle.jitter_seconds", result.Idle.Jitter?.TotalSeconds)
+                .SetTag(Prefix + "failed_in", result.FailedIn?.Label());
+            foreach (var direction in new[] { result.Download, result.Upload })
             {
-                continue;
+                if (direction is not null)
+                {
+                    var prefix = Prefix + direction.Direction.Label() + ".";
+                    activity.SetTag(prefix + "bytes_per_second", direction.BytesPerSecond)
+                        .SetTag(prefix + "latency_seconds", direction.Loaded.Median?.TotalSeconds)
+                        .SetTag(prefix + "latency_increase_seconds", direction.LatencyIncrease(result.Idle)?.TotalSeconds)
+                        .SetTag(prefix + "streams", direction.Streams)
+                        .SetTag(prefix + "bytes", direction.BytesUsed);
+                }
             }
-
-            var prefix = Prefix + direction.Direction.Label() + ".";
-            activity.SetTag(prefix + "bytes_per_second", direction.BytesPerSecond)
-                .SetTag(prefix + "latency_seconds", direction.Loaded.Median?.TotalSeconds)
-                .SetTag(prefix + "latency_increase_seconds", direction.LatencyIncrease(result.Idle)?.TotalSeconds)
-                .SetTag(prefix + "streams", direction.Streams)
-                .SetTag(prefix + "bytes", direction.BytesUsed);
-        }
-
-        if (result.Reason is { } reason)
-        {
-            activity.SetTag(Prefix + "failed_in", result.FailedIn?.Label());
-            ProbeTracing.Fail(activity, reason, result.Detail);
-        }
-
-        activity.SetEndTime(result.End.UtcDateTime);
+        });
     }
 }
