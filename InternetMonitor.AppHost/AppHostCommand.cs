@@ -89,9 +89,14 @@ public static class AppHostCommand
         {
             // A misspelt key is an error, as in the probe's settings, not a receiver silently left off.
             var section = configuration.GetSection(AlertingOptions.Section);
-            if (SettingsCheck.UnknownKeys(section, typeof(AlertingOptions)).FirstOrDefault() is { } unknown)
+            var unknown = SettingsCheck.UnknownKeys(section, typeof(AlertingOptions)).ToList();
+            foreach (var problem in unknown)
             {
-                await error.WriteLineAsync($"Invalid configuration: {unknown}").ConfigureAwait(false);
+                await error.WriteLineAsync($"Invalid configuration: {problem}").ConfigureAwait(false);
+            }
+
+            if (unknown.Count > 0)
+            {
                 return ErrorExitCode;
             }
 
@@ -136,5 +141,4 @@ public static class AppHostCommand
         await output.WriteLineAsync($"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}").ConfigureAwait(false);
         return 0;
     }
-
 }
