@@ -1,8 +1,8 @@
-# Internet Monitor: the commands a newcomer needs. `make run` starts the probe, `make test` proves it.
+# Internet Monitor: the commands a newcomer needs. `make run` starts the stack, `make test` proves it.
 SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
-# Extra arguments for `make run`, e.g. ARGS="--Monitor:Targets:Gateway=none".
+# Extra arguments for `make run` (the AppHost), e.g. ARGS="--Monitor:Targets:Gateway=none --Stack:ListenAddress=0.0.0.0".
 ARGS ?=
 # Extra arguments for `make bench`, e.g. BENCH_ARGS="--only rtt,loss" (scenarios: rtt loss jitter outage cost http).
 BENCH_ARGS ?=
@@ -13,7 +13,8 @@ RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
 .PHONY: run test build format format-check deps publish bench clean
 
 run:
-	$(DOTNET) run --project InternetMonitor.Probe -c $(CONFIGURATION) -- $(ARGS)
+	scripts/install-test-deps.sh --stack
+	$(DOTNET) run --project InternetMonitor.AppHost -c $(CONFIGURATION) -- $(ARGS)
 
 deps:
 	scripts/install-test-deps.sh

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and `make bench` use, only those missing. Needs root (or sudo) and apt.
+# With --stack, only what `make run` (the AppHost in process mode) runs: Prometheus, Alertmanager, node-exporter.
 set -euo pipefail
 
+if [ "${1:-}" = "--stack" ]; then
+  packages=(prometheus prometheus-alertmanager prometheus-node-exporter util-linux)
+else
 packages=(
   prometheus                # prometheus + promtool: scrape tests
   prometheus-alertmanager   # alertmanager + amtool
@@ -13,7 +17,9 @@ packages=(
   curl procps
   php-cli nginx-light       # a LibreSpeed backend (php -S) and a plain file server with Range for the speed test
   clang lld zlib1g-dev      # `make publish`: the native build's linker
+  util-linux                # setpriv and setsid: the AppHost's children die with it
 )
+fi
 
 missing=()
 for package in "${packages[@]}"; do

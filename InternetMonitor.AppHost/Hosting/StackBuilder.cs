@@ -1,0 +1,105 @@
+using System.Net;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Model;
+using Microsoft.Extensions.Configuration;
+
+namespace InternetMonitor.AppHost.Hosting;
+
+/// <summary>
+/// The AppHost's composition root in the shape of Aspire's <c>DistributedApplication.CreateBuilder</c>: settings from
+/// appsettings.json, the environment and <c>--Section:Key=value</c> arguments, and the resources Program.cs declares.
+/// </summary>
+public sealed partial class StackBuilder
+{
+    private readonly List<Resource> _resources = [];
+
+    private StackBuilder(IConfiguration configuration, StackOptions stack, AlertingOptions alerting)
+    {
+        Configuration = configuration;
+        Stack = stack;
+        Alerting = alerting;
+    }
+
+    public IConfiguration Configuration { get; }
+
+    public StackOptions Stack { get; }
+
+    public AlertingOptions Alerting { get; }
+
+    /// <summary>The probe's build output, next to this AppHost's in the solution.</summary>
+    public static string ProbeAssembly { get; } =
+        typeof(StackBuilder).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "ProbeAssembly").Value!;
+
+    /// <summary>The builder, or the settings' problems (one sentence each) when they are wrong.</summary>
+    public static (StackBuilder? Builder, IReadOnlyList<string> Errors) Create(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args.Where(argument => argument.StartsWith("--", StringComparison.Ordinal) && argument.Contains('=', StringComparison.Ordinal)).ToArray())
+            .Build();
+        var errors = new List<string>();
+        errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(StackOptions.Section), typeof(StackOptions)));
+        errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(AlertingOptions.Section), typeof(AlertingOptions)));
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        StackOptions stack;
+        AlertingOptions alerting;
+        try
+        {
+            stack = configuration.GetSection(StackOptions.Section).Get<StackOptions>() ?? new StackOptions();
+            alerting = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            return (null, [exception.Message]);
+        }
+
+        if (!IPAddress.TryParse(stack.ListenAddress, out _))
+        {
+            errors.Add($"Stack:ListenAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"{stack.ListenAddress}\")");
+        }
+
+        if (!Retention().IsMatch(stack.PrometheusRetention))
+        {
+            errors.Add($"Stack:PrometheusRetention must be a duration such as 90d, 12w or 1y (got \"{stack.PrometheusRetention}\")");
+        }
+
+        if (string.IsNullOrWhiteSpace(stack.StateDirectory))
+        {
+            errors.Add("Stack:StateDirectory must name a folder");
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new StackBuilder(configuration, stack, alerting), []);
+    }
+
+    /// <summary>A project of this solution, run from its build output with the .NET host that runs the AppHost.</summary>
+    public ResourceBuilder AddProject(string name, string assembly)
+    {
+        var resource = new Resource(name, ResourceKind.Project);
+        resource.Programs.Add(assembly);
+        resource.Arguments.Add(_ => [assembly]);
+        _resources.Add(resource);
+        return new ResourceBuilder(resource);
+    }
+
+    /// <summary>A program found on PATH under the first of <paramref name="programs"/> that exists.</summary>
+    public ResourceBuilder AddExecutable(string name, params string[] programs)
+    {
+        var resource = new Resource(name, ResourceKind.Executable);
+        resource.Programs.AddRange(programs);
+        _resources.Add(resource);
+        return new ResourceBuilder(resource);
+    }
+
+    public StackApp Build() => new(new StackModel([.. _resources]), this);
+
+    [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
+    private static partial Regex Retention();
+}

@@ -1,0 +1,8 @@
+namespace InternetMonitor.AppHost.Model;
+
+/// <summary>A port a resource listens on, under a name (<c>http</c> for its main one), as Aspire's endpoints are.</summary>
+public sealed record Endpoint(string Name, int Port, string Scheme = "http")
+{
+    /// <summary>The URL at <paramref name="host"/>: what a dependent or a browser on this host opens.</summary>
+    public Uri Url(string host) => new($"{Scheme}://{host}:{Port}/");
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.AppHost;
+
+/// <summary>
+/// The AppHost in process mode, end to end, inside a namespace this test makes with only loopback (so the stack runs on
+/// its default ports and "no internet" is the truth there): Prometheus sees every target up, the internet-down alert
+/// reaches Alertmanager and the probe's alert log, and stopping it, by SIGTERM or by SIGKILL, leaves no process behind.
+/// </summary>
+public sealed class ProcessModeTests
+{
+    private static readonly string AppHost = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.AppHost.dll");
+
+    [Fact]
+    public async Task The_stack_comes_up_raises_internet_down_and_sigterm_leaves_nothing_running()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireProgram("prometheus", "prometheus");
+        Prerequisite.RequireProgram("prometheus-alertmanager", "prometheus-alertmanager");
+        Prerequisite.RequireProgram("prometheus-node-exporter", "prometheus-node-exporter");
+        await using var network = await NetworkNamespace.CreateAsync();
+        var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
+        using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+        var clock = Stopwatch.StartNew();
+        await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}"]);
+        try
+        {
+            var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json =>
+                json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Count(result => result.GetProperty("value")[1].GetString() == "1") == 4, apphost);
+            var allUp = clock.Elapsed;
+            var jobs = up.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(result => result.GetProperty("metric").GetProperty("job").GetString()).Order(StringComparer.Ordinal);
+            Assert.Equal(["alertmanager", "internet-monitor", "node", "prometheus"], jobs);
+
+            await WaitAsync(client, "http://127.0.0.1:9093/api/v2/alerts", json =>
+                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), apphost);
+            var alerted = clock.Elapsed;
+            await WaitAsync(client, "http://127.0.0.1:8000/api/alerts", json =>
+                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("alertName").GetString() == "InternetDown"), apphost);
+
+            await apphost.StopAsync("TERM", TimeSpan.FromSeconds(60));
+
+            Assert.Equal(0, apphost.ExitCode);
+            Assert.Empty(await network.ProcessIdsAsync());
+            Assert.Contains("Internet Monitor is up:", apphost.Output, StringComparison.Ordinal);
+            Assert.Contains("grafana-server not found on PATH (apt install grafana); the rest comes up without it", apphost.Output, StringComparison.Ordinal);
+            Assert.Contains("prometheus    | ", apphost.Output, StringComparison.Ordinal); // each line behind its resource's name
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"all targets up after {allUp.TotalSeconds:0.0} s; InternetDown in Alertmanager after {alerted.TotalSeconds:0.0} s"));
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_hard_kill_of_the_apphost_takes_every_child_with_it()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireProgram("prometheus", "prometheus");
+        Prerequisite.Require(Prerequisite.FindProgram("setpriv") is not null, "needs setpriv (util-linux) for the parent-death signal");
+        await using var network = await NetworkNamespace.CreateAsync();
+        var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
+        using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+        await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}"]);
+        try
+        {
+            await WaitAsync(client, "http://127.0.0.1:9090/-/ready", _ => true, apphost);
+            Assert.True((await network.ProcessIdsAsync()).Count >= 4, "the AppHost and its children run in the namespace");
+
+            await apphost.StopAsync("KILL");
+
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while ((await network.ProcessIdsAsync()).Count > 0)
+            {
+                Assert.True(DateTime.UtcNow < until, $"left running: {string.Join(", ", await network.ProcessIdsAsync())}");
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    /// <summary>GETs <paramref name="url"/> inside the namespace until the JSON satisfies <paramref name="done"/>.</summary>
+    private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, LabProcess apphost)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        while (true)
+        {
+            Assert.False(apphost.HasExited, $"the AppHost exited: {apphost.Log}");
+            try
+            {
+                var text = await client.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken);
+                var json = text.Length > 0 && (text[0] == '{' || text[0] == '[') ? JsonDocument.Parse(text) : JsonDocument.Parse("{}");
+                if (done(json))
+                {
+                    return json;
+                }
+
+                json.Dispose();
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{url} never met the condition; AppHost output:\n{apphost.Log}");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+    }
+}
