@@ -18,6 +18,7 @@ packages=(
   php-cli nginx-light       # a LibreSpeed backend (php -S) and a plain file server with Range for the speed test
   clang lld zlib1g-dev      # `make publish`: the native build's linker
   util-linux                # setpriv and setsid: the AppHost's children die with it
+  chromium                  # the browser Playwright drives in the resource dashboard's test
 )
 fi
 

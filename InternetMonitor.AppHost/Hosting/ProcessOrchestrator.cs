@@ -37,6 +37,9 @@ public sealed class ProcessOrchestrator
 
     public ResourceContext Context => _context;
 
+    /// <summary>The resource dashboard's address, first in the table of URLs; null when there is none.</summary>
+    public Uri? Dashboard { get; set; }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         foreach (var missing in Resources.Where(running => running.Program is null))
@@ -95,7 +98,12 @@ public sealed class ProcessOrchestrator
     public string UrlTable()
     {
         var text = new StringBuilder("\nInternet Monitor is up:\n");
-        var width = Resources.Max(running => running.Resource.Name.Length);
+        var width = Math.Max("dashboard".Length, Resources.Max(running => running.Resource.Name.Length));
+        if (Dashboard is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {"dashboard".PadRight(width)}  {Dashboard.AbsoluteUri,-28}  resources, states and logs\n");
+        }
+
         foreach (var running in Resources)
         {
             var where = running.Resource.Http is { } http ? http.Url(_context.Host).AbsoluteUri : "-";

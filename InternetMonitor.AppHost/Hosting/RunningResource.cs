@@ -16,7 +16,7 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
     private readonly Queue<string> _lines = new();
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private int? _exitCode;
 
     public Resource Resource { get; } = resource;
 
@@ -27,7 +27,10 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
 
     public int Restarts { get; private set; }
 
-    public int? ProcessId => _process?.Id;
+    public int? ProcessId { get; private set; }
+
+    /// <summary>Whether its health check answered the last time it was asked (every 10 s once running); null before the first answer.</summary>
+    public bool? Healthy { get; private set; }
 
     /// <summary>Completes once it is healthy for the first time, or known never to be (missing).</summary>
     public Task Settled => _settled.Task;
@@ -69,8 +72,9 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
 
             backOff = Stopwatch.GetElapsedTime(started) >= StableAfter ? TimeSpan.FromSeconds(1) : backOff;
             State = ResourceState.Restarting;
+            Healthy = null;
             Restarts++;
-            Write($"exited (code {_process?.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}); restarting in {backOff.TotalSeconds:0} s");
+            Write($"exited (code {_exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}); restarting in {backOff.TotalSeconds:0} s");
             try
             {
                 await Task.Delay(backOff, stopping).ConfigureAwait(false);
@@ -94,7 +98,8 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
             .ToList();
         State = ResourceState.Starting;
         using var process = await launcher.StartAsync(Program!, arguments, environment, context.DataDirectory(Resource)).ConfigureAwait(false);
-        _process = process;
+        ProcessId = process.Id;
+        _exitCode = null;
         process.StandardInput.Close();
         var output = PumpAsync(process.StandardOutput);
         var errors = PumpAsync(process.StandardError);
@@ -111,13 +116,16 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
 
         await exited.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(output, errors, health).ConfigureAwait(false);
+        _exitCode = process.ExitCode;
+        ProcessId = null;
     }
 
+    /// <summary>Asks its health check every 250 ms until it first answers, then every 10 s while it runs.</summary>
     private async Task WatchHealthAsync(CancellationToken exited)
     {
         if (Resource.HealthPath is null || Resource.Http is null)
         {
-            Healthy();
+            MarkHealthy(true);
             return;
         }
 
@@ -125,23 +133,25 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
         var url = new Uri(context.Url(Resource), Resource.HealthPath);
         while (!exited.IsCancellationRequested)
         {
+            bool healthy;
             try
             {
                 using var response = await client.GetAsync(url, exited).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    Healthy();
-                    return;
-                }
+                healthy = response.IsSuccessStatusCode;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet, or stopped meanwhile.
+                healthy = false; // not listening yet, or stopped meanwhile
+            }
+
+            if (healthy || State == ResourceState.Running)
+            {
+                MarkHealthy(healthy);
             }
 
             try
             {
-                await Task.Delay(250, exited).ConfigureAwait(false);
+                await Task.Delay(State == ResourceState.Running ? TimeSpan.FromSeconds(10) : TimeSpan.FromMilliseconds(250), exited).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -150,8 +160,9 @@ public sealed class RunningResource(Resource resource, string? program, ProcessL
         }
     }
 
-    private void Healthy()
+    private void MarkHealthy(bool healthy)
     {
+        Healthy = healthy;
         State = ResourceState.Running;
         _settled.TrySetResult();
     }

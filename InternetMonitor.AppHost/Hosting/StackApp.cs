@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using InternetMonitor.AppHost.Dashboard;
 using InternetMonitor.AppHost.Model;
 using InternetMonitor.AppHost.Rendering;
 
@@ -11,6 +12,9 @@ namespace InternetMonitor.AppHost.Hosting;
 public sealed class StackApp(StackModel model, StackBuilder builder)
 {
     public const int ErrorExitCode = 2;
+
+    /// <summary>Something this host holds (a port in use) keeps the stack from starting.</summary>
+    public const int StartupErrorExitCode = 3;
 
     public StackModel Model { get; } = model;
 
@@ -62,8 +66,29 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             context.Cancel = true;
             stop.Cancel();
         });
+        await using var dashboard = await StartDashboardAsync(orchestrator, error, stop.Token).ConfigureAwait(false);
+        if (dashboard is null)
+        {
+            return StartupErrorExitCode;
+        }
+
+        orchestrator.Dashboard = new Uri($"http://{builder.Stack.ListenAddress}:{builder.Stack.Ports.Dashboard}/");
         await orchestrator.RunAsync(stop.Token).ConfigureAwait(false);
         await output.WriteLineAsync("Stopped").ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>The resource dashboard, or null (said on <paramref name="error"/>) when its port is taken.</summary>
+    private async Task<ResourceDashboard?> StartDashboardAsync(ProcessOrchestrator orchestrator, TextWriter error, CancellationToken stopping)
+    {
+        try
+        {
+            return await ResourceDashboard.StartAsync(orchestrator, builder.Stack.ListenAddress, builder.Stack.Ports.Dashboard, stopping).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            await error.WriteLineAsync($"Cannot start the resource dashboard on port {builder.Stack.Ports.Dashboard}: {exception.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 }

@@ -71,6 +71,12 @@ public sealed partial class StackBuilder
             errors.Add($"Stack:PrometheusRetention must be a duration such as 90d, 12w or 1y (got \"{stack.PrometheusRetention}\")");
         }
 
+        var others = new[] { stack.Ports.Probe, stack.Ports.Prometheus, stack.Ports.Alertmanager, stack.Ports.NodeExporter, stack.Ports.Grafana, stack.Ports.Loki, stack.Ports.Cadvisor };
+        if (others.Contains(stack.Ports.Dashboard) || stack.Ports.Dashboard is < 1 or > 65535)
+        {
+            errors.Add($"Stack:Ports:Dashboard must be a free port between 1 and 65535, not one of the stack's (got {stack.Ports.Dashboard})");
+        }
+
         if (string.IsNullOrWhiteSpace(stack.StateDirectory))
         {
             errors.Add("Stack:StateDirectory must name a folder");
