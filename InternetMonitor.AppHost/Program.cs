@@ -21,7 +21,8 @@ var probe = builder.AddProject("probe", StackBuilder.ProbeAssembly)
     .WithHttpEndpoint(ports.Probe)
     .WithHttpHealthCheck("/health")
     .WithScrapeJob("internet-monitor")
-    .WithEnvironment(context => StackEnvironment.Probe(builder.Configuration, context, ports.Probe));
+    .WithEnvironment(context => StackEnvironment.Probe(builder.Configuration, context, ports.Probe))
+    .WithSettingsCheck(_ => [StackBuilder.ProbeAssembly, "check-config"]);
 
 var nodeExporter = builder.AddExecutable("node-exporter", "prometheus-node-exporter", "node_exporter")
     .WithPackage("prometheus-node-exporter")

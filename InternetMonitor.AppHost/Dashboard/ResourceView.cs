@@ -25,7 +25,7 @@ public sealed record ResourceView(
             running.Resource.Name,
             running.Resource.Kind.ToString().ToLowerInvariant(),
             running.State.ToString().ToLowerInvariant(),
-            running.Healthy switch { true => "healthy", false => "unhealthy", null => "unknown" },
+            running.Program is null ? "-" : running.Healthy switch { true => "healthy", false => "unhealthy", null => "unknown" },
             running.Restarts,
             running.ProcessId,
             running.Program,

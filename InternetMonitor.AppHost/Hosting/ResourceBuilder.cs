@@ -27,6 +27,13 @@ public sealed class ResourceBuilder(Resource resource)
         return this;
     }
 
+    /// <summary>Before anything starts, its program is run with <paramref name="arguments"/> to check its settings.</summary>
+    public ResourceBuilder WithSettingsCheck(Func<ResourceContext, IEnumerable<string>> arguments)
+    {
+        Resource.SettingsCheck = arguments;
+        return this;
+    }
+
     public ResourceBuilder WithPackage(string package)
     {
         Resource.Package = package;

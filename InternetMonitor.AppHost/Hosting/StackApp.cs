@@ -49,6 +49,17 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             return ErrorExitCode;
         }
 
+        var invalid = await ResourceCheck.RunAsync(Model, orchestrator.Context).ConfigureAwait(false);
+        if (invalid.Count > 0)
+        {
+            foreach (var problem in invalid)
+            {
+                await error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            return ErrorExitCode;
+        }
+
         if (!launcher.Guarded)
         {
             await error.WriteLineAsync("setpriv or setsid (util-linux) not found: children will not be stopped if the AppHost is killed hard").ConfigureAwait(false);

@@ -32,6 +32,12 @@ public sealed class Resource(string name, ResourceKind kind)
 
     public List<Func<ResourceContext, IEnumerable<KeyValuePair<string, string>>>> Environment { get; } = [];
 
+    /// <summary>
+    /// Arguments that make its program check the settings it would start with and exit (0 valid, else a message on
+    /// standard error), run before the stack starts; null when it has no such check.
+    /// </summary>
+    public Func<ResourceContext, IEnumerable<string>>? SettingsCheck { get; set; }
+
     /// <summary>The Prometheus job that scrapes it (observability/prometheus/targets/JOB.yml), or null.</summary>
     public string? ScrapeJob { get; set; }
 

@@ -2,6 +2,7 @@ using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace InternetMonitor.Probe.Hosting;
@@ -12,9 +13,13 @@ public static class ProbeProgram
     public const int ConfigurationErrorExitCode = 2;
     public const int StartupErrorExitCode = 3;
 
+    /// <summary>The command that validates the settings and exits (0 valid, 2 not).</summary>
+    public const string CheckConfigCommand = "check-config";
+
     public const string Usage = """
         Usage: InternetMonitor.Probe [--Section:Key=value ...]      run the probe (metrics on http://0.0.0.0:8000/metrics)
                InternetMonitor.Probe speedtest [options] [--json]   one speed test now (speedtest --help for its options)
+               InternetMonitor.Probe check-config [--Section:Key=value ...]   validate the settings and exit (0 valid, 2 not)
 
         Settings come from appsettings.json, environment variables (Monitor__Icmp__Interval=00:00:02) and
         arguments (--Monitor:Icmp:Interval=00:00:02); the README lists every key. By default the probe pings
@@ -31,6 +36,11 @@ public static class ProbeProgram
         if (args.Length > 0 && args[0] == SpeedTestCommand.Name)
         {
             return await RunSpeedTestAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        if (args is [CheckConfigCommand, ..])
+        {
+            return await CheckConfigAsync(args[1..]).ConfigureAwait(false);
         }
 
         // Asking for help must never start measuring (the defaults ping public addresses).
@@ -70,6 +80,27 @@ public static class ProbeProgram
                 return StartupErrorExitCode;
             }
         }
+    }
+
+    /// <summary>
+    /// Validates the settings as a start would, without starting anything: how the AppHost checks the probe's settings
+    /// before it brings the stack up, so that a bad value is one message instead of a probe restarted again and again.
+    /// </summary>
+    private static async Task<int> CheckConfigAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+            return ConfigurationErrorExitCode;
+        }
+
+        await Console.Out.WriteLineAsync("The configuration is valid").ConfigureAwait(false);
+        return 0;
     }
 
     private static async Task<int> RunSpeedTestAsync(string[] args)

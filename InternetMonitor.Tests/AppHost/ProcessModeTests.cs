@@ -87,6 +87,32 @@ public sealed class ProcessModeTests
         }
     }
 
+    [Theory]
+    [InlineData("--Monitor:Icmp:Interval=0", "probe: Invalid configuration: Monitor:Icmp:Interval must be between 00:00:00.01 and 00:10:00 (got 00:00:00)")]
+    [InlineData("--Stack:ListenAddress=localhost", "Invalid configuration: Stack:ListenAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"localhost\")")]
+    [InlineData("--Stack:Ports:Grafana=9090", "Invalid stack: port 9090 is claimed by prometheus (http) and grafana (http)")]
+    [InlineData("--Stack:Portz:Probe=1", "Invalid configuration: Stack:Portz is not a known setting")]
+    public async Task A_bad_setting_of_any_part_stops_the_stack_with_one_message_before_anything_starts(string setting, string message)
+    {
+        Prerequisite.RequireRoot();
+        await using var network = await NetworkNamespace.CreateAsync(); // were it to start after all, it would find no internet
+        var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
+        try
+        {
+            await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}", setting]);
+
+            var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith(message, apphost.Error, StringComparison.Ordinal);
+            Assert.Empty(await network.ProcessIdsAsync());
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     /// <summary>GETs <paramref name="url"/> inside the namespace until the JSON satisfies <paramref name="done"/>.</summary>
     private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, LabProcess apphost)
     {

@@ -42,9 +42,11 @@ public sealed class ResourceDashboardTests
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] td.state")).ToHaveTextAsync("running");
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] a")).ToHaveAttributeAsync("href", $"http://127.0.0.1:{sleeper.Http!.Port}/");
             await Assertions.Expect(page.Locator("tr[data-resource=reporter] td.state")).ToHaveTextAsync("missing (not packaged for Debian: container mode)");
+            await Assertions.Expect(page.Locator("tr[data-resource=sleeper] td:nth-child(3)")).ToHaveTextAsync("healthy");
             await Assertions.Expect(page.Locator("tr[data-resource=crasher] td:nth-child(4)")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
             await page.Locator("tr[data-resource=sleeper] summary").ClickAsync();
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] pre")).ToContainTextAsync("sleeping");
+            await Assertions.Expect(page.Locator("tr[data-resource=sleeper] summary")).ToHaveTextAsync("1 recent line");
             var shot = Path.Combine(Repository.PathOf("artifacts"), "resource-dashboard.png");
             Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
             await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
