@@ -35,13 +35,36 @@ public sealed partial class StackBuilder
     /// <summary>The builder, or the settings' problems (one sentence each) when they are wrong.</summary>
     public static (StackBuilder? Builder, IReadOnlyList<string> Errors) Create(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = new List<string>();
+        var settings = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            // --mode process (or --mode=process): the one mode this AppHost runs; every other argument is a setting.
+            var mode = args[i] == "--mode" && i + 1 < args.Length ? args[++i] : args[i].StartsWith("--mode=", StringComparison.Ordinal) ? args[i]["--mode=".Length..] : null;
+            if (mode is not null)
+            {
+                if (mode != "process")
+                {
+                    errors.Add($"--mode must be process, the mode this AppHost runs the stack in (got \"{mode}\")");
+                }
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal))
+            {
+                settings.Add(args[i]);
+            }
+            else
+            {
+                errors.Add($"unknown argument {args[i]}: settings are written --Section:Key=value");
+            }
+        }
+
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args.Where(argument => argument.StartsWith("--", StringComparison.Ordinal) && argument.Contains('=', StringComparison.Ordinal)).ToArray())
+            .AddCommandLine([.. settings])
             .Build();
-        var errors = new List<string>();
         errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(StackOptions.Section), typeof(StackOptions)));
         errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(AlertingOptions.Section), typeof(AlertingOptions)));
         if (errors.Count > 0)

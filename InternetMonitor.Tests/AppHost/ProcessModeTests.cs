@@ -92,6 +92,8 @@ public sealed class ProcessModeTests
     [InlineData("--Stack:ListenAddress=localhost", "Invalid configuration: Stack:ListenAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"localhost\")")]
     [InlineData("--Stack:Ports:Grafana=9090", "Invalid stack: port 9090 is claimed by prometheus (http) and grafana (http)")]
     [InlineData("--Stack:Portz:Probe=1", "Invalid configuration: Stack:Portz is not a known setting")]
+    [InlineData("--mode=kubernetes", "Invalid configuration: --mode must be process, the mode this AppHost runs the stack in (got \"kubernetes\")")]
+    [InlineData("stack", "Invalid configuration: unknown argument stack: settings are written --Section:Key=value")]
     public async Task A_bad_setting_of_any_part_stops_the_stack_with_one_message_before_anything_starts(string setting, string message)
     {
         Prerequisite.RequireRoot();
