@@ -10,7 +10,7 @@ public static class ProgramLocator
         ArgumentNullException.ThrowIfNull(resource);
         if (resource.Kind == ResourceKind.Project)
         {
-            return resource.Programs.Count > 0 && File.Exists(resource.Programs[0]) ? Environment.ProcessPath ?? "dotnet" : null;
+            return resource.Programs.Count > 0 && File.Exists(resource.Programs[0]) ? DotnetHost.Path : null;
         }
 
         var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)

@@ -108,7 +108,7 @@ public sealed partial class StackBuilder
         return errors.Count > 0 ? (null, errors) : (new StackBuilder(configuration, stack, alerting), []);
     }
 
-    /// <summary>A project of this solution, run from its build output with the .NET host that runs the AppHost.</summary>
+    /// <summary>A project of this solution, run from its build output with the .NET host (<see cref="DotnetHost"/>).</summary>
     public ResourceBuilder AddProject(string name, string assembly)
     {
         var resource = new Resource(name, ResourceKind.Project);

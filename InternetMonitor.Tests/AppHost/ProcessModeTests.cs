@@ -13,7 +13,9 @@ namespace InternetMonitor.Tests.AppHost;
 /// </summary>
 public sealed class ProcessModeTests
 {
-    private static readonly string AppHost = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.AppHost.dll");
+    // The AppHost's native launcher, as `dotnet run --project InternetMonitor.AppHost` starts it (not `dotnet X.dll`):
+    // the probe must then be run by the .NET host, not by the launcher.
+    private static readonly string AppHost = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.AppHost");
 
     [Fact]
     public async Task The_stack_comes_up_raises_internet_down_and_sigterm_leaves_nothing_running()
@@ -26,7 +28,7 @@ public sealed class ProcessModeTests
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
-        await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}"]);
+        await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}"]);
         try
         {
             var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json =>
@@ -66,7 +68,7 @@ public sealed class ProcessModeTests
         await using var network = await NetworkNamespace.CreateAsync();
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
-        await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}"]);
+        await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}"]);
         try
         {
             await WaitAsync(client, "http://127.0.0.1:9090/-/ready", _ => true, apphost);
@@ -101,7 +103,7 @@ public sealed class ProcessModeTests
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         try
         {
-            await using var apphost = LabProcess.Start(network, ["dotnet", AppHost, $"--Stack:StateDirectory={state}", setting]);
+            await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}", setting]);
 
             var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
