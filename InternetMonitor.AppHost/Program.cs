@@ -1,5 +1,6 @@
 using InternetMonitor.AppHost;
 using InternetMonitor.AppHost.Hosting;
+using InternetMonitor.AppHost.Rendering;
 
 // `render --output DIR` writes the configuration alone, for a stack run by hand or by a service manager.
 if (args is ["render", ..])
@@ -20,7 +21,7 @@ var ports = builder.Stack.Ports;
 var probe = builder.AddProject("probe", StackBuilder.ProbeAssembly)
     .WithHttpEndpoint(ports.Probe)
     .WithHttpHealthCheck("/health")
-    .WithScrapeJob("internet-monitor")
+    .WithScrapeJob(StackRendering.ProbeJob)
     .WithEnvironment(context => StackEnvironment.Probe(builder.Configuration, context, ports.Probe))
     .WithSettingsCheck(_ => [StackBuilder.ProbeAssembly, "check-config"]);
 
@@ -29,7 +30,7 @@ var nodeExporter = builder.AddExecutable("node-exporter", "prometheus-node-expor
     .WithHttpEndpoint(ports.NodeExporter)
     .WithHttpHealthCheck("/metrics")
     .WithScrapeJob("node")
-    .WithArgs(context => [$"--web.listen-address={context.Host}:{ports.NodeExporter}"]);
+    .WithArgs(context => [$"--web.listen-address={context.Address(ports.NodeExporter)}"]);
 
 var alertmanager = builder.AddExecutable("alertmanager", "prometheus-alertmanager", "alertmanager")
     .WithPackage("prometheus-alertmanager")
@@ -41,7 +42,7 @@ var alertmanager = builder.AddExecutable("alertmanager", "prometheus-alertmanage
     [
         $"--config.file={context.Config("alertmanager/alertmanager.yml")}",
         $"--storage.path={context.DataDirectory("alertmanager")}",
-        $"--web.listen-address={context.Host}:{ports.Alertmanager}",
+        $"--web.listen-address={context.Address(ports.Alertmanager)}",
         "--cluster.listen-address=", // one instance: no gossip port
     ]);
 
@@ -66,7 +67,7 @@ var prometheus = builder.AddExecutable("prometheus", "prometheus")
         $"--config.file={context.Config("prometheus/prometheus.yml")}",
         $"--storage.tsdb.path={context.DataDirectory("prometheus")}",
         $"--storage.tsdb.retention.time={builder.Stack.PrometheusRetention}",
-        $"--web.listen-address={context.Host}:{ports.Prometheus}",
+        $"--web.listen-address={context.Address(ports.Prometheus)}",
     ]);
 
 var loki = builder.AddExecutable("loki", "loki")

@@ -27,6 +27,18 @@ public sealed class AlertingOptions
     public NtfyReceiverOptions Ntfy { get; set; } = new();
 
     public WebhookReceiverOptions Webhook { get; set; } = new();
+
+    /// <summary>These settings with the alert log at <paramref name="alertLogUrl"/> (the probe's address in this run).</summary>
+    public AlertingOptions With(Uri alertLogUrl) => new()
+    {
+        AlertLogUrl = alertLogUrl,
+        AlertLogTokenFile = AlertLogTokenFile,
+        Email = Email,
+        Slack = Slack,
+        Telegram = Telegram,
+        Ntfy = Ntfy,
+        Webhook = Webhook,
+    };
 }
 
 /// <summary>Email through an SMTP server (a provider's submission port, 587 with STARTTLS, or a relay on the network).</summary>

@@ -3,6 +3,8 @@ using InternetMonitor.AppHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InternetMonitor.AppHost.Dashboard;
@@ -21,8 +23,9 @@ public sealed class ResourceDashboard : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(orchestrator);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
+        builder.WebHost.UseUrls($"http://{Model.Endpoint.Address(host, port)}");
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var app = builder.Build();
         var page = Page();
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));

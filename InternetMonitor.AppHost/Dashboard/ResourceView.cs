@@ -21,13 +21,14 @@ public sealed record ResourceView(
     {
         ArgumentNullException.ThrowIfNull(running);
         var lines = running.RecentLines();
+        var snapshot = running.Snapshot;
         return new(
             running.Resource.Name,
             running.Resource.Kind.ToString().ToLowerInvariant(),
-            running.State.ToString().ToLowerInvariant(),
-            running.Program is null ? "-" : running.Healthy switch { true => "healthy", false => "unhealthy", null => "unknown" },
-            running.Restarts,
-            running.ProcessId,
+            snapshot.State.ToString().ToLowerInvariant(),
+            running.Program is null ? "-" : snapshot.Healthy switch { true => "healthy", false => "unhealthy", null => "unknown" },
+            snapshot.Restarts,
+            snapshot.ProcessId,
             running.Program,
             running.Program is null ? ProgramLocator.Hint(running.Resource) : null,
             [.. running.Resource.Endpoints.Select(endpoint => new EndpointView(endpoint.Name, endpoint.Url(host).AbsoluteUri))],

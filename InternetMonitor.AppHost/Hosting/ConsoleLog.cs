@@ -14,4 +14,14 @@ public sealed class ConsoleLog(TextWriter writer, int nameWidth)
             writer.Flush();
         }
     }
+
+    /// <summary>Text of the AppHost's own (the table of URLs), never split by a resource's line.</summary>
+    public void WriteBlock(string text)
+    {
+        lock (_lock)
+        {
+            writer.Write(text);
+            writer.Flush();
+        }
+    }
 }

@@ -105,6 +105,16 @@ public sealed partial class ProcessLauncher : IDisposable
         }
     }
 
+    /// <summary>SIGKILL to what is left of the child's process group once the child itself has ended.</summary>
+    public void KillGroup(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (Guarded)
+        {
+            _ = kill(-process.Id, SigKill);
+        }
+    }
+
     public void Dispose() => _queue.CompleteAdding();
 
     private void Signal(Process process, int signal)
@@ -116,11 +126,7 @@ public sealed partial class ProcessLauncher : IDisposable
         }
     }
 
-    private static string? Find(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/bin"])
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
+    private static string? Find(string program) => ProgramLocator.OnPath(program);
 
     [LibraryImport("libc", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -5,9 +5,9 @@ using InternetMonitor.AppHost.Model;
 namespace InternetMonitor.AppHost.Hosting;
 
 /// <summary>
-/// Process mode: every resource whose program is found runs as a child of the AppHost, started after what it waits
-/// for is healthy, supervised until the stack stops, then stopped in the reverse order. A missing program is reported
-/// once, with the package that provides it, and the rest comes up without it. Once everything found is healthy, the
+/// Process mode: every resource whose program is found runs as a child of the AppHost, each started as soon as what
+/// it waits for is healthy, supervised until the stack stops, then all stopped together. A missing program is
+/// reported once, with what provides it, and the rest comes up without it. Once everything found is healthy, the
 /// table of URLs is printed.
 /// </summary>
 public sealed class ProcessOrchestrator
@@ -15,27 +15,22 @@ public sealed class ProcessOrchestrator
     /// <summary>How long a resource waits for one it depends on before it starts anyway (and says so).</summary>
     public static readonly TimeSpan DependencyTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly StackModel _model;
-    private readonly ResourceContext _context;
     private readonly TextWriter _output;
     private readonly ConsoleLog _console;
-    private readonly ProcessLauncher _launcher;
 
     public ProcessOrchestrator(StackModel model, string stateDirectory, string host, ProcessLauncher launcher, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _model = model;
         _output = output;
-        _launcher = launcher;
         _console = new ConsoleLog(output, model.Resources.Max(resource => resource.Name.Length));
-        var available = model.Resources.ToDictionary(resource => resource, resource => ProgramLocator.Find(resource) is not null);
-        _context = new ResourceContext(stateDirectory, host, resource => available.GetValueOrDefault(resource));
-        Resources = [.. model.StartOrder().Select(resource => new RunningResource(resource, ProgramLocator.Find(resource), launcher, _context, _console))];
+        var programs = model.Resources.ToDictionary(resource => resource, ProgramLocator.Find);
+        Context = new ResourceContext(stateDirectory, host, resource => programs.GetValueOrDefault(resource) is not null);
+        Resources = [.. model.StartOrder().Select(resource => new RunningResource(resource, programs[resource], launcher, Context, _console))];
     }
 
     public IReadOnlyList<RunningResource> Resources { get; }
 
-    public ResourceContext Context => _context;
+    public ResourceContext Context { get; }
 
     /// <summary>The resource dashboard's address, first in the table of URLs; null when there is none.</summary>
     public Uri? Dashboard { get; set; }
@@ -47,30 +42,14 @@ public sealed class ProcessOrchestrator
             _console.Write(missing.Resource.Name, ProgramLocator.Missing(missing.Resource));
         }
 
-        var stops = Resources.ToDictionary(running => running, _ => new CancellationTokenSource());
-        var runs = new List<(RunningResource Resource, Task Run)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var runs = Resources.Select(running => StartWhenReadyAsync(running, stop.Token)).ToList();
         try
         {
-            foreach (var running in Resources)
-            {
-                await WaitForDependenciesAsync(running, stopping).ConfigureAwait(false);
-                if (stopping.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                runs.Add((running, running.RunAsync(stops[running].Token)));
-            }
-
+            await Task.WhenAny(Task.WhenAll(Resources.Select(running => running.Settled)), Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
             if (!stopping.IsCancellationRequested)
             {
-                await Task.WhenAny(Task.WhenAll(Resources.Select(running => running.Settled)), Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
-            }
-
-            if (!stopping.IsCancellationRequested)
-            {
-                await _output.WriteAsync(UrlTable()).ConfigureAwait(false);
-                await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                _console.WriteBlock(UrlTable());
                 await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
             }
         }
@@ -80,17 +59,9 @@ public sealed class ProcessOrchestrator
         }
         finally
         {
-            // The reverse of the start order: what others depend on stops last.
-            foreach (var (running, run) in Enumerable.Reverse(runs))
-            {
-                await stops[running].CancelAsync().ConfigureAwait(false);
-                await run.ConfigureAwait(false);
-            }
-
-            foreach (var stop in stops.Values)
-            {
-                stop.Dispose();
-            }
+            // Every part at once: each gets SIGTERM, then SIGKILL after its grace; none waits for another.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(runs).ConfigureAwait(false);
         }
     }
 
@@ -106,24 +77,31 @@ public sealed class ProcessOrchestrator
 
         foreach (var running in Resources)
         {
-            var where = running.Resource.Http is { } http ? http.Url(_context.Host).AbsoluteUri : "-";
-            var state = running.Program is null ? $"missing ({ProgramLocator.Hint(running.Resource)})" : running.State.ToString().ToLowerInvariant();
+            var where = running.Resource.Http is not null ? Context.Url(running.Resource).AbsoluteUri : "-";
+            var state = running.Program is null ? $"missing ({ProgramLocator.Hint(running.Resource)})" : running.Snapshot.State.ToString().ToLowerInvariant();
             text.Append(CultureInfo.InvariantCulture, $"  {running.Resource.Name.PadRight(width)}  {where,-28}  {state}\n");
         }
 
         return text.Append('\n').ToString();
     }
 
-    private async Task WaitForDependenciesAsync(RunningResource running, CancellationToken stopping)
+    private async Task StartWhenReadyAsync(RunningResource running, CancellationToken stopping)
     {
         foreach (var dependency in running.Resource.WaitsFor)
         {
             var other = Resources.Single(candidate => candidate.Resource == dependency);
             var settled = await Task.WhenAny(other.Settled, Task.Delay(DependencyTimeout, stopping)).ConfigureAwait(false);
-            if (settled != other.Settled && !stopping.IsCancellationRequested)
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (settled != other.Settled)
             {
                 _console.Write(running.Resource.Name, $"{dependency.Name} is not healthy after {DependencyTimeout.TotalSeconds:0} s; starting anyway");
             }
         }
+
+        await running.RunAsync(stopping).ConfigureAwait(false);
     }
 }

@@ -13,12 +13,15 @@ public static class ProgramLocator
             return resource.Programs.Count > 0 && File.Exists(resource.Programs[0]) ? DotnetHost.Path : null;
         }
 
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"])
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return resource.Programs.SelectMany(name => directories.Select(directory => Path.Combine(directory, name))).FirstOrDefault(File.Exists);
+        return resource.Programs.Select(OnPath).FirstOrDefault(path => path is not null);
     }
+
+    /// <summary>The program's full path on PATH, or in the usual bin and sbin folders; null when it is in none.</summary>
+    public static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"])
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
 
     /// <summary>What to do about a missing program, in a few words.</summary>
     public static string Hint(Resource resource)
@@ -26,7 +29,7 @@ public static class ProgramLocator
         ArgumentNullException.ThrowIfNull(resource);
         return resource.Kind == ResourceKind.Project ? "build it: dotnet build"
             : resource.Package.Length > 0 ? $"apt install {resource.Package}"
-            : "not packaged for Debian: container mode";
+            : "not packaged for Debian: install its upstream release on PATH";
     }
 
     /// <summary>The one line said when a resource's program is not found.</summary>

@@ -47,7 +47,7 @@ public sealed class ResourceBuilder(Resource resource)
         return this;
     }
 
-    /// <summary>Its endpoints as <c>services__NAME__http__0</c> variables (and it is started first).</summary>
+    /// <summary>Its endpoints as <c>services__NAME__http__0</c> variables (to be started first, it must also be waited for).</summary>
     public ResourceBuilder WithReference(ResourceBuilder other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -1,37 +1,43 @@
-using System.Diagnostics;
 using InternetMonitor.AppHost.Model;
 
 namespace InternetMonitor.AppHost.Hosting;
 
 /// <summary>
-/// Runs each available resource's settings check (<see cref="Resource.SettingsCheck"/>) with the environment it would
-/// start with, so that a bad setting stops the stack with the resource's own message before anything starts.
+/// Runs each available resource's settings check (<see cref="Resource.SettingsCheck"/>) as it would start (same
+/// environment, same working folder, under the launcher's guard), so that a bad setting stops the stack with the
+/// resource's own message before anything starts. A check that does not answer within a minute is stopped and fails.
 /// </summary>
 public static class ResourceCheck
 {
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
     /// <summary>One message per resource whose check failed, prefixed with its name; empty when all passed.</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(StackModel model, ResourceContext context)
+    public static async Task<IReadOnlyList<string>> RunAsync(StackModel model, ResourceContext context, ProcessLauncher launcher, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(launcher);
         var problems = new List<string>();
         foreach (var resource in model.Resources.Where(resource => resource.SettingsCheck is not null && context.IsAvailable(resource)))
         {
-            var info = new ProcessStartInfo(ProgramLocator.Find(resource)!) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in resource.SettingsCheck!(context))
+            var launch = LaunchSpec.For(resource, context, resource.SettingsCheck);
+            using var process = await launcher.StartAsync(ProgramLocator.Find(resource)!, launch.Arguments, launch.Environment, context.DataDirectory(resource)).ConfigureAwait(false);
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(Timeout);
+            try
             {
-                info.ArgumentList.Add(argument);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await launcher.StopAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                problems.Add($"{resource.Name}: its settings check did not finish within {Timeout.TotalSeconds:0} s");
+                continue;
             }
 
-            foreach (var (name, value) in resource.Environment.SelectMany(variables => variables(context)).Concat(StackModel.ReferenceVariables(resource, context)))
-            {
-                info.Environment[name] = value;
-            }
-
-            using var process = Process.Start(info)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().ConfigureAwait(false);
             await output.ConfigureAwait(false);
             if (process.ExitCode != 0)
             {

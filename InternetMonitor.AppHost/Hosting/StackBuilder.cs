@@ -51,6 +51,13 @@ public sealed partial class StackBuilder
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal))
             {
+                // A section nobody reads is a typo (--Monitr:...), not a setting silently ignored.
+                var section = args[i][2..].Split(':', '=')[0];
+                if (!KnownSections.Contains(section, StringComparer.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{args[i][2..].Split('=')[0]} is not a known setting: settings are under {string.Join(", ", KnownSections)}");
+                }
+
                 settings.Add(args[i]);
             }
             else
@@ -84,9 +91,12 @@ public sealed partial class StackBuilder
             return (null, [exception.Message]);
         }
 
-        if (!IPAddress.TryParse(stack.ListenAddress, out _))
+        foreach (var (key, value) in new[] { ("ListenAddress", stack.ListenAddress), ("DashboardAddress", stack.DashboardAddress) })
         {
-            errors.Add($"Stack:ListenAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"{stack.ListenAddress}\")");
+            if (LocalAddress(value) is { } problem)
+            {
+                errors.Add($"Stack:{key} {problem}");
+            }
         }
 
         if (!Retention().IsMatch(stack.PrometheusRetention))
@@ -106,6 +116,29 @@ public sealed partial class StackBuilder
         }
 
         return errors.Count > 0 ? (null, errors) : (new StackBuilder(configuration, stack, alerting), []);
+    }
+
+    /// <summary>The sections the AppHost reads: its own, the receivers', and the probe's (passed on).</summary>
+    public static IReadOnlyList<string> KnownSections { get; } = [StackOptions.Section, AlertingOptions.Section, "Monitor"];
+
+    /// <summary>Why <paramref name="text"/> cannot be listened on here, or null when it can: an address of this host, or any.</summary>
+    private static string? LocalAddress(string text)
+    {
+        if (!IPAddress.TryParse(text, out var address) || !(text.Contains('.', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal)))
+        {
+            return $"must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"{text}\")";
+        }
+
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(address, 0));
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException exception)
+        {
+            return $"must be an address of this host ({text}: {exception.Message})";
+        }
     }
 
     /// <summary>A project of this solution, run from its build output with the .NET host (<see cref="DotnetHost"/>).</summary>

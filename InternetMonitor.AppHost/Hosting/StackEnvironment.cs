@@ -14,7 +14,7 @@ public static class StackEnvironment
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(context);
-        yield return new("Urls", $"http://{context.Host}:{port}");
+        yield return new("Urls", $"http://{context.Address(port)}");
 
         // Its appsettings.json is beside its assembly; its working directory (for the budget file) is its data folder.
         yield return new("ASPNETCORE_CONTENTROOT", Path.GetDirectoryName(StackBuilder.ProbeAssembly)!);

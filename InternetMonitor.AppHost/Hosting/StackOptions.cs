@@ -11,6 +11,9 @@ public sealed class StackOptions
     /// <summary>The address every part listens on; 127.0.0.1 keeps the stack to this host, 0.0.0.0 opens it to the network.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>The address of the resource dashboard, which shows every part's recent log lines: this host only unless set.</summary>
+    public string DashboardAddress { get; set; } = "127.0.0.1";
+
     /// <summary>Rendered configuration and each part's data; relative paths are from the working directory.</summary>
     public string StateDirectory { get; set; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "internet-monitor");

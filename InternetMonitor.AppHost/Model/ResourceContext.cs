@@ -21,6 +21,9 @@ public sealed record ResourceContext(string StateDirectory, string Host, Func<Re
         return path;
     }
 
+    /// <summary><c>host:port</c> on the stack's address, for a listen flag.</summary>
+    public string Address(int port) => Endpoint.Address(Host, port);
+
     /// <summary>A file of the configuration rendered for this run (observability/ under the state directory).</summary>
     public string Config(string relative) => Path.Combine(StateDirectory, "observability", relative);
 

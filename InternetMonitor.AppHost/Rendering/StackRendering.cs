@@ -11,12 +11,16 @@ namespace InternetMonitor.AppHost.Rendering;
 /// </summary>
 public static class StackRendering
 {
-    public static async Task<IReadOnlyList<string>> RenderAsync(StackModel model, ResourceContext context, AlertingOptions alerting, Resource probe)
+    public const string ProbeJob = "internet-monitor";
+
+    /// <summary>Renders for <paramref name="model"/>; the alert log is the probe's, the resource Prometheus scrapes as <c>internet-monitor</c>.</summary>
+    public static async Task<IReadOnlyList<string>> RenderAsync(StackModel model, ResourceContext context, AlertingOptions settings)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(alerting);
-        alerting.AlertLogUrl = new Uri(context.Url(probe), "/api/alerts");
+        ArgumentNullException.ThrowIfNull(settings);
+        var probe = model.Resources.Single(resource => resource.ScrapeJob == ProbeJob);
+        var alerting = settings.With(new Uri(context.Url(probe), "/api/alerts"));
         var version = await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12;
         var output = Path.Combine(context.StateDirectory, "observability");
         var errors = ObservabilityRenderer.Render(
@@ -30,7 +34,7 @@ public static class StackRendering
         {
             var file = context.Config(Path.Combine("prometheus", "targets", resource.ScrapeJob + ".yml"));
             var text = context.IsAvailable(resource) && resource.Http is { } http
-                ? string.Create(CultureInfo.InvariantCulture, $"# Process mode: rendered by the AppHost.\n- targets: [\"{context.Host}:{http.Port}\"]\n")
+                ? string.Create(CultureInfo.InvariantCulture, $"# Process mode: rendered by the AppHost.\n- targets: [\"{context.Address(http.Port)}\"]\n")
                 : "# Process mode: rendered by the AppHost; not running here, so no target.\n[]\n";
             await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
         }

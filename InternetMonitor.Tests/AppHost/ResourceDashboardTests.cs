@@ -41,7 +41,7 @@ public sealed class ResourceDashboardTests
             await Assertions.Expect(rows).ToHaveCountAsync(3);
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] td.state")).ToHaveTextAsync("running");
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] a")).ToHaveAttributeAsync("href", $"http://127.0.0.1:{sleeper.Http!.Port}/");
-            await Assertions.Expect(page.Locator("tr[data-resource=reporter] td.state")).ToHaveTextAsync("missing (not packaged for Debian: container mode)");
+            await Assertions.Expect(page.Locator("tr[data-resource=reporter] td.state")).ToHaveTextAsync("missing (not packaged for Debian: install its upstream release on PATH)");
             await Assertions.Expect(page.Locator("tr[data-resource=sleeper] td:nth-child(3)")).ToHaveTextAsync("healthy");
             await Assertions.Expect(page.Locator("tr[data-resource=crasher] td:nth-child(4)")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
             await page.Locator("tr[data-resource=sleeper] summary").ClickAsync();
@@ -58,7 +58,7 @@ public sealed class ResourceDashboardTests
             Directory.Delete(state, recursive: true);
         }
 
-        Assert.All(orchestrator.Resources.Where(running => running.Program is not null), running => Assert.Equal(ResourceState.Stopped, running.State));
+        Assert.All(orchestrator.Resources.Where(running => running.Program is not null), running => Assert.Equal(ResourceState.Stopped, running.Snapshot.State));
         Assert.Contains("crasher  | giving up", output.ToString(), StringComparison.Ordinal);
     }
 
