@@ -16,6 +16,9 @@ public sealed class TracingTests
 {
     private const string Prefix = ProbeTracing.Prefix;
 
+    /// <summary>The name this test gives its DNS server, HTTP target, speed-test server and a ping target.</summary>
+    private const string Own = "tracing-test";
+
     [Fact]
     public async Task Every_job_run_is_a_span_and_each_measurement_a_child_with_its_figures()
     {
@@ -29,54 +32,59 @@ public sealed class TracingTests
             [
                 "--Monitor:Dns:Enabled=true",
                 "--Monitor:Dns:SystemResolver=false",
-                $"--Monitor:Dns:Servers:local={dns.Endpoint}",
+                $"--Monitor:Dns:Servers:{Own}={dns.Endpoint}",
                 "--Monitor:Dns:Names:0=example.test",
                 "--Monitor:Dns:Interval=00:00:01",
                 "--Monitor:Dns:Timeout=00:00:00.5",
                 "--Monitor:Dns:StartJitter=00:00:00",
                 "--Monitor:Http:Enabled=true",
-                $"--Monitor:Http:Targets:local:Url={web.Url}",
+                $"--Monitor:Http:Targets:{Own}:Url={web.Url}",
                 "--Monitor:Http:Interval=00:00:05",
                 "--Monitor:Http:Timeout=00:00:02",
                 "--Monitor:Http:StartJitter=00:00:00",
                 .. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), state),
+                $"--Monitor:SpeedTest:Name={Own}",
+                $"--Monitor:Targets:Public:{Own}=127.0.0.1",
             ]);
 
-        var round = await WaitForSpanAsync(spans, "ping round");
-        var dnsRun = await WaitForSpanAsync(spans, "dns run");
-        var httpRun = await WaitForSpanAsync(spans, "http run");
-        var speedRun = await WaitForSpanAsync(spans, "speedtest run");
+        // The probe's ActivitySource is one per process: every probe that other tests run here reports to this exporter
+        // too. This probe's spans are told apart by the names it alone uses.
+        var round = await WaitForSpanAsync(spans, span => span.OperationName == "ping round" && span.Events.Any(echo => Tag(echo, "ping.target") == Own));
+        var query = await WaitForSpanAsync(spans, span => span.OperationName == "dns query" && (string?)span.GetTagItem(Prefix + "dns.server") == Own);
+        var check = await WaitForSpanAsync(spans, span => span.OperationName == "http check" && (string?)span.GetTagItem(Prefix + "http.target") == Own);
+        var speed = await WaitForSpanAsync(spans, span => span.OperationName == "speedtest" && (string?)span.GetTagItem(Prefix + "speedtest.server") == Own);
         await probe.StopAsync(TestContext.Current.CancellationToken);
         var all = spans.Snapshot();
+        var dnsRun = Assert.Single(all, span => span.SpanId == query.ParentSpanId);
+        var httpRun = Assert.Single(all, span => span.SpanId == check.ParentSpanId);
+        var speedRun = Assert.Single(all, span => span.SpanId == speed.ParentSpanId);
 
-        Assert.Equal(1, round.GetTagItem(Prefix + "ping.sent"));
-        Assert.Equal(1, round.GetTagItem(Prefix + "ping.received"));
+        Assert.Equal(2, round.GetTagItem(Prefix + "ping.sent")); // lo and this test's own name, both 127.0.0.1
+        Assert.Equal(2, round.GetTagItem(Prefix + "ping.received"));
         Assert.True((double)round.GetTagItem(Prefix + "ping.rtt_max_seconds")! > 0);
-        var echo = Assert.Single(round.Events);
-        Assert.Equal("lo", echo.Tags.Single(tag => tag.Key == Prefix + "ping.target").Value);
-        Assert.Equal("reply", echo.Tags.Single(tag => tag.Key == Prefix + "ping.outcome").Value);
+        Assert.Equal(["lo", Own], round.Events.Select(echo => Tag(echo, "ping.target")).Order(StringComparer.Ordinal));
+        Assert.All(round.Events, echo => Assert.Equal("reply", Tag(echo, "ping.outcome")));
 
+        Assert.Equal("dns run", dnsRun.OperationName);
         Assert.Equal("failure", dnsRun.GetTagItem(Prefix + "outcome"));
         Assert.Equal(ActivityStatusCode.Error, dnsRun.Status);
-        var query = Assert.Single(all, span => span.OperationName == "dns query" && span.ParentSpanId == dnsRun.SpanId);
+        Assert.Single(all, span => span.OperationName == "dns query" && span.ParentSpanId == dnsRun.SpanId);
         Assert.Equal(dnsRun.TraceId, query.TraceId);
-        Assert.Equal("local", query.GetTagItem(Prefix + "dns.server"));
         Assert.Equal("example.test", query.GetTagItem(Prefix + "dns.name"));
         Assert.Equal("SERVFAIL", query.GetTagItem(Prefix + "dns.rcode"));
         Assert.Equal("servfail", query.GetTagItem(Prefix + "failure.reason"));
         Assert.Equal(ActivityStatusCode.Error, query.Status);
         Assert.Equal((double)query.GetTagItem(Prefix + "dns.duration_seconds")!, query.Duration.TotalSeconds, 3);
 
+        Assert.Equal("http run", httpRun.OperationName);
         Assert.Equal("success", httpRun.GetTagItem(Prefix + "outcome"));
-        var check = Assert.Single(all, span => span.OperationName == "http check" && span.ParentSpanId == httpRun.SpanId);
+        Assert.Single(all, span => span.OperationName == "http check" && span.ParentSpanId == httpRun.SpanId);
         Assert.Equal(200, check.GetTagItem("http.response.status_code"));
-        Assert.Equal("local", check.GetTagItem(Prefix + "http.target"));
         Assert.True((double)check.GetTagItem(Prefix + "http.phase.connect_seconds")! > 0);
         Assert.Equal(2L, check.GetTagItem(Prefix + "http.body_bytes"));
 
+        Assert.Equal("speedtest run", speedRun.OperationName);
         Assert.Equal("success", speedRun.GetTagItem(Prefix + "outcome"));
-        var speed = Assert.Single(all, span => span.OperationName == "speedtest" && span.ParentSpanId == speedRun.SpanId);
-        Assert.Equal("peer", speed.GetTagItem(Prefix + "speedtest.server"));
         Assert.True((double)speed.GetTagItem(Prefix + "speedtest.download.bytes_per_second")! > 0);
         Assert.True((double)speed.GetTagItem(Prefix + "speedtest.upload.bytes_per_second")! > 0);
         Assert.True((long)speed.GetTagItem(Prefix + "speedtest.download.bytes")! >= 100_000);
@@ -84,20 +92,22 @@ public sealed class TracingTests
         Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
     }
 
-    private static async Task<Activity> WaitForSpanAsync(LockedCollection<Activity> spans, string name)
+    private static async Task<Activity> WaitForSpanAsync(LockedCollection<Activity> spans, Func<Activity, bool> match)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            if (spans.Snapshot().FirstOrDefault(span => span.OperationName == name) is { } span)
+            if (spans.Snapshot().FirstOrDefault(match) is { } span)
             {
                 return span;
             }
 
-            Assert.True(DateTime.UtcNow < until, $"no '{name}' span; spans: {string.Join(", ", spans.Snapshot().Select(s => s.OperationName).Distinct())}");
+            Assert.True(DateTime.UtcNow < until, $"no such span; spans: {string.Join(", ", spans.Snapshot().Select(s => s.OperationName).Distinct())}");
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
+
+    private static string? Tag(ActivityEvent echo, string name) => echo.Tags.FirstOrDefault(tag => tag.Key == Prefix + name).Value as string;
 
     /// <summary>The exporter adds from the threads that end spans while the test reads: every access takes a lock.</summary>
     private sealed class LockedCollection<T> : Collection<T>
