@@ -17,15 +17,17 @@ public sealed class ProcessOrchestrator
 
     private readonly TextWriter _output;
     private readonly ConsoleLog _console;
+    private readonly TimeProvider _time;
 
-    public ProcessOrchestrator(StackModel model, string stateDirectory, string host, ProcessLauncher launcher, TextWriter output)
+    public ProcessOrchestrator(StackModel model, string stateDirectory, string host, ProcessLauncher launcher, TextWriter output, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _output = output;
+        _time = time ?? TimeProvider.System;
         _console = new ConsoleLog(output, model.Resources.Max(resource => resource.Name.Length));
         var programs = model.Resources.ToDictionary(resource => resource, ProgramLocator.Find);
         Context = new ResourceContext(stateDirectory, host, resource => programs.GetValueOrDefault(resource) is not null);
-        Resources = [.. model.StartOrder().Select(resource => new RunningResource(resource, programs[resource], launcher, Context, _console))];
+        Resources = [.. model.StartOrder().Select(resource => new RunningResource(resource, programs[resource], launcher, Context, _console, time))];
     }
 
     public IReadOnlyList<RunningResource> Resources { get; }
@@ -90,7 +92,7 @@ public sealed class ProcessOrchestrator
         foreach (var dependency in running.Resource.WaitsFor)
         {
             var other = Resources.Single(candidate => candidate.Resource == dependency);
-            var settled = await Task.WhenAny(other.Settled, Task.Delay(DependencyTimeout, stopping)).ConfigureAwait(false);
+            var settled = await Task.WhenAny(other.Settled, Task.Delay(DependencyTimeout, _time, stopping)).ConfigureAwait(false);
             if (stopping.IsCancellationRequested)
             {
                 return;

@@ -21,11 +21,13 @@ public sealed class RunningResource
     private readonly ProcessLauncher _launcher;
     private readonly ResourceContext _context;
     private readonly ConsoleLog _console;
+    private readonly TimeProvider _time;
     private readonly HttpClient _health = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
     private ResourceSnapshot _snapshot;
 
-    public RunningResource(Resource resource, string? program, ProcessLauncher launcher, ResourceContext context, ConsoleLog console)
+    public RunningResource(Resource resource, string? program, ProcessLauncher launcher, ResourceContext context, ConsoleLog console, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(resource);
         Resource = resource;
         Program = program;
@@ -65,7 +67,7 @@ public sealed class RunningResource
         var backOff = TimeSpan.FromSeconds(1);
         while (!stopping.IsCancellationRequested)
         {
-            var started = Stopwatch.GetTimestamp();
+            var started = _time.GetTimestamp();
             try
             {
                 await RunOnceAsync(stopping).ConfigureAwait(false);
@@ -87,13 +89,13 @@ public sealed class RunningResource
                 break;
             }
 
-            backOff = Stopwatch.GetElapsedTime(started) >= StableAfter ? TimeSpan.FromSeconds(1) : backOff;
+            backOff = _time.GetElapsedTime(started) >= StableAfter ? TimeSpan.FromSeconds(1) : backOff;
             var exit = Snapshot.ExitCode;
             Update(snapshot => snapshot with { State = ResourceState.Restarting, Healthy = null, Restarts = snapshot.Restarts + 1 });
             Write($"exited ({(exit is { } code ? $"code {code}" : "not started")}); restarting in {backOff.TotalSeconds:0} s");
             try
             {
-                await Task.Delay(backOff, stopping).ConfigureAwait(false);
+                await Task.Delay(backOff, _time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
