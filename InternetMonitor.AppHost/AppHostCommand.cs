@@ -1,6 +1,5 @@
 using InternetMonitor.AppHost.Alerting;
 using InternetMonitor.AppHost.Rendering;
-using Microsoft.Extensions.Configuration;
 
 namespace InternetMonitor.AppHost;
 
@@ -78,33 +77,15 @@ public static class AppHostCommand
             return ErrorExitCode;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. settings])
-            .Build();
-        AlertingOptions alerting;
-        try
+        // A misspelt key is an error, as in the probe's settings, not a receiver silently left off.
+        var (alerting, problems) = AppHostSettings.Bind<AlertingOptions>(AppHostSettings.Build(settings), AlertingOptions.Section);
+        if (alerting is null)
         {
-            // A misspelt key is an error, as in the probe's settings, not a receiver silently left off.
-            var section = configuration.GetSection(AlertingOptions.Section);
-            var unknown = SettingsCheck.UnknownKeys(section, typeof(AlertingOptions)).ToList();
-            foreach (var problem in unknown)
+            foreach (var problem in problems)
             {
                 await error.WriteLineAsync($"Invalid configuration: {problem}").ConfigureAwait(false);
             }
 
-            if (unknown.Count > 0)
-            {
-                return ErrorExitCode;
-            }
-
-            alerting = section.Get<AlertingOptions>() ?? new AlertingOptions();
-        }
-        catch (InvalidOperationException exception)
-        {
-            await error.WriteLineAsync($"Invalid configuration: {exception.Message}").ConfigureAwait(false);
             return ErrorExitCode;
         }
 

@@ -66,29 +66,14 @@ public sealed partial class StackBuilder
             }
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. settings])
-            .Build();
-        errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(StackOptions.Section), typeof(StackOptions)));
-        errors.AddRange(SettingsCheck.UnknownKeys(configuration.GetSection(AlertingOptions.Section), typeof(AlertingOptions)));
-        if (errors.Count > 0)
+        var configuration = AppHostSettings.Build(settings);
+        var (stack, stackErrors) = AppHostSettings.Bind<StackOptions>(configuration, StackOptions.Section);
+        var (alerting, alertingErrors) = AppHostSettings.Bind<AlertingOptions>(configuration, AlertingOptions.Section);
+        errors.AddRange(stackErrors);
+        errors.AddRange(alertingErrors);
+        if (stack is null || alerting is null || errors.Count > 0)
         {
             return (null, errors);
-        }
-
-        StackOptions stack;
-        AlertingOptions alerting;
-        try
-        {
-            stack = configuration.GetSection(StackOptions.Section).Get<StackOptions>() ?? new StackOptions();
-            alerting = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
-        }
-        catch (InvalidOperationException exception)
-        {
-            return (null, [exception.Message]);
         }
 
         foreach (var (key, value) in new[] { ("ListenAddress", stack.ListenAddress), ("DashboardAddress", stack.DashboardAddress) })
