@@ -1,4 +1,5 @@
 using InternetMonitor.AppHost;
+using InternetMonitor.AppHost.Alerting;
 using InternetMonitor.AppHost.Hosting;
 using InternetMonitor.AppHost.Rendering;
 
@@ -32,7 +33,7 @@ var nodeExporter = builder.AddExecutable("node-exporter", "prometheus-node-expor
     .WithScrapeJob("node")
     .WithArgs(context => [$"--web.listen-address={context.Address(ports.NodeExporter)}"]);
 
-var alertmanager = builder.AddExecutable("alertmanager", "prometheus-alertmanager", "alertmanager")
+var alertmanager = builder.AddExecutable("alertmanager", AlertmanagerVersion.ProgramNames) // prometheus-alertmanager, alertmanager
     .WithPackage("prometheus-alertmanager")
     .WithHttpEndpoint(ports.Alertmanager)
     .WithHttpHealthCheck("/-/ready")

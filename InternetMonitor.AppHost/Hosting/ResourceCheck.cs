@@ -12,16 +12,17 @@ public static class ResourceCheck
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     /// <summary>One message per resource whose check failed, prefixed with its name; empty when all passed.</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(StackModel model, ResourceContext context, ProcessLauncher launcher, CancellationToken stopping)
+    public static async Task<IReadOnlyList<string>> RunAsync(IEnumerable<RunningResource> resources, ResourceContext context, ProcessLauncher launcher, CancellationToken stopping)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(resources);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(launcher);
         var problems = new List<string>();
-        foreach (var resource in model.Resources.Where(resource => resource.SettingsCheck is not null && context.IsAvailable(resource)))
+        foreach (var running in resources.Where(running => running.Resource.SettingsCheck is not null && running.Program is not null))
         {
+            var resource = running.Resource;
             var launch = LaunchSpec.For(resource, context, resource.SettingsCheck);
-            using var process = await launcher.StartAsync(ProgramLocator.Find(resource)!, launch.Arguments, launch.Environment, context.DataDirectory(resource)).ConfigureAwait(false);
+            using var process = await launcher.StartAsync(running.Program!, launch.Arguments, launch.Environment, context.DataDirectory(resource)).ConfigureAwait(false);
             process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var error = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -61,7 +61,7 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             return StartupErrorExitCode;
         }
 
-        if (await ReportAsync(error, string.Empty, await ResourceCheck.RunAsync(Model, orchestrator.Context, launcher, stop.Token).ConfigureAwait(false)).ConfigureAwait(false))
+        if (await ReportAsync(error, string.Empty, await ResourceCheck.RunAsync(orchestrator.Resources, orchestrator.Context, launcher, stop.Token).ConfigureAwait(false)).ConfigureAwait(false))
         {
             return ErrorExitCode;
         }
