@@ -1,5 +1,4 @@
 using System.Reflection;
-using InternetMonitor.AppHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +7,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InternetMonitor.AppHost.Dashboard;
+
+/// <summary>What the dashboard shows: every resource of the stack, in process or container mode.</summary>
+public interface IResourceViews
+{
+    IReadOnlyList<ResourceView> Views();
+}
 
 /// <summary>
 /// Where the Aspire dashboard would stand: a page listing every resource with its state, health, restarts, endpoints as
@@ -19,7 +24,7 @@ public sealed class ResourceDashboard : IAsyncDisposable
 
     private ResourceDashboard(WebApplication app) => _app = app;
 
-    public static async Task<ResourceDashboard> StartAsync(ProcessOrchestrator orchestrator, string host, int port, CancellationToken cancellationToken)
+    public static async Task<ResourceDashboard> StartAsync(IResourceViews orchestrator, string host, int port, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orchestrator);
         var builder = WebApplication.CreateSlimBuilder();
@@ -29,7 +34,7 @@ public sealed class ResourceDashboard : IAsyncDisposable
         var app = builder.Build();
         var page = Page();
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
-        app.MapGet("/api/resources", () => Results.Json(orchestrator.Resources.Select(running => ResourceView.From(running, host)).ToList()));
+        app.MapGet("/api/resources", () => Results.Json(orchestrator.Views()));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ResourceDashboard(app);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using InternetMonitor.AppHost.Dashboard;
 using InternetMonitor.AppHost.Model;
 
 namespace InternetMonitor.AppHost.Hosting;
@@ -10,7 +11,7 @@ namespace InternetMonitor.AppHost.Hosting;
 /// reported once, with what provides it, and the rest comes up without it. Once everything found is healthy, the
 /// table of URLs is printed.
 /// </summary>
-public sealed class ProcessOrchestrator
+public sealed class ProcessOrchestrator : IResourceViews
 {
     /// <summary>How long a resource waits for one it depends on before it starts anyway (and says so).</summary>
     public static readonly TimeSpan DependencyTimeout = TimeSpan.FromMinutes(2);
@@ -33,6 +34,8 @@ public sealed class ProcessOrchestrator
     public IReadOnlyList<RunningResource> Resources { get; }
 
     public ResourceContext Context { get; }
+
+    public IReadOnlyList<ResourceView> Views() => [.. Resources.Select(running => ResourceView.From(running, Context.Host))];
 
     /// <summary>The resource dashboard's address, first in the table of URLs; null when there is none.</summary>
     public Uri? Dashboard { get; set; }

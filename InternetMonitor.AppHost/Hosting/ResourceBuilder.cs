@@ -72,4 +72,54 @@ public sealed class ResourceBuilder(Resource resource)
         Resource.Environment.Add(context => value(context) is { } text ? [new(name, text)] : []);
         return this;
     }
+
+    /// <summary>Its container: the upstream image, pinned; the .env variable <paramref name="variable"/> may name another.</summary>
+    public ResourceBuilder WithImage(string image, string tag, string variable)
+    {
+        Resource.Container = new ContainerSpec(image, tag) { ImageVariable = variable };
+        return this;
+    }
+
+    /// <summary>Its image is built from the published project's folder <paramref name="context"/> (a Dockerfile there).</summary>
+    public ResourceBuilder WithDockerfile(string context)
+    {
+        Container.BuildContext = context;
+        return this;
+    }
+
+    /// <summary>In the compose project, it runs only when the profile <paramref name="profile"/> is on (COMPOSE_PROFILES in .env).</summary>
+    public ResourceBuilder WithProfile(string profile)
+    {
+        Container.Profile = profile;
+        return this;
+    }
+
+    /// <summary>A named volume <c>NAME-data</c> at <paramref name="path"/> inside its container: its data directory there.</summary>
+    public ResourceBuilder WithDataVolume(string path)
+    {
+        Container.DataPath = path;
+        return this;
+    }
+
+    /// <summary>Parts of the rendered observability/ it reads (files or folders), mounted read-only into its container.</summary>
+    public ResourceBuilder WithConfig(params string[] relative)
+    {
+        Container.Config.AddRange(relative);
+        return this;
+    }
+
+    public ResourceBuilder WithContainerHealthCheck(ContainerHealthCheck check)
+    {
+        Container.HealthCheck = check;
+        return this;
+    }
+
+    /// <summary>Changes its compose service, as Aspire's <c>PublishAsDockerComposeService</c> does.</summary>
+    public ResourceBuilder PublishAsComposeService(Action<Publishing.ComposeService> configure)
+    {
+        Container.Customize.Add(configure);
+        return this;
+    }
+
+    private ContainerSpec Container => Resource.Container ?? throw new InvalidOperationException($"{Resource.Name} has no image: call WithImage first");
 }

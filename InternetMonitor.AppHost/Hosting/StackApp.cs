@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using InternetMonitor.AppHost.Containers;
 using InternetMonitor.AppHost.Dashboard;
 using InternetMonitor.AppHost.Model;
+using InternetMonitor.AppHost.Publishing;
 using InternetMonitor.AppHost.Rendering;
 
 namespace InternetMonitor.AppHost.Hosting;
@@ -31,7 +35,11 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             return ErrorExitCode;
         }
 
-        using var launcher = new ProcessLauncher();
+        if (builder.Publish is { } publish)
+        {
+            return await PublishAsync(publish, output, error, stopping).ConfigureAwait(false);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -44,13 +52,29 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             stop.Cancel();
         });
 
+        var mode = builder.Mode;
+        if (mode == StackMode.Auto)
+        {
+            mode = await ComposeCli.EngineAnswersAsync(stop.Token).ConfigureAwait(false) ? StackMode.Container : StackMode.Process;
+        }
+
+        return mode == StackMode.Container
+            ? await RunContainersAsync(output, error, stop.Token).ConfigureAwait(false)
+            : await RunProcessesAsync(output, error, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Process mode: the parts that have a program here, as children of this process.</summary>
+    private async Task<int> RunProcessesAsync(TextWriter output, TextWriter error, CancellationTokenSource stop)
+    {
+        using var launcher = new ProcessLauncher();
+        var processes = new StackModel([.. Model.Resources.Where(resource => resource.Kind != ResourceKind.Container)]);
         var state = Path.GetFullPath(builder.Stack.StateDirectory);
         ProcessOrchestrator orchestrator;
         try
         {
             Directory.CreateDirectory(state);
-            orchestrator = new ProcessOrchestrator(Model, state, builder.Stack.ListenAddress, launcher, output);
-            if (await ReportAsync(error, "Invalid configuration: ", await StackRendering.RenderAsync(Model, orchestrator.Context, builder.Alerting).ConfigureAwait(false)).ConfigureAwait(false))
+            orchestrator = new ProcessOrchestrator(processes, state, builder.Stack.ListenAddress, launcher, output);
+            if (await ReportAsync(error, "Invalid configuration: ", await StackRendering.RenderAsync(processes, orchestrator.Context, builder.Alerting).ConfigureAwait(false)).ConfigureAwait(false))
             {
                 return ErrorExitCode;
             }
@@ -66,7 +90,8 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             return ErrorExitCode;
         }
 
-        if (await ReportAsync(error, "Cannot start: ", PortsInUse(orchestrator)).ConfigureAwait(false))
+        var wanted = orchestrator.Resources.Where(running => running.Program is not null).Select(running => running.Resource);
+        if (await ReportAsync(error, "Cannot start: ", PortsInUse(wanted, builder.Stack.ListenAddress)).ConfigureAwait(false))
         {
             return StartupErrorExitCode;
         }
@@ -89,6 +114,116 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         return 0;
     }
 
+    /// <summary><c>publish --output DIR</c>: the compose project, for an operator to copy and run.</summary>
+    private async Task<int> PublishAsync(PublishRequest publish, TextWriter output, TextWriter error, CancellationToken stopping)
+    {
+        var directory = Path.GetFullPath(publish.Output);
+        IReadOnlyList<string> problems;
+        try
+        {
+            problems = await new StackPublisher(Model, builder.Stack, builder.Alerting).PublishAsync(directory, publish.Runtime, null, output, stopping).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Cannot write {directory}: {exception.Message}").ConfigureAwait(false);
+            return StartupErrorExitCode;
+        }
+
+        if (await ReportAsync(error, "Cannot publish: ", problems).ConfigureAwait(false))
+        {
+            return ErrorExitCode;
+        }
+
+        await output.WriteLineAsync($"""
+            Published the compose project into {directory} (the probe's image for {publish.Runtime}).
+            Next: set GRAFANA_ADMIN_PASSWORD in {Path.Combine(directory, ".env")}, then run `docker compose up -d` (or docker-compose) there.
+            """).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Container mode: the compose project published into the state folder, run by docker compose.</summary>
+    private async Task<int> RunContainersAsync(TextWriter output, TextWriter error, CancellationToken stopping)
+    {
+        var directory = Path.Combine(Path.GetFullPath(builder.Stack.StateDirectory), "compose");
+        var publisher = new StackPublisher(Model, builder.Stack, builder.Alerting);
+        ComposeCli? compose;
+        string? password = null;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            compose = await ComposeCli.FindAsync(directory, stopping).ConfigureAwait(false);
+            if (compose is null)
+            {
+                await error.WriteLineAsync("Container mode needs docker compose or docker-compose (apt install docker-compose), or run --mode process").ConfigureAwait(false);
+                return StartupErrorExitCode;
+            }
+
+            // The probe's image is built again only when its build output changed since the last run.
+            var stamp = Path.Combine(directory, ProbeImage.Folder, ".built-from");
+            var built = string.Create(CultureInfo.InvariantCulture, $"{File.GetLastWriteTimeUtc(StackBuilder.ProbeAssembly):O} {ProbeImage.HostRuntime}");
+            var runtime = File.Exists(stamp) && await File.ReadAllTextAsync(stamp, stopping).ConfigureAwait(false) == built ? null : ProbeImage.HostRuntime;
+            if (runtime is not null)
+            {
+                await output.WriteLineAsync($"Building the probe for its image ({runtime})").ConfigureAwait(false);
+            }
+
+            var problems = await publisher.PublishAsync(directory, runtime, name => name switch
+            {
+                "GRAFANA_ADMIN_PASSWORD" => password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-'),
+                _ => null,
+            }, output, stopping).ConfigureAwait(false);
+            if (await ReportAsync(error, "Invalid configuration: ", problems).ConfigureAwait(false))
+            {
+                return ErrorExitCode;
+            }
+
+            if (runtime is not null)
+            {
+                await File.WriteAllTextAsync(stamp, built, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Cannot write the state folder {directory}: {exception.Message}").ConfigureAwait(false);
+            return StartupErrorExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+
+        var env = EnvFile.Read(await File.ReadAllLinesAsync(Path.Combine(directory, ".env"), CancellationToken.None).ConfigureAwait(false));
+        var (profiles, _) = publisher.ActiveProfiles();
+        var context = publisher.Context(directory, profiles);
+        var (_, running) = await compose.CaptureAsync(["ps", "-q"], CancellationToken.None).ConfigureAwait(false);
+        if (running.Trim().Length == 0) // containers left from a run that was killed hold their ports: up takes them over
+        {
+            var listen = env.GetValueOrDefault("LISTEN_ADDRESS", builder.Stack.ListenAddress);
+            if (await ReportAsync(error, "Cannot start: ", PortsInUse(Model.Resources.Where(context.IsAvailable), listen)).ConfigureAwait(false))
+            {
+                return StartupErrorExitCode;
+            }
+        }
+
+        if (password is not null && profiles.Contains("grafana"))
+        {
+            await output.WriteLineAsync($"Grafana's admin password is GRAFANA_ADMIN_PASSWORD in {Path.Combine(directory, ".env")}").ConfigureAwait(false);
+        }
+
+        var orchestrator = new ContainerOrchestrator(Model, compose, context, output);
+        await output.WriteLineAsync($"Container mode ({compose.Name}); project in {directory}").ConfigureAwait(false);
+        await using var dashboard = await StartDashboardAsync(orchestrator, error, stopping).ConfigureAwait(false);
+        if (dashboard is null)
+        {
+            return StartupErrorExitCode;
+        }
+
+        orchestrator.Dashboard = new Uri($"http://{Endpoint.Address(builder.Stack.DashboardAddress, builder.Stack.Ports.Dashboard)}/");
+        var up = await orchestrator.RunAsync(stopping).ConfigureAwait(false);
+        await output.WriteLineAsync("Stopped").ConfigureAwait(false);
+        return up ? 0 : StartupErrorExitCode;
+    }
+
     private static async Task<bool> ReportAsync(TextWriter error, string prefix, IReadOnlyList<string> problems)
     {
         foreach (var problem in problems)
@@ -100,10 +235,10 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
     }
 
     /// <summary>The ports of the parts that will run, and the dashboard's, that something on this host already holds.</summary>
-    private List<string> PortsInUse(ProcessOrchestrator orchestrator)
+    private List<string> PortsInUse(IEnumerable<Resource> resources, string listenAddress)
     {
-        var wanted = orchestrator.Resources.Where(running => running.Program is not null)
-            .SelectMany(running => running.Resource.Endpoints.Select(endpoint => (What: $"{running.Resource.Name} ({endpoint.Name})", Address: builder.Stack.ListenAddress, endpoint.Port)))
+        var wanted = resources
+            .SelectMany(resource => resource.Endpoints.Select(endpoint => (What: $"{resource.Name} ({endpoint.Name})", Address: listenAddress, endpoint.Port)))
             .Append(("the resource dashboard", builder.Stack.DashboardAddress, builder.Stack.Ports.Dashboard));
         var problems = new List<string>();
         foreach (var (what, address, port) in wanted)
@@ -124,7 +259,7 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
     }
 
     /// <summary>The resource dashboard, or null (said on <paramref name="error"/>) when it cannot listen.</summary>
-    private async Task<ResourceDashboard?> StartDashboardAsync(ProcessOrchestrator orchestrator, TextWriter error, CancellationToken stopping)
+    private async Task<ResourceDashboard?> StartDashboardAsync(IResourceViews orchestrator, TextWriter error, CancellationToken stopping)
     {
         try
         {

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using InternetMonitor.AppHost.Alerting;
 using InternetMonitor.AppHost.Model;
+using InternetMonitor.AppHost.Publishing;
 using Microsoft.Extensions.Configuration;
 
 namespace InternetMonitor.AppHost.Hosting;
@@ -28,6 +29,12 @@ public sealed partial class StackBuilder
 
     public AlertingOptions Alerting { get; }
 
+    /// <summary>How the stack runs (--mode); <see cref="StackMode.Auto"/> picks container mode when a Docker engine answers.</summary>
+    public StackMode Mode { get; private init; }
+
+    /// <summary>Set for <c>publish --output DIR [--runtime RID]</c>: write the compose project instead of running.</summary>
+    public PublishRequest? Publish { get; private init; }
+
     /// <summary>The probe's build output, next to this AppHost's in the solution.</summary>
     public static string ProbeAssembly { get; } =
         typeof(StackBuilder).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "ProbeAssembly").Value!;
@@ -38,32 +45,58 @@ public sealed partial class StackBuilder
         ArgumentNullException.ThrowIfNull(args);
         var errors = new List<string>();
         var settings = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var mode = StackMode.Auto;
+        PublishRequest? publish = args is ["publish", ..] ? new PublishRequest(string.Empty, ProbeImage.HostRuntime) : null;
+        for (var i = publish is null ? 0 : 1; i < args.Length; i++)
         {
-            // --mode process (or --mode=process): the one mode this AppHost runs; every other argument is a setting.
-            var mode = args[i] == "--mode" && i + 1 < args.Length ? args[++i] : args[i].StartsWith("--mode=", StringComparison.Ordinal) ? args[i]["--mode=".Length..] : null;
-            if (mode is not null)
+            // --name VALUE and --name=VALUE alike, for the AppHost's own options; every other --Section:Key=value is a setting.
+            var (name, inline) = args[i].Split('=', 2) is [var head, var tail] && !head.Contains(':', StringComparison.Ordinal) ? (head, tail) : (args[i], null);
+            string Value() => inline ?? (i + 1 < args.Length ? args[++i] : string.Empty);
+            switch (name)
             {
-                if (mode != "process")
-                {
-                    errors.Add($"--mode must be process, the mode this AppHost runs the stack in (got \"{mode}\")");
-                }
-            }
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal))
-            {
-                // A section nobody reads is a typo (--Monitr:...), not a setting silently ignored.
-                var section = args[i][2..].Split(':', '=')[0];
-                if (!KnownSections.Contains(section, StringComparer.OrdinalIgnoreCase))
-                {
-                    errors.Add($"{args[i][2..].Split('=')[0]} is not a known setting: settings are under {string.Join(", ", KnownSections)}");
-                }
+                case "--mode" when publish is null:
+                    var value = Value();
+                    if (!Enum.TryParse(value, ignoreCase: true, out mode) || !Enum.IsDefined(mode) || value.Any(char.IsDigit))
+                    {
+                        errors.Add($"--mode must be process or container (got \"{value}\"); without it, container mode is used when a Docker engine answers");
+                    }
 
-                settings.Add(args[i]);
+                    break;
+                case "--output" when publish is not null:
+                    publish = publish with { Output = Value() };
+                    break;
+                case "--runtime" when publish is not null:
+                    publish = publish with { Runtime = Value() };
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) && args[i].Contains(':', StringComparison.Ordinal))
+                    {
+                        // A section nobody reads is a typo (--Monitr:...), not a setting silently ignored.
+                        var section = args[i][2..].Split(':', '=')[0];
+                        if (!KnownSections.Contains(section, StringComparer.OrdinalIgnoreCase))
+                        {
+                            errors.Add($"{args[i][2..].Split('=')[0]} is not a known setting: settings are under {string.Join(", ", KnownSections)}");
+                        }
+
+                        settings.Add(args[i]);
+                    }
+                    else
+                    {
+                        errors.Add($"unknown argument {args[i]}: settings are written --Section:Key=value");
+                    }
+
+                    break;
             }
-            else
-            {
-                errors.Add($"unknown argument {args[i]}: settings are written --Section:Key=value");
-            }
+        }
+
+        if (publish is { Output.Length: 0 })
+        {
+            errors.Add("publish needs --output DIR, the folder the compose project is written to");
+        }
+
+        if (publish is not null && !RuntimePattern().IsMatch(publish.Runtime))
+        {
+            errors.Add($"--runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"{publish.Runtime}\")");
         }
 
         var configuration = AppHostSettings.Build(settings);
@@ -89,7 +122,7 @@ public sealed partial class StackBuilder
             errors.Add($"Stack:PrometheusRetention must be a duration such as 90d, 12w or 1y (got \"{stack.PrometheusRetention}\")");
         }
 
-        var others = new[] { stack.Ports.Probe, stack.Ports.Prometheus, stack.Ports.Alertmanager, stack.Ports.NodeExporter, stack.Ports.Grafana, stack.Ports.Loki, stack.Ports.Cadvisor };
+        var others = new[] { stack.Ports.Probe, stack.Ports.Prometheus, stack.Ports.Alertmanager, stack.Ports.NodeExporter, stack.Ports.Grafana, stack.Ports.Loki, stack.Ports.Cadvisor, stack.Ports.AspireDashboard, stack.Ports.AspireOtlpGrpc, stack.Ports.AspireOtlpHttp };
         if (others.Contains(stack.Ports.Dashboard) || stack.Ports.Dashboard is < 1 or > 65535)
         {
             errors.Add($"Stack:Ports:Dashboard must be a free port between 1 and 65535, not one of the stack's (got {stack.Ports.Dashboard})");
@@ -100,7 +133,7 @@ public sealed partial class StackBuilder
             errors.Add("Stack:StateDirectory must name a folder");
         }
 
-        return errors.Count > 0 ? (null, errors) : (new StackBuilder(configuration, stack, alerting), []);
+        return errors.Count > 0 ? (null, errors) : (new StackBuilder(configuration, stack, alerting) { Mode = mode, Publish = publish }, []);
     }
 
     /// <summary>The sections the AppHost reads: its own, the receivers', and the probe's (passed on).</summary>
@@ -145,8 +178,35 @@ public sealed partial class StackBuilder
         return new ResourceBuilder(resource);
     }
 
+    /// <summary>An image with no program here: it runs only in container mode and in the published project.</summary>
+    public ResourceBuilder AddContainer(string name, string image, string tag, string variable)
+    {
+        var resource = new Resource(name, ResourceKind.Container);
+        _resources.Add(resource);
+        return new ResourceBuilder(resource).WithImage(image, tag, variable);
+    }
+
     public StackApp Build() => new(new StackModel([.. _resources]), this);
+
+    [GeneratedRegex(@"^linux-(musl-)?(x64|arm64|arm)$")]
+    private static partial Regex RuntimePattern();
 
     [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
     private static partial Regex Retention();
 }
+
+/// <summary>How the stack runs.</summary>
+public enum StackMode
+{
+    /// <summary>Container mode when <c>docker info</c> answers, else process mode.</summary>
+    Auto,
+
+    /// <summary>The probe and the native programs on PATH, as children of the AppHost.</summary>
+    Process,
+
+    /// <summary>The compose project, rendered into the state folder and run by docker compose.</summary>
+    Container,
+}
+
+/// <summary>Where <c>publish</c> writes the compose project, and the runtime the probe's image is built for.</summary>
+public sealed record PublishRequest(string Output, string Runtime);

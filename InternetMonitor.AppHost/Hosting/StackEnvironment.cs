@@ -17,10 +17,12 @@ public static class StackEnvironment
         yield return new("Urls", $"http://{context.Address(port)}");
 
         // Its appsettings.json is beside its assembly; its working directory (for the budget file) is its data folder.
-        yield return new("ASPNETCORE_CONTENTROOT", Path.GetDirectoryName(StackBuilder.ProbeAssembly)!);
+        yield return new("ASPNETCORE_CONTENTROOT", context.ProjectDirectory(StackBuilder.ProbeAssembly));
         foreach (var setting in configuration.GetSection("Monitor").AsEnumerable().Where(pair => pair.Value is not null))
         {
-            yield return new(setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value!);
+            // In a compose file a dollar sign starts a variable: a setting's own is written $$.
+            var value = context.Containers is null ? setting.Value! : setting.Value!.Replace("$", "$$", StringComparison.Ordinal);
+            yield return new(setting.Key.Replace(":", "__", StringComparison.Ordinal), value);
         }
     }
 
@@ -29,12 +31,14 @@ public static class StackEnvironment
     {
         ArgumentNullException.ThrowIfNull(context);
         var data = context.DataDirectory("grafana");
-        yield return new("GF_SERVER_HTTP_ADDR", context.Host);
+        yield return new("GF_SERVER_HTTP_ADDR", context.ListenHost);
         yield return new("GF_SERVER_HTTP_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return new("GF_PATHS_DATA", data);
         yield return new("GF_PATHS_LOGS", Path.Combine(data, "log"));
         yield return new("GF_PATHS_PROVISIONING", context.Config("grafana/provisioning"));
         yield return new("GF_ANALYTICS_REPORTING_ENABLED", "false");
+        yield return new("GF_AUTH_ANONYMOUS_ENABLED", "false");
+        yield return new("GF_USERS_ALLOW_SIGN_UP", "false");
         yield return new("INTERNET_MONITOR_DASHBOARDS_PATH", context.Config("grafana/dashboards"));
         yield return new("INTERNET_MONITOR_PROMETHEUS_URL", context.Url(prometheus).AbsoluteUri.TrimEnd('/'));
         yield return new("INTERNET_MONITOR_LOKI_URL", context.Url(loki).AbsoluteUri.TrimEnd('/'));

@@ -21,6 +21,12 @@ public sealed class StackOptions
     /// <summary>How long Prometheus keeps samples (its <c>--storage.tsdb.retention.time</c>).</summary>
     public string PrometheusRetention { get; set; } = "90d";
 
+    /// <summary>
+    /// The optional parts that run in container mode and in the published project (their compose profiles), comma
+    /// separated: grafana, loki, cadvisor, aspire-dashboard. Prometheus scrapes only those switched on here.
+    /// </summary>
+    public string Profiles { get; set; } = "grafana,loki,cadvisor";
+
     public StackPorts Ports { get; set; } = new();
 }
 
@@ -42,4 +48,12 @@ public sealed class StackPorts
     public int Cadvisor { get; set; } = 8080;
 
     public int Dashboard { get; set; } = 18888;
+
+    /// <summary>The standalone Aspire dashboard's page (container mode; Aspire's own 18888 is the resource dashboard's).</summary>
+    public int AspireDashboard { get; set; } = 18887;
+
+    /// <summary>The Aspire dashboard's OTLP/gRPC and OTLP/HTTP receivers, where the probe sends its traces.</summary>
+    public int AspireOtlpGrpc { get; set; } = 18889;
+
+    public int AspireOtlpHttp { get; set; } = 18890;
 }

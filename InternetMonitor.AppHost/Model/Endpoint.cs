@@ -10,6 +10,7 @@ public sealed record Endpoint(string Name, int Port, string Scheme = "http")
     public static string Address(string host, int port)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        // A compose variable (${LISTEN_ADDRESS:?...}) is written as it is.
+        return host.Contains(':', StringComparison.Ordinal) && !host.StartsWith("${", StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
     }
 }

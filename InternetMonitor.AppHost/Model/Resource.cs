@@ -41,6 +41,9 @@ public sealed class Resource(string name, ResourceKind kind)
     /// <summary>The Prometheus job that scrapes it (observability/prometheus/targets/JOB.yml), or null.</summary>
     public string? ScrapeJob { get; set; }
 
+    /// <summary>How it runs in container mode and in the published compose project; null when it has no container.</summary>
+    public ContainerSpec? Container { get; set; }
+
     public Endpoint? Http => Endpoints.FirstOrDefault(endpoint => endpoint.Name == "http");
 
     public override string ToString() => Name;

@@ -7,4 +7,7 @@ public enum ResourceKind
 
     /// <summary>A program found on PATH.</summary>
     Executable,
+
+    /// <summary>An image with no program of its own here: run only in container mode and in the published project.</summary>
+    Container,
 }

@@ -5,13 +5,15 @@ namespace InternetMonitor.AppHost.Rendering;
 /// <summary>
 /// Writes the stack's configuration for one run or deployment: a copy of observability/ with the parts that
 /// depend on settings rendered (alertmanager/alertmanager.yml and the secret files it names, owner-only).
+/// Rendered for containers, the secrets folder is owner-only and the files in it readable:
+/// each file is bind-mounted alone into Alertmanager's container, whose user is not this host's owner.
 /// </summary>
 public static class ObservabilityRenderer
 {
     /// <summary>observability/ as shipped beside the AppHost's binary.</summary>
     public static string SourceDirectory => Path.Combine(AppContext.BaseDirectory, "observability");
 
-    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets)
+    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false)
     {
         ArgumentNullException.ThrowIfNull(alertmanager);
         var alertmanagerSource = Path.Combine(source, "alertmanager", "alertmanager.yml");
@@ -31,7 +33,12 @@ public static class ObservabilityRenderer
 
         foreach (var (relative, value) in rendering.SecretFiles)
         {
-            WritePrivate(Path.Combine(alertmanagerOutput, relative), value + "\n");
+            WritePrivate(Path.Combine(alertmanagerOutput, relative), value + "\n", readable: forContainers);
+        }
+
+        if (forContainers && Directory.Exists(secretsOutput) && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(secretsOutput, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         var config = Path.Combine(alertmanagerOutput, "alertmanager.yml");
@@ -47,14 +54,20 @@ public static class ObservabilityRenderer
         return [];
     }
 
-    private static void WritePrivate(string path, string text)
+    private static void WritePrivate(string path, string text, bool readable = false)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        if (readable && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         File.Delete(path);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | (readable ? UnixFileMode.GroupRead | UnixFileMode.OtherRead : UnixFileMode.None);
         }
 
         using var stream = new FileStream(path, options);

@@ -29,7 +29,7 @@ public sealed class ProcessModeTests
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
-        await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}"]);
+        await using var apphost = LabProcess.Start(network, [AppHost, "--mode", "process", $"--Stack:StateDirectory={state}"]);
         try
         {
             // cAdvisor is scraped too where it is installed (it is not packaged for Debian).
@@ -77,7 +77,7 @@ public sealed class ProcessModeTests
         await using var network = await NetworkNamespace.CreateAsync();
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
-        await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}"]);
+        await using var apphost = LabProcess.Start(network, [AppHost, "--mode", "process", $"--Stack:StateDirectory={state}"]);
         try
         {
             await WaitAsync(client, "http://127.0.0.1:9090/-/ready", _ => true, apphost);
@@ -103,7 +103,7 @@ public sealed class ProcessModeTests
     [InlineData("--Stack:ListenAddress=localhost", "Invalid configuration: Stack:ListenAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got \"localhost\")", 2)]
     [InlineData("--Stack:Ports:Grafana=9090", "Invalid stack: port 9090 is claimed by prometheus (http) and grafana (http)", 2)]
     [InlineData("--Stack:Portz:Probe=1", "Invalid configuration: Stack:Portz is not a known setting", 2)]
-    [InlineData("--mode=kubernetes", "Invalid configuration: --mode must be process, the mode this AppHost runs the stack in (got \"kubernetes\")", 2)]
+    [InlineData("--mode=kubernetes", "Invalid configuration: --mode must be process or container (got \"kubernetes\"); without it, container mode is used when a Docker engine answers", 2)]
     [InlineData("stack", "Invalid configuration: unknown argument stack: settings are written --Section:Key=value", 2)]
     [InlineData("--Monitr:Targets:Gateway=none", "Invalid configuration: Monitr:Targets:Gateway is not a known setting: settings are under Stack, Alerting, Monitor", 2)]
     [InlineData("--Stack:ListenAddress=192.0.2.77", "Invalid configuration: Stack:ListenAddress must be an address of this host (192.0.2.77: ", 2)]
@@ -115,7 +115,7 @@ public sealed class ProcessModeTests
         var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
         try
         {
-            await using var apphost = LabProcess.Start(network, [AppHost, $"--Stack:StateDirectory={state}", setting]);
+            await using var apphost = LabProcess.Start(network, [AppHost, "--mode=process", $"--Stack:StateDirectory={state}", setting]);
 
             var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
