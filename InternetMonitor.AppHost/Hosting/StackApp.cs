@@ -158,16 +158,7 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
                 return StartupErrorExitCode;
             }
 
-            // The probe's image is built again only when its build output changed since the last run.
-            var stamp = Path.Combine(directory, ProbeImage.Folder, ".built-from");
-            var built = string.Create(CultureInfo.InvariantCulture, $"{File.GetLastWriteTimeUtc(StackBuilder.ProbeAssembly):O} {ProbeImage.HostRuntime}");
-            var runtime = File.Exists(stamp) && await File.ReadAllTextAsync(stamp, stopping).ConfigureAwait(false) == built ? null : ProbeImage.HostRuntime;
-            if (runtime is not null)
-            {
-                await output.WriteLineAsync($"Building the probe for its image ({runtime})").ConfigureAwait(false);
-            }
-
-            var problems = await publisher.PublishAsync(directory, runtime, name => name switch
+            var problems = await publisher.PublishAsync(directory, ProbeImage.HostRuntime, name => name switch
             {
                 "GRAFANA_ADMIN_PASSWORD" => password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-'),
                 _ => null,
@@ -177,10 +168,6 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
                 return ErrorExitCode;
             }
 
-            if (runtime is not null)
-            {
-                await File.WriteAllTextAsync(stamp, built, stopping).ConfigureAwait(false);
-            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

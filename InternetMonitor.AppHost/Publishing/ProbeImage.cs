@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -42,17 +43,28 @@ public static class ProbeImage
 
     /// <summary>
     /// Writes the build context into <paramref name="directory"/>: the Dockerfile, and the probe published for
-    /// <paramref name="runtime"/> by <c>dotnet publish</c> (its output on <paramref name="log"/>). Returns the problem, or null.
+    /// <paramref name="runtime"/> by <c>dotnet publish</c> (its output on <paramref name="log"/>), unless the context
+    /// already holds that build (the probe's build output is no newer than the one published there). Returns the
+    /// problem, or null.
     /// </summary>
     public static async Task<string?> WriteAsync(string project, string directory, string runtime, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
+        Directory.CreateDirectory(directory);
+        var stamp = Path.Combine(directory, ".built-from");
+        var built = string.Create(CultureInfo.InvariantCulture, $"{File.GetLastWriteTimeUtc(Hosting.StackBuilder.ProbeAssembly):O} {runtime}\n");
+        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false) == built && File.Exists(Path.Combine(directory, "app", "InternetMonitor.Probe")))
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "Dockerfile"), Dockerfile, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         if (!File.Exists(project))
         {
             return $"the probe's project {project} is not here: publish runs from a clone of this repository";
         }
 
-        Directory.CreateDirectory(directory);
+        await log.WriteLineAsync($"Publishing the probe for its image ({runtime}): dotnet publish, self-contained").ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, "Dockerfile"), Dockerfile, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(Path.Combine(directory, "data"));
         await File.WriteAllTextAsync(Path.Combine(directory, "data", "README"), "The probe's data folder: its data budget's record.\n", cancellationToken).ConfigureAwait(false);
@@ -84,6 +96,12 @@ public static class ProbeImage
             return $"dotnet publish of the probe for {runtime} failed (exit {process.ExitCode}); its output is above";
         }
 
-        return File.Exists(Path.Combine(app, "InternetMonitor.Probe")) ? null : $"dotnet publish wrote no InternetMonitor.Probe into {app}";
+        if (!File.Exists(Path.Combine(app, "InternetMonitor.Probe")))
+        {
+            return $"dotnet publish wrote no InternetMonitor.Probe into {app}";
+        }
+
+        await File.WriteAllTextAsync(stamp, built, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 }

@@ -40,10 +40,11 @@ public sealed class StackPublisher(StackModel model, StackOptions stack, Alertin
         };
 
     /// <summary>
-    /// Publishes into <paramref name="directory"/>; with <paramref name="runtime"/> null the probe's build context is left
-    /// as it is (container mode, once built). Problems are returned, one sentence each; notes go to <paramref name="log"/>.
+    /// Publishes into <paramref name="directory"/>, the probe built for <paramref name="runtime"/> unless the build
+    /// context there already holds this build of it. <paramref name="defaults"/> may give a .env value of its own (a
+    /// generated password). Problems are returned, one sentence each; notes go to <paramref name="log"/>.
     /// </summary>
-    public async Task<IReadOnlyList<string>> PublishAsync(string directory, string? runtime, Func<string, string?>? defaults, TextWriter log, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> PublishAsync(string directory, string runtime, Func<string, string?>? defaults, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
         var problems = model.Validate().ToList();
@@ -79,16 +80,8 @@ public sealed class StackPublisher(StackModel model, StackOptions stack, Alertin
             await log.WriteLineAsync(note).ConfigureAwait(false);
         }
 
-        if (runtime is not null)
-        {
-            var probe = model.Resources.Single(resource => resource.Container?.BuildContext is not null).Container!.BuildContext!;
-            if (await ProbeImage.WriteAsync(ProbeProject, Path.Combine(directory, probe), runtime, log, cancellationToken).ConfigureAwait(false) is { } problem)
-            {
-                return [problem];
-            }
-        }
-
-        return [];
+        var probe = model.Resources.Single(resource => resource.Container?.BuildContext is not null).Container!.BuildContext!;
+        return await ProbeImage.WriteAsync(ProbeProject, Path.Combine(directory, probe), runtime, log, cancellationToken).ConfigureAwait(false) is { } problem ? [problem] : [];
     }
 
     private string EnvHeader()

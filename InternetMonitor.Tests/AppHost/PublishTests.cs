@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace InternetMonitor.Tests.AppHost;
+
+/// <summary>
+/// <c>publish --output DIR</c>: the compose project, checked by docker-compose itself (<c>config</c> validates and
+/// interpolates it without an engine) and, from what <c>config</c> prints, against what a careful operator expects.
+/// </summary>
+public sealed class PublishTests
+{
+    private static readonly string[] Services = ["probe", "node-exporter", "alertmanager", "cadvisor", "prometheus", "loki", "aspire-dashboard", "grafana"];
+
+    [Fact]
+    public async Task Docker_compose_config_accepts_the_project_once_the_grafana_password_is_set_and_refuses_it_before()
+    {
+        Prerequisite.RequireProgram("docker-compose", "docker-compose");
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            var (refused, _, why) = await ComposeAsync(project, "config", "-q");
+            Assert.NotEqual(0, refused);
+            Assert.Contains("set GRAFANA_ADMIN_PASSWORD in .env", why, StringComparison.Ordinal);
+
+            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse" });
+            var (accepted, _, error) = await ComposeAsync(project, "config", "-q");
+
+            Assert.True(accepted == 0, error);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_manifest_is_what_a_careful_operator_expects()
+    {
+        Prerequisite.RequireProgram("docker-compose", "docker-compose");
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse" });
+            var env = ReadEnv(project);
+            var (code, output, error) = await ComposeAsync(project, "config");
+            Assert.True(code == 0, error);
+            var services = (YamlMappingNode)Root(output)["services"];
+
+            Assert.Equal(Services.Order(StringComparer.Ordinal), services.Children.Keys.Select(key => key.ToString()).Order(StringComparer.Ordinal));
+            Assert.Equal(["cadvisor", "grafana", "loki"], env["COMPOSE_PROFILES"].Split(',').Order(StringComparer.Ordinal));
+            foreach (var (key, node) in services.Children)
+            {
+                var name = key.ToString();
+                var service = (YamlMappingNode)node;
+
+                // Upstream images pinned by version in .env, never latest; the probe's built here.
+                var image = Scalar(service, "image");
+                var variable = name.ToUpperInvariant().Replace('-', '_') + "_IMAGE";
+                Assert.Equal(env[variable], image);
+                Assert.Matches(@":v?\d+\.\d+(\.\d+)?$", image);
+                Assert.DoesNotContain(":latest", image, StringComparison.Ordinal);
+
+                // Restarted by the engine, logs rotated, on the host's network (the probe measures the host's own connection).
+                Assert.Equal("unless-stopped", Scalar(service, "restart"));
+                Assert.Equal("host", Scalar(service, "network_mode"));
+                Assert.Equal("10m", Scalar((YamlMappingNode)((YamlMappingNode)service["logging"])["options"], "max-size"));
+
+                // A health check in every image that can run one (the Aspire dashboard's is distroless).
+                Assert.Equal(name != "aspire-dashboard", service.Children.ContainsKey("healthcheck"));
+
+                // Never root by choice: only cAdvisor, which cannot see containers otherwise, runs privileged (as its image's root).
+                Assert.False(service.Children.TryGetValue("user", out var user) && user.ToString() is "0" or "root", $"{name} runs as root");
+                Assert.Equal(name == "cadvisor", service.Children.TryGetValue("privileged", out var privileged) && privileged.ToString() == "true");
+
+                // Configuration read-only; nothing listens beyond LISTEN_ADDRESS (127.0.0.1 by default).
+                var volumes = Sequence(service, "volumes");
+                foreach (var mount in volumes.Where(volume => volume.StartsWith(project, StringComparison.Ordinal)))
+                {
+                    Assert.EndsWith(":ro", mount, StringComparison.Ordinal);
+                }
+
+                var text = string.Join(' ', Sequence(service, "command")) + " " + string.Join(' ', Mapping(service, "environment").Values);
+                Assert.DoesNotContain("0.0.0.0", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("${", text, StringComparison.Ordinal);
+            }
+
+            // Data in named volumes.
+            foreach (var (service, path) in new[] { ("probe", "/var/lib/internet-monitor"), ("prometheus", "/prometheus"), ("alertmanager", "/alertmanager"), ("grafana", "/var/lib/grafana"), ("loki", "/loki") })
+            {
+                Assert.Contains($"{service}-data:{path}:rw", Sequence((YamlMappingNode)services[service], "volumes"));
+            }
+
+            // Listen flags on 127.0.0.1.
+            Assert.Contains("--web.listen-address=127.0.0.1:9090", Sequence((YamlMappingNode)services["prometheus"], "command"));
+            Assert.Contains("--web.listen-address=127.0.0.1:9093", Sequence((YamlMappingNode)services["alertmanager"], "command"));
+            Assert.Contains("--web.listen-address=127.0.0.1:9100", Sequence((YamlMappingNode)services["node-exporter"], "command"));
+            Assert.Contains("-server.http-listen-address=127.0.0.1", Sequence((YamlMappingNode)services["loki"], "command"));
+
+            // The probe: unprivileged, read-only, no capability but NET_RAW (for PROBE_USER=0), logs to Loki over OTLP.
+            var probe = (YamlMappingNode)services["probe"];
+            Assert.Equal("1654", Scalar(probe, "user"));
+            Assert.Equal("true", Scalar(probe, "read_only"));
+            Assert.Equal(["ALL"], Sequence(probe, "cap_drop"));
+            Assert.Equal(["NET_RAW"], Sequence(probe, "cap_add"));
+            Assert.Contains("no-new-privileges:true", Sequence(probe, "security_opt"));
+            Assert.Equal("http://127.0.0.1:8000", Mapping(probe, "environment")["Urls"]);
+            Assert.Equal("http://127.0.0.1:3100/otlp/v1/logs", Mapping(probe, "environment")["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"]);
+            Assert.False(Mapping(probe, "environment").ContainsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); // the Aspire dashboard's profile is off
+            Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0", env["PROBE_BASE_IMAGE"]);
+            var dockerfile = await File.ReadAllTextAsync(Path.Combine(project, "probe", "Dockerfile"), TestContext.Current.CancellationToken);
+            Assert.Contains("ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0", dockerfile, StringComparison.Ordinal);
+            Assert.Contains("USER 1654", dockerfile, StringComparison.Ordinal);
+            Assert.True(File.GetUnixFileMode(Path.Combine(project, "probe", "app", "InternetMonitor.Probe")).HasFlag(UnixFileMode.UserExecute));
+
+            // Grafana: the password from .env and no default one, no anonymous access, the three dashboards provisioned.
+            var grafana = Mapping((YamlMappingNode)services["grafana"], "environment");
+            Assert.Equal("correct-horse", grafana["GF_SECURITY_ADMIN_PASSWORD"]);
+            Assert.Equal("false", grafana["GF_AUTH_ANONYMOUS_ENABLED"]);
+            Assert.Equal("false", grafana["GF_USERS_ALLOW_SIGN_UP"]);
+            Assert.Equal("/etc/internet-monitor/grafana/provisioning", grafana["GF_PATHS_PROVISIONING"]);
+            Assert.Contains($"{project}/observability/grafana:/etc/internet-monitor/grafana:ro", Sequence((YamlMappingNode)services["grafana"], "volumes"));
+            Assert.Equal(["containers.json", "host.json", "internet.json"],
+                Directory.GetFiles(Path.Combine(project, "observability", "grafana", "dashboards")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal("http://127.0.0.1:9090", grafana["INTERNET_MONITOR_PROMETHEUS_URL"]);
+
+            // Prometheus scrapes the parts where they listen, cAdvisor included (its profile is on).
+            foreach (var (job, port) in new[] { ("internet-monitor", 8000), ("node", 9100), ("alertmanager", 9093), ("prometheus", 9090), ("cadvisor", 8080) })
+            {
+                Assert.Contains($"[\"127.0.0.1:{port}\"]", await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "targets", job + ".yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            }
+
+            // .env may hold a password: owner-only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, ".env")));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Publishing_again_keeps_the_operators_values_follows_the_new_profiles_and_reuses_the_probes_build()
+    {
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = "kept-secret", ["PROMETHEUS_IMAGE"] = "registry.example/prometheus:v3.5.0" });
+
+            var (code, output, error) = await PublishedStack.RunAppHostAsync(["publish", "--output", project, "--Stack:Profiles=grafana", "--Stack:ListenAddress=0.0.0.0"]);
+
+            Assert.True(code == 0, error);
+            var env = ReadEnv(project);
+            Assert.Equal("kept-secret", env["GRAFANA_ADMIN_PASSWORD"]);
+            Assert.Equal("registry.example/prometheus:v3.5.0", env["PROMETHEUS_IMAGE"]);
+            Assert.Contains("kept PROMETHEUS_IMAGE from the existing .env (this version writes prom/prometheus:v3.5.0)", output, StringComparison.Ordinal);
+            Assert.Equal("grafana", env["COMPOSE_PROFILES"]);
+            Assert.Equal("127.0.0.1", env["LISTEN_ADDRESS"]); // the operator's value, not this publish's
+            Assert.Contains("[]", await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "targets", "cadvisor.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Assert.DoesNotContain("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken), StringComparison.Ordinal); // Loki is off
+            Assert.DoesNotContain("Publishing the probe", output, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, ".env")));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_receivers_secret_reaches_alertmanager_by_its_own_read_only_mount_and_nowhere_else()
+    {
+        const string url = "https://hooks.slack.example/services/T000/B000/secret-part";
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            var (code, _, error) = await PublishedStack.RunAppHostAsync(
+                ["publish", "--output", project, "--Alerting:Slack:Enabled=true", "--Alerting:Slack:Channel=#internet"],
+                new Dictionary<string, string> { ["INTERNET_MONITOR_SLACK_WEBHOOK_URL"] = url });
+
+            Assert.True(code == 0, error);
+            var secrets = Path.Combine(project, "observability", "alertmanager", "secrets");
+            var file = Assert.Single(Directory.GetFiles(secrets));
+            Assert.Equal(url, (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(secrets)); // owner-only on this host
+            Assert.True(File.GetUnixFileMode(file).HasFlag(UnixFileMode.OtherRead), "readable by Alertmanager's user through its own mount");
+            var inContainer = $"/etc/internet-monitor/alertmanager/secrets/{Path.GetFileName(file)}";
+            var compose = await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken);
+            Assert.Contains($"./observability/alertmanager/secrets/{Path.GetFileName(file)}:{inContainer}:ro", compose, StringComparison.Ordinal);
+            Assert.Contains($"api_url_file: {inContainer}", await File.ReadAllTextAsync(Path.Combine(project, "observability", "alertmanager", "alertmanager.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            foreach (var text in new[] { compose, await File.ReadAllTextAsync(Path.Combine(project, ".env"), TestContext.Current.CancellationToken), await File.ReadAllTextAsync(Path.Combine(project, "observability", "alertmanager", "alertmanager.yml"), TestContext.Current.CancellationToken) })
+            {
+                Assert.DoesNotContain("secret-part", text, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("publish", "Invalid configuration: publish needs --output DIR, the folder the compose project is written to")]
+    [InlineData("publish --output /tmp/im-never --runtime win-x64", "Invalid configuration: --runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"win-x64\")")]
+    [InlineData("publish --output /tmp/im-never --Stack:Profiles=grafana,kafka", "Cannot publish: Stack:Profiles names kafka, which is not an optional part (they are aspire-dashboard, cadvisor, grafana, loki)")]
+    [InlineData("publish --output /tmp/im-never --mode container", "Invalid configuration: unknown argument --mode: settings are written --Section:Key=value")]
+    public async Task A_bad_publish_is_one_message_and_writes_nothing(string arguments, string message)
+    {
+        var (code, _, error) = await PublishedStack.RunAppHostAsync(arguments.Split(' '));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/tmp/im-never"));
+    }
+
+    internal static async Task<(int ExitCode, string Output, string Error)> ComposeAsync(string project, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("docker-compose") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("COMPOSE_PROFILES");
+        using var process = Process.Start(start) ?? throw new LabException("docker-compose did not start");
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+
+    internal static Dictionary<string, string> ReadEnv(string project) =>
+        InternetMonitor.AppHost.Publishing.EnvFile.Read(File.ReadAllLines(Path.Combine(project, ".env")));
+
+    private static YamlMappingNode Root(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;
+
+    private static List<string> Sequence(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(key, out var value) ? [.. ((YamlSequenceNode)value).Children.Select(child => ((YamlScalarNode)child).Value!)] : [];
+
+    private static Dictionary<string, string> Mapping(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(key, out var value)
+            ? ((YamlMappingNode)value).Children.ToDictionary(pair => pair.Key.ToString(), pair => ((YamlScalarNode)pair.Value).Value ?? string.Empty, StringComparer.Ordinal)
+            : [];
+}

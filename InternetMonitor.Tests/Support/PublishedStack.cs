@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using InternetMonitor.Lab;
+
+namespace InternetMonitor.Tests.Support;
+
+/// <summary>
+/// The compose project as <c>InternetMonitor.AppHost publish</c> writes it, made once per test run (the probe's
+/// self-contained build takes about 20 s) and copied for each test that changes it; publishing into a copy again
+/// reuses the probe's build there.
+/// </summary>
+public static class PublishedStack
+{
+    /// <summary>The AppHost's native launcher, as `dotnet run --project InternetMonitor.AppHost` starts it.</summary>
+    public static readonly string AppHost = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.AppHost");
+
+    private static readonly Lazy<Task<string>> Published = new(PublishDefaultAsync);
+
+    /// <summary>A folder of its own holding the project published with the default settings.</summary>
+    public static async Task<string> CopyAsync()
+    {
+        var source = await Published.Value.ConfigureAwait(false);
+        var copy = Directory.CreateTempSubdirectory("im-published-").FullName;
+        await Command.RunAsync("cp", "-a", source + "/.", copy).ConfigureAwait(false);
+        return copy;
+    }
+
+    /// <summary>Runs the AppHost with <paramref name="arguments"/> to its end (outside any namespace: publish sends nothing).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(AppHost) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new LabException("the AppHost did not start");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+    }
+
+    /// <summary>Sets <paramref name="values"/> in the project's .env, as an operator edits it.</summary>
+    public static async Task SetAsync(string project, IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var path = Path.Combine(project, ".env");
+        var lines = (await File.ReadAllLinesAsync(path).ConfigureAwait(false)).ToList();
+        foreach (var (name, value) in values)
+        {
+            var index = lines.FindIndex(line => line.StartsWith(name + "=", StringComparison.Ordinal));
+            Assert.True(index >= 0, $"{name} is not in .env");
+            lines[index] = $"{name}={value}";
+        }
+
+        await File.WriteAllLinesAsync(path, lines).ConfigureAwait(false);
+    }
+
+    private static async Task<string> PublishDefaultAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("im-publish-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        var (code, output, error) = await RunAppHostAsync(["publish", "--output", directory]).ConfigureAwait(false);
+        return code == 0 ? directory : throw new LabException($"publish exited with {code}: {output}{error}");
+    }
+}
