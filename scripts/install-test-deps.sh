@@ -19,6 +19,8 @@ packages=(
   clang lld zlib1g-dev      # `make publish`: the native build's linker
   util-linux                # setpriv and setsid: the AppHost's children die with it
   chromium                  # the browser Playwright drives in the resource dashboard's test
+  docker.io docker-compose  # container mode and the published compose project, on a Docker engine of the tests' own
+  debootstrap               # the local base image (no registry is reachable): Debian with Prometheus, Alertmanager, node-exporter
 )
 fi
 

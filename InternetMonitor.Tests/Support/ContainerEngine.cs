@@ -8,8 +8,8 @@ namespace InternetMonitor.Tests.Support;
 /// <summary>
 /// A Docker engine of the tests' own, inside a network namespace that holds only loopback, so that no container packet
 /// can leave the machine and "no internet" is the truth inside it. Its own data root and socket, in a mount namespace
-/// of its own whose mounts are shared (as on a systemd host: node-exporter's rslave mount needs that), stopped by its
-/// pid file. No image can be pulled here, so it holds local ones: a Debian base made by debootstrap with Prometheus,
+/// of its own whose mounts are shared (as on a systemd host: node-exporter's rslave mount needs that) but never reach
+/// this host's, stopped by its pid file. No image can be pulled here, so it holds local ones: a Debian base made by debootstrap with Prometheus,
 /// Alertmanager and node-exporter from Debian (cached under .cache/, which git ignores) and, built on it, stand-ins
 /// for the upstream images with their users, entrypoints and data folders.
 /// </summary>
@@ -56,8 +56,10 @@ public sealed class ContainerEngine : IAsyncLifetime
             RedirectStandardError = true,
             ArgumentList =
             {
-                $"--net=/var/run/netns/{Network.Name}", "unshare", "--mount", "--propagation", "shared",
-                "dockerd", "--data-root", Path.Combine(_root, "data"), "--exec-root", Path.Combine(_root, "exec"),
+                // A mount namespace that receives the host's mounts but sends none back, with its own mounts shared among
+                // themselves: what a systemd host gives dockerd, and nothing it mounts reaches this host's namespace.
+                $"--net=/var/run/netns/{Network.Name}", "unshare", "--mount", "--propagation", "slave",
+                "sh", "-c", "mount --make-rshared / && exec dockerd \"$@\"", "dockerd", "--data-root", Path.Combine(_root, "data"), "--exec-root", Path.Combine(_root, "exec"),
                 "-H", Host, "--pidfile", Path.Combine(_root, "dockerd.pid"), "--log-level", "warn",
             },
         };

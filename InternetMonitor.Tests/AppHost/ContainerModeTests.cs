@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.AppHost;
+
+[CollectionDefinition(Name)]
+public sealed class ContainerEngineCollection : ICollectionFixture<ContainerEngine>
+{
+    public const string Name = "container engine";
+}
+
+/// <summary>
+/// The compose project brought up for real, by a Docker engine of the test's own inside a namespace with only
+/// loopback: local images stand in for Prometheus, Alertmanager and node-exporter (swapped in through .env), the probe's
+/// image is built from its Dockerfile on the local base, and the parts with no image here are off (their profiles).
+/// </summary>
+[Collection(ContainerEngineCollection.Name)]
+public sealed class ContainerModeTests(ContainerEngine engine)
+{
+    private static readonly string[] Jobs = ["alertmanager", "internet-monitor", "node", "prometheus"];
+
+    [Fact]
+    public async Task The_published_project_comes_up_raises_internet_down_and_down_leaves_nothing()
+    {
+        engine.Require();
+        var project = await PublishedStack.CopyAsync();
+        using var client = NamespaceHttpClient.Create(engine.Network, TimeSpan.FromSeconds(5));
+        try
+        {
+            var (code, _, error) = await PublishedStack.RunAppHostAsync(["publish", "--output", project, "--Stack:Profiles="]);
+            Assert.True(code == 0, error);
+            await PublishedStack.SetAsync(project, StandIns());
+            await engine.MustRunAsync("docker-compose", ["build"], TimeSpan.FromMinutes(5), project);
+
+            var clock = Stopwatch.StartNew();
+            await engine.MustRunAsync("docker-compose", ["up", "-d"], TimeSpan.FromMinutes(5), project);
+            var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json => UpJobs(json).Count == Jobs.Length, () => Logs(project));
+            var allUp = clock.Elapsed;
+            Assert.Equal(Jobs, UpJobs(up));
+            await WaitAsync(client, "http://127.0.0.1:9093/api/v2/alerts", json =>
+                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), () => Logs(project));
+            var alerted = clock.Elapsed;
+            var healthy = await engine.MustRunAsync("docker", ["ps", "--filter", "health=healthy", "--format", "{{.Label \"com.docker.compose.service\"}}"], TimeSpan.FromSeconds(30));
+            Assert.Equal(["alertmanager", "node-exporter", "probe", "prometheus"], healthy.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+            await engine.MustRunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
+
+            Assert.Empty(await engine.LeftoversAsync());
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"compose up: all targets up after {allUp.TotalSeconds:0.0} s; InternetDown in Alertmanager after {alerted.TotalSeconds:0.0} s"));
+        }
+        finally
+        {
+            await engine.RunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Container_mode_brings_the_project_up_names_each_containers_lines_shows_them_on_the_dashboard_and_takes_them_down_on_sigterm()
+    {
+        engine.Require();
+        var published = await PublishedStack.CopyAsync();
+        var state = Directory.CreateTempSubdirectory("im-apphost-").FullName;
+        var compose = Path.Combine(state, "compose");
+        using var client = NamespaceHttpClient.Create(engine.Network, TimeSpan.FromSeconds(5));
+        try
+        {
+            // The operator's .env (the stand-in images) is kept; the probe's build is the one published already.
+            Directory.CreateDirectory(compose);
+            await File.WriteAllLinesAsync(Path.Combine(compose, ".env"), StandIns().Select(pair => $"{pair.Key}={pair.Value}"), TestContext.Current.CancellationToken);
+            await Command.RunAsync("cp", "-a", Path.Combine(published, "probe"), compose);
+
+            // No --mode: a Docker engine answers (DOCKER_HOST), so container mode is chosen.
+            await using var apphost = LabProcess.Start(engine.Network, [PublishedStack.AppHost, $"--Stack:StateDirectory={state}", "--Stack:Profiles="], engine.Environment);
+            var until = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+            while (!apphost.Output.Contains("Internet Monitor is up (containers):", StringComparison.Ordinal))
+            {
+                Assert.False(apphost.HasExited, $"the AppHost exited: {apphost.Log}");
+                Assert.True(DateTime.UtcNow < until, $"not up within 4 minutes: {apphost.Log}");
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Contains("Container mode (docker", apphost.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Publishing the probe", apphost.Output, StringComparison.Ordinal);
+            using var resources = JsonDocument.Parse(await client.GetStringAsync(new Uri("http://127.0.0.1:18888/api/resources"), TestContext.Current.CancellationToken));
+            var views = resources.RootElement.EnumerateArray().ToDictionary(view => view.GetProperty("name").GetString()!, view => view);
+            foreach (var name in new[] { "probe", "node-exporter", "alertmanager", "prometheus" })
+            {
+                Assert.Equal("running", views[name].GetProperty("state").GetString());
+                Assert.Equal("healthy", views[name].GetProperty("health").GetString());
+            }
+
+            Assert.Equal("off", views["grafana"].GetProperty("state").GetString());
+            Assert.Contains("Now listening on: http://127.0.0.1:8000", string.Join('\n', views["probe"].GetProperty("logs").EnumerateArray().Select(line => line.GetString())), StringComparison.Ordinal);
+            Assert.Contains(apphost.Output.Split('\n'), line => line.StartsWith("probe ", StringComparison.Ordinal) && line.Contains("| ", StringComparison.Ordinal) && line.Contains("Now listening on", StringComparison.Ordinal));
+            Assert.Equal(ContainerEngine.Prometheus, views["prometheus"].GetProperty("program").GetString());
+
+            await apphost.StopAsync("TERM", TimeSpan.FromSeconds(120));
+
+            Assert.Equal(0, apphost.ExitCode);
+            var left = await engine.LeftoversAsync();
+            Assert.DoesNotContain(left, item => item.StartsWith("container ", StringComparison.Ordinal) || item.StartsWith("network ", StringComparison.Ordinal));
+            Assert.Contains("volume internet-monitor_prometheus-data", left); // data outlives a stop
+            var programs = new List<string>();
+            foreach (var pid in await engine.Network.ProcessIdsAsync())
+            {
+                programs.Add((await File.ReadAllTextAsync($"/proc/{pid}/comm", TestContext.Current.CancellationToken)).Trim());
+            }
+
+            Assert.All(programs, program => Assert.Contains(program, new[] { "dockerd", "containerd" })); // the engine alone
+        }
+        finally
+        {
+            await engine.RunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), compose);
+            Directory.Delete(state, recursive: true);
+            Directory.Delete(published, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> StandIns() => new()
+    {
+        ["PROBE_BASE_IMAGE"] = ContainerEngine.Base,
+        ["PROMETHEUS_IMAGE"] = ContainerEngine.Prometheus,
+        ["ALERTMANAGER_IMAGE"] = ContainerEngine.Alertmanager,
+        ["NODE_EXPORTER_IMAGE"] = ContainerEngine.NodeExporter,
+        ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse",
+    };
+
+    private static List<string> UpJobs(JsonDocument json) =>
+        [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Where(result => result.GetProperty("value")[1].GetString() == "1")
+            .Select(result => result.GetProperty("metric").GetProperty("job").GetString()!)
+            .Order(StringComparer.Ordinal)];
+
+    private async Task<string> Logs(string project) =>
+        (await engine.RunAsync("docker-compose", ["logs", "--no-color", "--tail", "20"], TimeSpan.FromMinutes(1), project)).Output;
+
+    /// <summary>GETs <paramref name="url"/> inside the namespace until the JSON satisfies <paramref name="done"/> (3 minutes at most).</summary>
+    private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, Func<Task<string>> logs)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            try
+            {
+                var json = JsonDocument.Parse(await client.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken));
+                if (done(json))
+                {
+                    return json;
+                }
+
+                json.Dispose();
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{url} not as expected within 3 minutes; the containers' last lines:\n{await logs()}");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+    }
+}
