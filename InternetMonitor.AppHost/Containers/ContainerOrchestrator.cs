@@ -38,7 +38,17 @@ public sealed class ContainerOrchestrator : IResourceViews
     /// <summary>Brings the project up and watches it until <paramref name="stopping"/>; false when it could not come up.</summary>
     public async Task<bool> RunAsync(CancellationToken stopping)
     {
-        var up = await _compose.RunAsync(["up", "-d", "--build", "--remove-orphans"], line => _console.Write("compose", line), stopping).ConfigureAwait(false);
+        int up;
+        try
+        {
+            up = await _compose.RunAsync(["up", "-d", "--build", "--remove-orphans"], line => _console.Write("compose", line), stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await DownAsync().ConfigureAwait(false); // stopped while coming up: what started goes
+            return true;
+        }
+
         if (up != 0)
         {
             _console.Write("compose", $"{_compose.Name} up failed (exit {up}); taking down what started");

@@ -118,6 +118,11 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
     private async Task<int> PublishAsync(PublishRequest publish, TextWriter output, TextWriter error, CancellationToken stopping)
     {
         var directory = Path.GetFullPath(publish.Output);
+        if (await SettingsRefusedAsync(error, stopping).ConfigureAwait(false))
+        {
+            return ErrorExitCode;
+        }
+
         IReadOnlyList<string> problems;
         try
         {
@@ -148,6 +153,11 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         var publisher = new StackPublisher(Model, builder.Stack, builder.Alerting);
         ComposeCli? compose;
         string? password = null;
+        if (await SettingsRefusedAsync(error, stopping).ConfigureAwait(false))
+        {
+            return ErrorExitCode;
+        }
+
         try
         {
             Directory.CreateDirectory(directory);
@@ -209,6 +219,28 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         var up = await orchestrator.RunAsync(stopping).ConfigureAwait(false);
         await output.WriteLineAsync("Stopped").ConfigureAwait(false);
         return up ? 0 : StartupErrorExitCode;
+    }
+
+    /// <summary>
+    /// Runs the settings checks of the parts that have one (the probe's <c>check-config</c>) here, in a scratch folder,
+    /// before a compose project is written: a bad setting is one message now, not a container that keeps exiting.
+    /// </summary>
+    private async Task<bool> SettingsRefusedAsync(TextWriter error, CancellationToken stopping)
+    {
+        var scratch = Directory.CreateTempSubdirectory("internet-monitor-check-").FullName;
+        try
+        {
+            using var launcher = new ProcessLauncher();
+            var context = new ResourceContext(scratch, builder.Stack.ListenAddress, _ => true);
+            var console = new ConsoleLog(TextWriter.Null, 1);
+            var checks = Model.Resources.Where(resource => resource.SettingsCheck is not null)
+                .Select(resource => new RunningResource(resource, ProgramLocator.Find(resource), launcher, context, console));
+            return await ReportAsync(error, string.Empty, await ResourceCheck.RunAsync(checks, context, launcher, stopping).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     private static async Task<bool> ReportAsync(TextWriter error, string prefix, IReadOnlyList<string> problems)

@@ -204,6 +204,7 @@ public sealed class PublishTests
     [InlineData("publish", "Invalid configuration: publish needs --output DIR, the folder the compose project is written to")]
     [InlineData("publish --output /tmp/im-never --runtime win-x64", "Invalid configuration: --runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"win-x64\")")]
     [InlineData("publish --output /tmp/im-never --Stack:Profiles=grafana,kafka", "Cannot publish: Stack:Profiles names kafka, which is not an optional part (they are aspire-dashboard, cadvisor, grafana, loki)")]
+    [InlineData("publish --output /tmp/im-never --Monitor:Icmp:Interval=0", "probe: Invalid configuration: Monitor:Icmp:Interval must be between 00:00:00.01 and 00:10:00 (got 00:00:00)")]
     [InlineData("publish --output /tmp/im-never --mode container", "Invalid configuration: unknown argument --mode: settings are written --Section:Key=value")]
     public async Task A_bad_publish_is_one_message_and_writes_nothing(string arguments, string message)
     {
