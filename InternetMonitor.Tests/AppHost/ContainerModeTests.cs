@@ -46,6 +46,11 @@ public sealed class ContainerModeTests(ContainerEngine engine)
             var healthy = await engine.MustRunAsync("docker", ["ps", "--filter", "health=healthy", "--format", "{{.Label \"com.docker.compose.service\"}}"], TimeSpan.FromSeconds(30));
             Assert.Equal(["alertmanager", "node-exporter", "probe", "prometheus"], healthy.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
+            // The probe runs unprivileged, on a read-only root, and writes its data (the budget's record) in its volume.
+            Assert.Equal("1654", (await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "id", "-u"], TimeSpan.FromMinutes(1), project)).Trim());
+            Assert.NotEqual(0, (await engine.RunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/app/written"], TimeSpan.FromMinutes(1), project)).ExitCode);
+            await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/var/lib/internet-monitor/written"], TimeSpan.FromMinutes(1), project);
+
             await engine.MustRunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
 
             Assert.Empty(await engine.LeftoversAsync());
