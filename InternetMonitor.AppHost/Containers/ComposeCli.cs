@@ -68,17 +68,21 @@ public sealed class ComposeCli
         return (code, output);
     }
 
-    /// <summary>A long-running <c>compose ARGS</c> (logs -f), its output read by the caller; stopped by killing it.</summary>
+    /// <summary>
+    /// A <c>compose ARGS</c>, its output read by the caller. It runs in a session of its own (util-linux's setsid), so
+    /// that a Ctrl+C in the terminal reaches the AppHost alone, which then stops it or lets <c>down</c> finish.
+    /// </summary>
     public Process Start(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(_compose[0])
+        var setsid = Hosting.ProgramLocator.OnPath("setsid");
+        var start = new ProcessStartInfo(setsid ?? _compose[0])
         {
             WorkingDirectory = Directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in _compose.Skip(1).Concat(arguments))
+        foreach (var argument in (setsid is null ? _compose.Skip(1) : _compose).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -16,6 +16,7 @@ namespace InternetMonitor.AppHost.Containers;
 public sealed class ContainerOrchestrator : IResourceViews
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DownDeadline = TimeSpan.FromMinutes(2);
     private readonly ComposeCli _compose;
     private readonly ConsoleLog _console;
     private readonly ResourceContext _context;
@@ -49,6 +50,12 @@ public sealed class ContainerOrchestrator : IResourceViews
             return true;
         }
 
+        if (up != 0 && stopping.IsCancellationRequested)
+        {
+            await DownAsync().ConfigureAwait(false); // Ctrl+C while it came up
+            return true;
+        }
+
         if (up != 0)
         {
             _console.Write("compose", $"{_compose.Name} up failed (exit {up}); taking down what started");
@@ -56,9 +63,8 @@ public sealed class ContainerOrchestrator : IResourceViews
             return false;
         }
 
-        using var logs = _compose.Start(["logs", "-f", "--no-color"]);
-        var output = PumpLogsAsync(logs.StandardOutput);
-        var errors = PumpLogsAsync(logs.StandardError);
+        var logs = _compose.Start(["logs", "-f", "--no-color"]);
+        var pumps = Pump(logs);
         var announced = false;
         try
         {
@@ -69,6 +75,17 @@ public sealed class ContainerOrchestrator : IResourceViews
                 {
                     announced = true;
                     _console.WriteBlock(UrlTable());
+                }
+
+                if (logs.HasExited)
+                {
+                    // docker-compose ends `logs -f` once every container has stopped: followed again, from now on.
+                    await pumps.ConfigureAwait(false);
+                    logs.Dispose();
+                    logs = _compose.Start(["logs", "-f", "--no-color", "--tail", "0"]);
+#pragma warning disable CA2025 // The pumps are awaited before the process is disposed (here, and in finally).
+                    pumps = Pump(logs);
+#pragma warning restore CA2025
                 }
 
                 await Task.Delay(Poll, stopping).ConfigureAwait(false);
@@ -85,7 +102,8 @@ public sealed class ContainerOrchestrator : IResourceViews
                 logs.Kill(entireProcessTree: true);
             }
 
-            await Task.WhenAll(output, errors).ConfigureAwait(false);
+            await pumps.ConfigureAwait(false);
+            logs.Dispose();
             await DownAsync().ConfigureAwait(false);
         }
 
@@ -111,35 +129,60 @@ public sealed class ContainerOrchestrator : IResourceViews
         return text.Append('\n').ToString();
     }
 
+    private Task Pump(System.Diagnostics.Process logs) => Task.WhenAll(PumpLogsAsync(logs.StandardOutput), PumpLogsAsync(logs.StandardError));
+
     private async Task DownAsync()
     {
-        // Not cancellable: the stack is being stopped. Volumes stay, with the data.
-        await _compose.RunAsync(["down", "--remove-orphans"], line => _console.Write("compose", line), CancellationToken.None).ConfigureAwait(false);
+        // Not cancelled by a second Ctrl+C (compose runs in its own session); bounded, for an engine that hangs. Volumes stay.
+        using var deadline = new CancellationTokenSource(DownDeadline);
+        try
+        {
+            await _compose.RunAsync(["down", "--remove-orphans"], line => _console.Write("compose", line), deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _console.Write("compose", $"{_compose.Name} down did not finish within {DownDeadline.TotalMinutes:0} minutes; the containers may still run: run it again in {_compose.Directory}");
+        }
     }
 
     private async Task RefreshAsync(CancellationToken stopping)
     {
-        var (code, ids) = await _compose.CaptureAsync(["ps", "-q"], stopping).ConfigureAwait(false);
+        // Every container of the project, stopped ones too (docker compose v2 lists only running ones without -a).
+        var (code, ids) = await _compose.CaptureAsync(["ps", "-q", .. _compose.Name == "docker compose" ? new[] { "-a" } : []], stopping).ConfigureAwait(false);
         var containers = code == 0 ? ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
         var seen = new HashSet<ContainerResource>();
-        using var json = JsonDocument.Parse(await ComposeCli.InspectAsync(containers, stopping).ConfigureAwait(false));
-        foreach (var container in json.RootElement.EnumerateArray())
+        JsonDocument json;
+        try
         {
-            var labels = container.GetProperty("Config").GetProperty("Labels");
+            json = JsonDocument.Parse(await ComposeCli.InspectAsync(containers, stopping).ConfigureAwait(false));
+        }
+        catch (JsonException)
+        {
+            return; // read again at the next poll
+        }
+
+        using var inspected = json;
+        foreach (var container in inspected.RootElement.EnumerateArray())
+        {
+            if (!container.TryGetProperty("Config", out var config) || !config.TryGetProperty("Labels", out var labels) || labels.ValueKind != JsonValueKind.Object
+                || !container.TryGetProperty("State", out var state) || state.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
             var service = labels.TryGetProperty("com.docker.compose.service", out var name) ? name.GetString() : null;
             if (_resources.FirstOrDefault(running => running.Resource.Name == service) is not { } resource)
             {
                 continue;
             }
 
-            var state = container.GetProperty("State");
-            var health = state.TryGetProperty("Health", out var check) ? check.GetProperty("Status").GetString() : null;
+            var health = state.TryGetProperty("Health", out var check) && check.TryGetProperty("Status", out var status) ? status.GetString() : null;
             resource.Update(
-                state.GetProperty("Status").GetString() ?? "unknown",
+                state.TryGetProperty("Status", out var running) ? running.GetString() ?? "unknown" : "unknown",
                 health,
-                container.GetProperty("RestartCount").GetInt32(),
-                state.GetProperty("Pid").GetInt32() is var pid and > 0 ? pid : null,
-                container.GetProperty("Config").GetProperty("Image").GetString());
+                container.TryGetProperty("RestartCount", out var restarts) && restarts.TryGetInt32(out var count) ? count : 0,
+                state.TryGetProperty("Pid", out var pid) && pid.TryGetInt32(out var id) && id > 0 ? id : null,
+                config.TryGetProperty("Image", out var image) ? image.GetString() : null);
             seen.Add(resource);
         }
 
@@ -155,19 +198,13 @@ public sealed class ContainerOrchestrator : IResourceViews
         {
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                // "prometheus_1  | text" (docker-compose) or "prometheus-1  | text" (docker compose).
-                var bar = line.IndexOf(" | ", StringComparison.Ordinal);
-                var source = bar > 0 ? line[..bar].Trim() : string.Empty;
-                var resource = _resources.FirstOrDefault(running => source == running.Resource.Name
-                    || (source.StartsWith(running.Resource.Name, StringComparison.Ordinal) && source.Length > running.Resource.Name.Length
-                        && source[running.Resource.Name.Length] is '_' or '-' && source[(running.Resource.Name.Length + 1)..].All(char.IsAsciiDigit)));
-                if (resource is null)
+                var (service, text) = LogLine(line, _resources.Select(running => running.Resource.Name));
+                if (_resources.FirstOrDefault(running => running.Resource.Name == service) is not { } resource)
                 {
                     _console.Write("compose", line);
                     continue;
                 }
 
-                var text = line[(bar + 3)..];
                 resource.Keep(text);
                 _console.Write(resource.Resource.Name, text);
             }
@@ -176,6 +213,26 @@ public sealed class ContainerOrchestrator : IResourceViews
         {
             // logs -f was stopped.
         }
+    }
+
+    /// <summary>
+    /// The service a line of <c>logs</c> comes from and its text: "prometheus_1  | text" (docker-compose) or
+    /// "prometheus-1  | text" (docker compose); null for a line of compose's own.
+    /// </summary>
+    public static (string? Service, string Text) LogLine(string line, IEnumerable<string> services)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var bar = line.IndexOf(" | ", StringComparison.Ordinal);
+        if (bar <= 0)
+        {
+            return (null, line);
+        }
+
+        var source = line[..bar].Trim();
+        var service = services.FirstOrDefault(name => source == name
+            || (source.Length > name.Length + 1 && source.StartsWith(name, StringComparison.Ordinal)
+                && source[name.Length] is '_' or '-' && source[(name.Length + 1)..].All(char.IsAsciiDigit)));
+        return service is null ? (null, line) : (service, line[(bar + 3)..]);
     }
 
     /// <summary>One service as the engine last reported it, and its recent log lines.</summary>

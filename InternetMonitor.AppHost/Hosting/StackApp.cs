@@ -52,14 +52,21 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             stop.Cancel();
         });
 
+        // Container mode where a Docker engine answers and a compose command is installed; else process mode.
         var mode = builder.Mode;
+        var compose = mode == StackMode.Process ? null : await ComposeCli.FindAsync(ComposeDirectory, stop.Token).ConfigureAwait(false);
         if (mode == StackMode.Auto)
         {
-            mode = await ComposeCli.EngineAnswersAsync(stop.Token).ConfigureAwait(false) ? StackMode.Container : StackMode.Process;
+            var engine = await ComposeCli.EngineAnswersAsync(stop.Token).ConfigureAwait(false);
+            mode = engine && compose is not null ? StackMode.Container : StackMode.Process;
+            if (engine && compose is null)
+            {
+                await output.WriteLineAsync("A Docker engine answers, but neither docker compose nor docker-compose is installed: process mode").ConfigureAwait(false);
+            }
         }
 
         return mode == StackMode.Container
-            ? await RunContainersAsync(output, error, stop.Token).ConfigureAwait(false)
+            ? await RunContainersAsync(compose, output, error, stop.Token).ConfigureAwait(false)
             : await RunProcessesAsync(output, error, stop).ConfigureAwait(false);
     }
 
@@ -105,7 +112,7 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         await using var dashboard = await StartDashboardAsync(orchestrator, error, stop.Token).ConfigureAwait(false);
         if (dashboard is null)
         {
-            return StartupErrorExitCode;
+            return stop.IsCancellationRequested ? 0 : StartupErrorExitCode;
         }
 
         orchestrator.Dashboard = new Uri($"http://{Endpoint.Address(builder.Stack.DashboardAddress, builder.Stack.Ports.Dashboard)}/");
@@ -126,7 +133,7 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         IReadOnlyList<string> problems;
         try
         {
-            problems = await new StackPublisher(Model, builder.Stack, builder.Alerting).PublishAsync(directory, publish.Runtime, null, output, stopping).ConfigureAwait(false);
+            problems = await new StackPublisher(Model, builder.Stack, builder.Alerting).PublishAsync(directory, publish.Runtime, output, stopping).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -146,38 +153,32 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         return 0;
     }
 
+    /// <summary>Container mode's compose project, in the state folder.</summary>
+    private string ComposeDirectory => Path.Combine(Path.GetFullPath(builder.Stack.StateDirectory), "compose");
+
     /// <summary>Container mode: the compose project published into the state folder, run by docker compose.</summary>
-    private async Task<int> RunContainersAsync(TextWriter output, TextWriter error, CancellationToken stopping)
+    private async Task<int> RunContainersAsync(ComposeCli? compose, TextWriter output, TextWriter error, CancellationToken stopping)
     {
-        var directory = Path.Combine(Path.GetFullPath(builder.Stack.StateDirectory), "compose");
-        var publisher = new StackPublisher(Model, builder.Stack, builder.Alerting);
-        ComposeCli? compose;
-        string? password = null;
+        var directory = ComposeDirectory;
+        if (compose is null)
+        {
+            await error.WriteLineAsync("Container mode needs docker compose or docker-compose (apt install docker-compose), or run --mode process").ConfigureAwait(false);
+            return StartupErrorExitCode;
+        }
+
         if (await SettingsRefusedAsync(error, stopping).ConfigureAwait(false))
         {
             return ErrorExitCode;
         }
 
+        var publisher = new StackPublisher(Model, builder.Stack, builder.Alerting, forAppHost: true);
         try
         {
             Directory.CreateDirectory(directory);
-            compose = await ComposeCli.FindAsync(directory, stopping).ConfigureAwait(false);
-            if (compose is null)
-            {
-                await error.WriteLineAsync("Container mode needs docker compose or docker-compose (apt install docker-compose), or run --mode process").ConfigureAwait(false);
-                return StartupErrorExitCode;
-            }
-
-            var problems = await publisher.PublishAsync(directory, ProbeImage.HostRuntime, name => name switch
-            {
-                "GRAFANA_ADMIN_PASSWORD" => password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-'),
-                _ => null,
-            }, output, stopping).ConfigureAwait(false);
-            if (await ReportAsync(error, "Invalid configuration: ", problems).ConfigureAwait(false))
+            if (await ReportAsync(error, "Invalid configuration: ", await publisher.PublishAsync(directory, ProbeImage.HostRuntime, output, stopping).ConfigureAwait(false)).ConfigureAwait(false))
             {
                 return ErrorExitCode;
             }
-
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -189,30 +190,28 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
             return 0;
         }
 
-        var env = EnvFile.Read(await File.ReadAllLinesAsync(Path.Combine(directory, ".env"), CancellationToken.None).ConfigureAwait(false));
         var (profiles, _) = publisher.ActiveProfiles();
         var context = publisher.Context(directory, profiles);
         var (_, running) = await compose.CaptureAsync(["ps", "-q"], CancellationToken.None).ConfigureAwait(false);
         if (running.Trim().Length == 0) // containers left from a run that was killed hold their ports: up takes them over
         {
-            var listen = env.GetValueOrDefault("LISTEN_ADDRESS", builder.Stack.ListenAddress);
-            if (await ReportAsync(error, "Cannot start: ", PortsInUse(Model.Resources.Where(context.IsAvailable), listen)).ConfigureAwait(false))
+            if (await ReportAsync(error, "Cannot start: ", PortsInUse(Model.Resources.Where(context.IsAvailable), builder.Stack.ListenAddress)).ConfigureAwait(false))
             {
                 return StartupErrorExitCode;
             }
         }
 
-        if (password is not null && profiles.Contains("grafana"))
+        if (publisher.Generated.Contains("GRAFANA_ADMIN_PASSWORD") && profiles.Contains("grafana"))
         {
             await output.WriteLineAsync($"Grafana's admin password is GRAFANA_ADMIN_PASSWORD in {Path.Combine(directory, ".env")}").ConfigureAwait(false);
         }
 
         var orchestrator = new ContainerOrchestrator(Model, compose, context, output);
-        await output.WriteLineAsync($"Container mode ({compose.Name}); project in {directory}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Container mode ({compose.Name}); project {StackPublisher.AppHostProjectName} in {directory}").ConfigureAwait(false);
         await using var dashboard = await StartDashboardAsync(orchestrator, error, stopping).ConfigureAwait(false);
         if (dashboard is null)
         {
-            return StartupErrorExitCode;
+            return stopping.IsCancellationRequested ? 0 : StartupErrorExitCode;
         }
 
         orchestrator.Dashboard = new Uri($"http://{Endpoint.Address(builder.Stack.DashboardAddress, builder.Stack.Ports.Dashboard)}/");
@@ -283,6 +282,10 @@ public sealed class StackApp(StackModel model, StackBuilder builder)
         try
         {
             return await ResourceDashboard.StartAsync(orchestrator, builder.Stack.DashboardAddress, builder.Stack.Ports.Dashboard, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null; // stopped while it started
         }
         catch (Exception exception) when (exception is IOException or SocketException)
         {

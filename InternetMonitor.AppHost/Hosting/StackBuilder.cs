@@ -188,7 +188,7 @@ public sealed partial class StackBuilder
 
     public StackApp Build() => new(new StackModel([.. _resources]), this);
 
-    [GeneratedRegex(@"^linux-(musl-)?(x64|arm64|arm)$")]
+    [GeneratedRegex(@"^linux-(x64|arm64|arm)$")]
     private static partial Regex RuntimePattern();
 
     [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]

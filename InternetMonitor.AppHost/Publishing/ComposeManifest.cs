@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using InternetMonitor.AppHost.Hosting;
 using InternetMonitor.AppHost.Model;
 using YamlDotNet.Serialization;
@@ -11,7 +14,7 @@ namespace InternetMonitor.AppHost.Publishing;
 /// its data is a named volume, its configuration mounted read-only, its health checked by a program its image holds,
 /// and it waits for what it waits for in process mode, healthy.
 /// </summary>
-public static class ComposeManifest
+public static partial class ComposeManifest
 {
     /// <summary>The volume a resource keeps its data in (<c>internet-monitor_prometheus-data</c> once compose prefixes the project).</summary>
     public static string VolumeName(Resource resource)
@@ -75,6 +78,23 @@ public static class ComposeManifest
                 customize(service);
             }
 
+            if (!context.IsAvailable(resource))
+            {
+                // Its profile is off: a variable it requires must not stop compose for the others (ps, logs, down).
+                foreach (var (name, value) in service.Environment.ToList())
+                {
+                    service.Environment[name] = Required().Replace(value, "${$1:-}");
+                }
+            }
+
+            // Compose recreates a container when its definition changes, not when a file it mounts does: the digest of
+            // those files makes a new configuration (rules, receivers, a rotated secret) a new definition.
+            var mounted = container.Config.Concat(resource.Name == "alertmanager" ? secretFiles.Select(file => "alertmanager/" + file) : []).ToList();
+            if (mounted.Count > 0)
+            {
+                service.Labels["internet-monitor.configuration"] = Digest(Path.Combine(context.StateDirectory, "observability"), mounted);
+            }
+
             services.Add((resource, service));
         }
 
@@ -101,6 +121,28 @@ public static class ComposeManifest
 
             """ + yaml;
     }
+
+    /// <summary>SHA-256 of the files under <paramref name="relatives"/> (files or folders of <paramref name="root"/>), names and contents.</summary>
+    public static string Digest(string root, IEnumerable<string> relatives)
+    {
+        ArgumentNullException.ThrowIfNull(relatives);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var files = relatives.SelectMany(relative =>
+        {
+            var path = Path.Combine(root, relative);
+            return Directory.Exists(path) ? Directory.GetFiles(path, "*", SearchOption.AllDirectories) : File.Exists(path) ? [path] : [];
+        });
+        foreach (var file in files.Select(file => Path.GetRelativePath(root, file)).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
+            hash.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+):\?[^}]*\}")]
+    private static partial Regex Required();
 
     private static List<string>? HealthCheck(Resource resource, ResourceContext context)
     {

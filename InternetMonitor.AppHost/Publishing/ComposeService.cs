@@ -42,6 +42,9 @@ public sealed class ComposeService
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Its labels; <c>internet-monitor.configuration</c> holds a digest of what it mounts, so that a change recreates it.</summary>
+    public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
     public List<string> Volumes { get; } = [];
 
     public List<string>? HealthCheck { get; set; }
@@ -103,6 +106,11 @@ public sealed class ComposeService
         }
 
         Add(yaml, "volumes", Volumes);
+        if (Labels.Count > 0)
+        {
+            yaml["labels"] = Labels;
+        }
+
         if (HealthCheck is not null)
         {
             yaml["healthcheck"] = new Dictionary<string, object>

@@ -31,7 +31,7 @@ public static class ProbeImage
         # Its data folder (the named volume's first content): the probe's user writes there.
         COPY --chown={{User}}:{{User}} data/ {{DataDirectory}}/
         WORKDIR /app
-        # The .NET images' unprivileged user; pings go through unprivileged ICMP sockets (see PROBE_USER in .env).
+        # The .NET images' unprivileged user: pings go through unprivileged ICMP sockets (net.ipv4.ping_group_range).
         USER {{User}}
         EXPOSE 8000
         ENTRYPOINT ["/app/InternetMonitor.Probe"]
@@ -39,7 +39,12 @@ public static class ProbeImage
         """;
 
     /// <summary>This machine's runtime identifier (linux-x64, linux-arm64): what the image is built for unless told.</summary>
-    public static string HostRuntime => RuntimeInformation.RuntimeIdentifier;
+    public static string HostRuntime => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.Arm64 => "linux-arm64",
+        Architecture.Arm => "linux-arm",
+        _ => "linux-x64",
+    };
 
     /// <summary>
     /// Writes the build context into <paramref name="directory"/>: the Dockerfile, and the probe published for
@@ -81,14 +86,25 @@ public static class ProbeImage
             ArgumentList =
             {
                 "publish", project, "-c", "Release", "-r", runtime, "--self-contained", "-o", app, "--nologo",
-                "-p:DebugType=none", "-p:GenerateDocumentationFile=false",
+                "-p:DebugType=none", "-p:GenerateDocumentationFile=false", "--disable-build-servers",
             },
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while it builds: the build goes too, and no half-written app/ is marked as built.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         var text = await output.ConfigureAwait(false) + await errors.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {

@@ -23,6 +23,12 @@ public static class ObservabilityRenderer
             return rendering.Errors;
         }
 
+        if (forContainers && rendering.HoldsSecret)
+        {
+            // The file would be owner-only on this host, and unreadable by Alertmanager's user in its container.
+            return [$"the Telegram receiver needs Alertmanager 0.26 or later in a compose project, which reads the bot token from a file (this one is {alertmanager.Version.ToString(3)}: set ALERTMANAGER_IMAGE to a newer one)"];
+        }
+
         CopyDirectory(source, output);
         var alertmanagerOutput = Path.Combine(output, "alertmanager");
         var secretsOutput = Path.Combine(alertmanagerOutput, "secrets");

@@ -26,6 +26,11 @@ public static class StackRendering
         var probe = model.Resources.Single(resource => resource.ScrapeJob == ProbeJob);
         var alerting = settings.With(new Uri(context.Url(probe), "/api/alerts"));
         var output = Path.Combine(context.StateDirectory, "observability");
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true); // rendered whole each time: a file this version dropped is not loaded still
+        }
+
         if (alertmanager is null)
         {
             var version = await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12;

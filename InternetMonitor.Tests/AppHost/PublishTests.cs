@@ -26,8 +26,14 @@ public sealed class PublishTests
 
             await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse" });
             var (accepted, _, error) = await ComposeAsync(project, "config", "-q");
-
             Assert.True(accepted == 0, error);
+
+            // With Grafana's profile off, its password is not asked for (nor does it stop ps, logs or down).
+            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = string.Empty });
+            var (republished, _, problem) = await PublishedStack.RunAppHostAsync(["publish", "--output", project, "--Stack:Profiles=loki"]);
+            Assert.True(republished == 0, problem);
+            var (withoutGrafana, _, refusal) = await ComposeAsync(project, "config", "-q");
+            Assert.True(withoutGrafana == 0, refusal);
         }
         finally
         {
@@ -59,7 +65,7 @@ public sealed class PublishTests
                 var image = Scalar(service, "image");
                 var variable = name.ToUpperInvariant().Replace('-', '_') + "_IMAGE";
                 Assert.Equal(env[variable], image);
-                Assert.Matches(@":v?\d+\.\d+(\.\d+)?$", image);
+                Assert.Matches(name == "aspire-dashboard" ? @":\d+\.\d+$" : @":v?\d+\.\d+\.\d+$", image); // Microsoft's images are tagged by minor version only
                 Assert.DoesNotContain(":latest", image, StringComparison.Ordinal);
 
                 // Restarted by the engine, logs rotated, on the host's network (the probe measures the host's own connection).
@@ -98,12 +104,12 @@ public sealed class PublishTests
             Assert.Contains("--web.listen-address=127.0.0.1:9100", Sequence((YamlMappingNode)services["node-exporter"], "command"));
             Assert.Contains("-server.http-listen-address=127.0.0.1", Sequence((YamlMappingNode)services["loki"], "command"));
 
-            // The probe: unprivileged, read-only, no capability but NET_RAW (for PROBE_USER=0), logs to Loki over OTLP.
+            // The probe: unprivileged, read-only, no capability at all (unprivileged ICMP sockets), logs to Loki over OTLP.
             var probe = (YamlMappingNode)services["probe"];
             Assert.Equal("1654", Scalar(probe, "user"));
             Assert.Equal("true", Scalar(probe, "read_only"));
             Assert.Equal(["ALL"], Sequence(probe, "cap_drop"));
-            Assert.Equal(["NET_RAW"], Sequence(probe, "cap_add"));
+            Assert.Empty(Sequence(probe, "cap_add"));
             Assert.Contains("no-new-privileges:true", Sequence(probe, "security_opt"));
             Assert.Equal("http://127.0.0.1:8000", Mapping(probe, "environment")["Urls"]);
             Assert.Equal("http://127.0.0.1:3100/otlp/v1/logs", Mapping(probe, "environment")["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"]);
@@ -131,8 +137,15 @@ public sealed class PublishTests
                 Assert.Contains($"[\"127.0.0.1:{port}\"]", await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "targets", job + ".yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
             }
 
-            // .env may hold a password: owner-only.
+            // A digest of what each service mounts, so that a new configuration recreates it.
+            foreach (var service in new[] { "prometheus", "alertmanager", "grafana", "loki" })
+            {
+                Assert.Matches("^[0-9a-f]{16}$", Scalar((YamlMappingNode)((YamlMappingNode)services[service])["labels"], "internet-monitor.configuration"));
+            }
+
+            // .env may hold a password, docker-compose.yaml a probe's token: owner-only.
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, ".env")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, "docker-compose.yaml")));
         }
         finally
         {
@@ -146,7 +159,13 @@ public sealed class PublishTests
         var project = await PublishedStack.CopyAsync();
         try
         {
-            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["GRAFANA_ADMIN_PASSWORD"] = "kept-secret", ["PROMETHEUS_IMAGE"] = "registry.example/prometheus:v3.5.0" });
+            await PublishedStack.SetAsync(project, new Dictionary<string, string>
+            {
+                ["GRAFANA_ADMIN_PASSWORD"] = "kept-secret",
+                ["PROMETHEUS_IMAGE"] = "registry.example/prometheus:v3.5.0",
+                ["PROBE_IMAGE"] = "internet-monitor/probe:0.9.0",
+            });
+            await File.AppendAllTextAsync(Path.Combine(project, ".env"), "TZ=Europe/Berlin\n", TestContext.Current.CancellationToken);
 
             var (code, output, error) = await PublishedStack.RunAppHostAsync(["publish", "--output", project, "--Stack:Profiles=grafana", "--Stack:ListenAddress=0.0.0.0"]);
 
@@ -155,6 +174,9 @@ public sealed class PublishTests
             Assert.Equal("kept-secret", env["GRAFANA_ADMIN_PASSWORD"]);
             Assert.Equal("registry.example/prometheus:v3.5.0", env["PROMETHEUS_IMAGE"]);
             Assert.Contains("kept PROMETHEUS_IMAGE from the existing .env (this version writes prom/prometheus:v3.5.0)", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("kept-secret", output, StringComparison.Ordinal);
+            Assert.Equal("Europe/Berlin", env["TZ"]); // added by hand
+            Assert.Equal("internet-monitor/probe:1.0.0", env["PROBE_IMAGE"]); // follows the publish: this version's build
             Assert.Equal("grafana", env["COMPOSE_PROFILES"]);
             Assert.Equal("127.0.0.1", env["LISTEN_ADDRESS"]); // the operator's value, not this publish's
             Assert.Contains("[]", await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "targets", "cadvisor.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
@@ -175,6 +197,7 @@ public sealed class PublishTests
         var project = await PublishedStack.CopyAsync();
         try
         {
+            var before = await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken);
             var (code, _, error) = await PublishedStack.RunAppHostAsync(
                 ["publish", "--output", project, "--Alerting:Slack:Enabled=true", "--Alerting:Slack:Channel=#internet"],
                 new Dictionary<string, string> { ["INTERNET_MONITOR_SLACK_WEBHOOK_URL"] = url });
@@ -189,6 +212,8 @@ public sealed class PublishTests
             var compose = await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken);
             Assert.Contains($"./observability/alertmanager/secrets/{Path.GetFileName(file)}:{inContainer}:ro", compose, StringComparison.Ordinal);
             Assert.Contains($"api_url_file: {inContainer}", await File.ReadAllTextAsync(Path.Combine(project, "observability", "alertmanager", "alertmanager.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Assert.NotEqual(Label(before, "alertmanager"), Label(compose, "alertmanager")); // recreated by the next up
+            Assert.Equal(Label(before, "prometheus"), Label(compose, "prometheus"));
             foreach (var text in new[] { compose, await File.ReadAllTextAsync(Path.Combine(project, ".env"), TestContext.Current.CancellationToken), await File.ReadAllTextAsync(Path.Combine(project, "observability", "alertmanager", "alertmanager.yml"), TestContext.Current.CancellationToken) })
             {
                 Assert.DoesNotContain("secret-part", text, StringComparison.Ordinal);
@@ -202,17 +227,69 @@ public sealed class PublishTests
 
     [Theory]
     [InlineData("publish", "Invalid configuration: publish needs --output DIR, the folder the compose project is written to")]
-    [InlineData("publish --output /tmp/im-never --runtime win-x64", "Invalid configuration: --runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"win-x64\")")]
-    [InlineData("publish --output /tmp/im-never --Stack:Profiles=grafana,kafka", "Cannot publish: Stack:Profiles names kafka, which is not an optional part (they are aspire-dashboard, cadvisor, grafana, loki)")]
-    [InlineData("publish --output /tmp/im-never --Monitor:Icmp:Interval=0", "probe: Invalid configuration: Monitor:Icmp:Interval must be between 00:00:00.01 and 00:10:00 (got 00:00:00)")]
-    [InlineData("publish --output /tmp/im-never --mode container", "Invalid configuration: unknown argument --mode: settings are written --Section:Key=value")]
+    [InlineData("publish --output OUT --runtime win-x64", "Invalid configuration: --runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"win-x64\")")]
+    [InlineData("publish --output OUT --runtime linux-musl-x64", "Invalid configuration: --runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"linux-musl-x64\")")]
+    [InlineData("publish --output OUT --Stack:Profiles=grafana,kafka", "Cannot publish: Stack:Profiles names kafka, which is not an optional part (they are aspire-dashboard, cadvisor, grafana, loki)")]
+    [InlineData("publish --output OUT --Stack:ListenAddress=::1", "Cannot publish: a compose project listens on 127.0.0.1 or 0.0.0.0 (its health checks and Prometheus' targets use 127.0.0.1); Stack:ListenAddress is ::1")]
+    [InlineData("publish --output OUT --Monitor:Icmp:Interval=0", "probe: Invalid configuration: Monitor:Icmp:Interval must be between 00:00:00.01 and 00:10:00 (got 00:00:00)")]
+    [InlineData("publish --output OUT --mode container", "Invalid configuration: unknown argument --mode: settings are written --Section:Key=value")]
     public async Task A_bad_publish_is_one_message_and_writes_nothing(string arguments, string message)
     {
-        var (code, _, error) = await PublishedStack.RunAppHostAsync(arguments.Split(' '));
+        var output = Path.Combine(Path.GetTempPath(), "im-never-" + Guid.NewGuid().ToString("N"));
+
+        var (code, _, error) = await PublishedStack.RunAppHostAsync(arguments.Replace("OUT", output, StringComparison.Ordinal).Split(' '));
 
         Assert.Equal(2, code);
         Assert.StartsWith(message, error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists("/tmp/im-never"));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task Telegram_in_a_compose_project_needs_an_alertmanager_that_reads_its_token_from_a_file()
+    {
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            var telegram = new[] { "publish", "--output", project, "--Alerting:Telegram:Enabled=true", "--Alerting:Telegram:ChatId=42" };
+            var token = new Dictionary<string, string> { ["INTERNET_MONITOR_TELEGRAM_BOT_TOKEN"] = "123:secret-token" };
+
+            // The pinned Alertmanager (0.28) reads it from a file, mounted alone.
+            var (code, _, error) = await PublishedStack.RunAppHostAsync(telegram, token);
+            Assert.True(code == 0, error);
+            Assert.Contains("bot_token_file: /etc/internet-monitor/alertmanager/secrets/", await File.ReadAllTextAsync(Path.Combine(project, "observability", "alertmanager", "alertmanager.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+            // An older one kept in .env would need the token in the configuration, which its container's user could not read.
+            await PublishedStack.SetAsync(project, new Dictionary<string, string> { ["ALERTMANAGER_IMAGE"] = "prom/alertmanager:v0.25.0" });
+            var (refused, _, why) = await PublishedStack.RunAppHostAsync(telegram, token);
+            Assert.Equal(2, refused);
+            Assert.StartsWith("Cannot publish: the Telegram receiver needs Alertmanager 0.26 or later in a compose project", why, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-token", why, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_env_file_is_read_as_compose_reads_it()
+    {
+        var values = InternetMonitor.AppHost.Publishing.EnvFile.Read(["# a comment", "LISTEN_ADDRESS=\"0.0.0.0\"", "A=b # said here", "B='c # d'", "  C = e", "broken line", "=nothing"]);
+
+        Assert.Equal(new Dictionary<string, string> { ["LISTEN_ADDRESS"] = "0.0.0.0", ["A"] = "b", ["B"] = "c # d", ["C"] = "e" }, values);
+    }
+
+    [Theory]
+    [InlineData("probe_1             | Now listening on: http://127.0.0.1:8000", "probe", "Now listening on: http://127.0.0.1:8000")]
+    [InlineData("node-exporter-1  | ts=1 level=info", "node-exporter", "ts=1 level=info")]
+    [InlineData("prometheus_1  | ready | steady", "prometheus", "ready | steady")]
+    [InlineData("Attaching to probe_1", null, "Attaching to probe_1")]
+    [InlineData("probe-exporter_1 | x", null, "probe-exporter_1 | x")]
+    public void A_log_line_is_given_to_its_service_in_both_compose_formats(string line, string? service, string text)
+    {
+        var parsed = InternetMonitor.AppHost.Containers.ContainerOrchestrator.LogLine(line, ["probe", "node-exporter", "prometheus"]);
+
+        Assert.Equal((service, text), parsed);
     }
 
     internal static async Task<(int ExitCode, string Output, string Error)> ComposeAsync(string project, params string[] arguments)
@@ -233,6 +310,12 @@ public sealed class PublishTests
 
     internal static Dictionary<string, string> ReadEnv(string project) =>
         InternetMonitor.AppHost.Publishing.EnvFile.Read(File.ReadAllLines(Path.Combine(project, ".env")));
+
+    private static string Label(string compose, string service)
+    {
+        var labels = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Root(compose)["services"])[service])["labels"];
+        return Scalar(labels, "internet-monitor.configuration");
+    }
 
     private static YamlMappingNode Root(string yaml)
     {
