@@ -12,6 +12,7 @@ public sealed class ProbeProcess : IAsyncDisposable
 
     private readonly LabProcess _process;
     private readonly HttpClient _client;
+    private string? _history;
 
     private ProbeProcess(LabProcess process, NetworkNamespace network)
     {
@@ -45,6 +46,14 @@ public sealed class ProbeProcess : IAsyncDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["Logging__Console__FormatterName"] = "simple",
         };
+
+        // A history database of its own, beside no other probe's (deleted with the process), unless the caller names one.
+        string? history = null;
+        if (!environment.ContainsKey("Monitor__History__Path"))
+        {
+            history = Path.Combine(Path.GetTempPath(), $"im-lab-history-{Guid.NewGuid():N}.db");
+            environment["Monitor__History__Path"] = history;
+        }
         string[] command = [];
         if (asUser is not null)
         {
@@ -57,7 +66,7 @@ public sealed class ProbeProcess : IAsyncDisposable
         string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];
         var listen = listenOnAll ? "0.0.0.0" : "127.0.0.1";
         var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://{listen}:{Port}"], environment, Path.GetDirectoryName(program));
-        return new ProbeProcess(process, network);
+        return new ProbeProcess(process, network) { _history = history };
     }
 
     /// <summary>
@@ -134,10 +143,20 @@ public sealed class ProbeProcess : IAsyncDisposable
 
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);
 
+    /// <summary>SIGKILL, as a power cut or the OOM killer would end it: no shutdown of its own.</summary>
+    public Task KillAsync() => _process.StopAsync("KILL");
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
         await _process.DisposeAsync(); // SIGTERM: the probe's own clean shutdown
+        if (_history is not null)
+        {
+            foreach (var file in new[] { _history, _history + "-wal", _history + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     private static string Filter(MetricsText? metrics) => metrics is null

@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
 using InternetMonitor.Probe.Probing.Dns;
@@ -44,6 +45,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddPlan(configuration);
         services.AddSpeedTestServer(configuration);
         services.AddAlertLog(configuration);
+        services.AddHistory(configuration);
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;
     }

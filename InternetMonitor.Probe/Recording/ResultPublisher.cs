@@ -2,12 +2,12 @@
 namespace InternetMonitor.Probe.Recording;
 
 /// <summary>
-/// Hands each result to every registered recorder. A recorder that throws is logged and skipped, so one
-/// broken sink never silences the others or stops the measurement.
+/// Hands each result to every registered recorder, those that keep it (<see cref="ICommittingRecorder"/>) first. A
+/// recorder that throws is logged and skipped, so one broken sink never silences the others or stops the measurement.
 /// </summary>
 public sealed partial class ResultPublisher<TResult>(IEnumerable<IRecorder<TResult>> recorders, ILogger<ResultPublisher<TResult>> logger)
 {
-    private readonly IRecorder<TResult>[] _recorders = recorders.ToArray();
+    private readonly IRecorder<TResult>[] _recorders = [.. recorders.OrderBy(recorder => recorder is ICommittingRecorder ? 0 : 1)];
 
     public void Publish(TResult result)
     {

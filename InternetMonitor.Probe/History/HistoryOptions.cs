@@ -1,0 +1,18 @@
+namespace InternetMonitor.Probe.History;
+
+/// <summary>
+/// Bound from <c>Monitor:History</c>: the probe's own record of what it measured, kept in SQLite beyond Prometheus'
+/// retention (speed tests, outages, alerts received, one-minute latency and loss per target).
+/// </summary>
+public sealed class HistoryOptions
+{
+    public const string Section = "History";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The database file; a relative path is from the probe's working directory (its data folder under the AppHost).</summary>
+    public string Path { get; set; } = "history.db";
+
+    /// <summary>How long the one-minute latency and loss roll-ups are kept; speed tests, outages and alerts are kept for good.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(400);
+}

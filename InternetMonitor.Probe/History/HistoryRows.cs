@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.SpeedTest;
+using Microsoft.Data.Sqlite;
+
+namespace InternetMonitor.Probe.History;
+
+/// <summary>One row to keep: what it is (its table, for metrics) and how it is written. Writing twice changes nothing.</summary>
+public abstract record HistoryRow
+{
+    public abstract string Table { get; }
+
+    /// <summary>Writes the row with <paramref name="command"/> (its connection and transaction are set).</summary>
+    public abstract void Write(SqliteCommand command);
+
+    public static long Milliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    protected static object Value(double? value) => value is { } number && double.IsFinite(number) ? number : DBNull.Value;
+
+    protected static object Value(string? value) => value is null ? DBNull.Value : value;
+}
+
+/// <summary>A speed test, succeeded or failed, with every figure it reported.</summary>
+public sealed record SpeedTestRow(SpeedTestResult Result) : HistoryRow
+{
+    public override string Table => "speed_tests";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT OR IGNORE INTO speed_tests (started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second,
+                download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail)
+            VALUES ($started, $ended, $server, $type, $down, $up, $downBytes, $upBytes, $idle, $jitter, $downLatency, $upLatency, $reason, $failedIn, $detail);
+            """;
+        var result = Result;
+        command.Parameters.AddWithValue("$started", Milliseconds(result.Start));
+        command.Parameters.AddWithValue("$ended", Milliseconds(result.End));
+        command.Parameters.AddWithValue("$server", result.Server);
+        command.Parameters.AddWithValue("$type", result.ServerType.ToString().ToLowerInvariant());
+        command.Parameters.AddWithValue("$down", Value(result.Download?.BytesPerSecond * 8));
+        command.Parameters.AddWithValue("$up", Value(result.Upload?.BytesPerSecond * 8));
+        command.Parameters.AddWithValue("$downBytes", result.BytesUsed(SpeedTestDirection.Download));
+        command.Parameters.AddWithValue("$upBytes", result.BytesUsed(SpeedTestDirection.Upload));
+        command.Parameters.AddWithValue("$idle", Value(result.Idle.Median?.TotalMilliseconds));
+        command.Parameters.AddWithValue("$jitter", Value(result.Idle.Jitter?.TotalMilliseconds));
+        command.Parameters.AddWithValue("$downLatency", Value(result.Download?.Loaded.Median?.TotalMilliseconds));
+        command.Parameters.AddWithValue("$upLatency", Value(result.Upload?.Loaded.Median?.TotalMilliseconds));
+        command.Parameters.AddWithValue("$reason", Value(result.Reason));
+        command.Parameters.AddWithValue("$failedIn", Value(result.FailedIn?.ToString().ToLowerInvariant()));
+        command.Parameters.AddWithValue("$detail", Value(result.Detail));
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>An outage: its start (with no end while it lasts), then its end.</summary>
+public sealed record OutageRow(OutageEvent Event) : HistoryRow
+{
+    public override string Table => "outages";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT INTO outages (started_at, ended_at, cause) VALUES ($started, $ended, $cause)
+            ON CONFLICT (started_at) DO UPDATE SET ended_at = COALESCE(excluded.ended_at, outages.ended_at), cause = excluded.cause;
+            """;
+        command.Parameters.AddWithValue("$started", Milliseconds(Event.Start));
+        command.Parameters.AddWithValue("$ended", Event is OutageEnded ended ? Milliseconds(ended.End) : DBNull.Value);
+        command.Parameters.AddWithValue("$cause", Event.Cause.ToString().ToLowerInvariant());
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>An alert notification from Alertmanager, kept once however often it is repeated.</summary>
+public sealed record AlertRow(AlertNotification Alert) : HistoryRow
+{
+    public override string Table => "alerts";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT OR IGNORE INTO alerts (received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels)
+            VALUES ($received, $status, $name, $severity, $summary, $description, $starts, $ends, $fingerprint, $labels);
+            """;
+        command.Parameters.AddWithValue("$received", Milliseconds(Alert.ReceivedAt));
+        command.Parameters.AddWithValue("$status", Alert.Status);
+        command.Parameters.AddWithValue("$name", Alert.AlertName);
+        command.Parameters.AddWithValue("$severity", Alert.Severity);
+        command.Parameters.AddWithValue("$summary", Alert.Summary);
+        command.Parameters.AddWithValue("$description", Alert.Description);
+        command.Parameters.AddWithValue("$starts", Milliseconds(Alert.StartsAt));
+        command.Parameters.AddWithValue("$ends", Alert.EndsAt is { } ends ? Milliseconds(ends) : DBNull.Value);
+        command.Parameters.AddWithValue("$fingerprint", Alert.Fingerprint);
+        command.Parameters.AddWithValue("$labels", JsonSerializer.Serialize(Alert.Labels, HistoryJsonContext.Default.IReadOnlyDictionaryStringString));
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>One target's minute: echoes sent and lost, and the round trips of those answered.</summary>
+public sealed record LatencyMinuteRow(string Target, string Role, string Address, DateTimeOffset Minute, int Sent, int Lost, double? MinMs, double? MedianMs, double? P90Ms, double? MaxMs) : HistoryRow
+{
+    public override string Table => "latency_minutes";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT OR REPLACE INTO latency_minutes (target, minute, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms)
+            VALUES ($target, $minute, $role, $address, $sent, $lost, $min, $median, $p90, $max);
+            """;
+        command.Parameters.AddWithValue("$target", Target);
+        command.Parameters.AddWithValue("$minute", Milliseconds(Minute));
+        command.Parameters.AddWithValue("$role", Role);
+        command.Parameters.AddWithValue("$address", Address);
+        command.Parameters.AddWithValue("$sent", Sent);
+        command.Parameters.AddWithValue("$lost", Lost);
+        command.Parameters.AddWithValue("$min", Value(MinMs));
+        command.Parameters.AddWithValue("$median", Value(MedianMs));
+        command.Parameters.AddWithValue("$p90", Value(P90Ms));
+        command.Parameters.AddWithValue("$max", Value(MaxMs));
+        command.ExecuteNonQuery();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Target} {Minute:u}: {Sent} sent, {Lost} lost");
+}

@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+
+namespace InternetMonitor.Probe.History;
+
+/// <summary>
+/// The history database's schema, one migration per version (SQLite's <c>user_version</c> says which applied): a
+/// database of any earlier version is brought up to date at open, each step in one transaction; one written by a newer
+/// probe is refused, never changed. Times are UTC milliseconds since 1970 (ranges compare as integers); speeds in bits
+/// per second, latencies in milliseconds.
+/// </summary>
+public static class HistorySchema
+{
+    /// <summary>Each version's statements, in order; index 0 is version 1. A released step never changes: add one.</summary>
+    public static IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE speed_tests (
+            id INTEGER PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER NOT NULL,
+            server TEXT NOT NULL,
+            server_type TEXT NOT NULL,
+            download_bits_per_second REAL,
+            upload_bits_per_second REAL,
+            download_bytes INTEGER NOT NULL,
+            upload_bytes INTEGER NOT NULL,
+            idle_latency_ms REAL,
+            idle_jitter_ms REAL,
+            download_latency_ms REAL,
+            upload_latency_ms REAL,
+            reason TEXT,
+            failed_in TEXT,
+            detail TEXT,
+            UNIQUE (started_at, server)
+        );
+        CREATE TABLE outages (
+            id INTEGER PRIMARY KEY,
+            started_at INTEGER NOT NULL UNIQUE,
+            ended_at INTEGER,
+            cause TEXT NOT NULL
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            alert_name TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            description TEXT NOT NULL,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER,
+            fingerprint TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            UNIQUE (fingerprint, status, starts_at)
+        );
+        CREATE TABLE latency_minutes (
+            target TEXT NOT NULL,
+            minute INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            sent INTEGER NOT NULL,
+            lost INTEGER NOT NULL,
+            min_ms REAL,
+            median_ms REAL,
+            p90_ms REAL,
+            max_ms REAL,
+            PRIMARY KEY (target, minute)
+        ) WITHOUT ROWID;
+        CREATE INDEX speed_tests_by_start ON speed_tests (started_at);
+        CREATE INDEX alerts_by_time ON alerts (received_at);
+        CREATE INDEX latency_minutes_by_minute ON latency_minutes (minute);
+        """,
+    ];
+
+    public static int Version => Migrations.Count;
+
+    /// <summary>Brings <paramref name="connection"/>'s database to <see cref="Version"/>; returns the version it had.</summary>
+    /// <exception cref="HistoryException">It was written by a newer probe.</exception>
+    public static int Migrate(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var found = UserVersion(connection);
+        if (found > Version)
+        {
+            throw new HistoryException("newer_schema", $"the history database has schema version {found}, written by a newer Internet Monitor; this one knows up to {Version} and leaves it unchanged");
+        }
+
+        for (var version = found + 1; version <= Version; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+#pragma warning disable CA2100 // The statements are this class's own constants.
+            command.CommandText = Migrations[version - 1] + $"\nPRAGMA user_version = {version};";
+#pragma warning restore CA2100
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        return found;
+    }
+
+    public static int UserVersion(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,28 @@
+using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Probing.SpeedTest;
+using InternetMonitor.Probe.Recording;
+
+namespace InternetMonitor.Probe.History;
+
+public static class HistoryServiceCollectionExtensions
+{
+    /// <summary>The history database and the recorders that keep results in it, ahead of those that report them.</summary>
+    public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<HistoryOptions, HistoryOptionsValidator>(HistoryOptions.Section)
+            .Bind(OptionsRegistration.Section(configuration, HistoryOptions.Section));
+        services.AddSingleton<HistoryMetrics>();
+        services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<LatencyHistory>();
+        services.AddHostedService(provider => provider.GetRequiredService<LatencyHistory>());
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<LatencyHistory>());
+        services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestHistoryRecorder>();
+        services.AddSingleton<IRecorder<OutageEvent>, OutageHistoryRecorder>();
+        services.AddSingleton<IRecorder<AlertNotification>, AlertHistoryRecorder>();
+        services.AddHealthChecks().AddCheck<HistoryHealthCheck>("history");
+        return services;
+    }
+}

@@ -1,0 +1,89 @@
+using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Recording;
+using Microsoft.Extensions.Options;
+
+namespace InternetMonitor.Probe.History;
+
+/// <summary>
+/// Gathers every echo into one-minute roll-ups per target (<see cref="LatencyMinutes"/>) and writes each complete minute
+/// to the history; keeps the history in shape meanwhile: rows that wait for a failed database are written again every
+/// 30 s, and roll-ups older than the retention are deleted once an hour. On stop, the minutes still open are written.
+/// </summary>
+public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions> history, IOptions<IcmpOptions> icmp, TimeProvider time)
+    : BackgroundService, IRecorder<PingResult>
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
+    private readonly LatencyMinutes _minutes = new(icmp.Value.Timeout + TimeSpan.FromSeconds(5));
+
+    public void Record(PingResult result)
+    {
+        if (writer.Enabled)
+        {
+            _minutes.Add(result);
+        }
+    }
+
+    /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes written (or left waiting), the retention applied when due.</summary>
+    public void Upkeep(DateTimeOffset now, bool retention)
+    {
+        var rows = _minutes.Take(now);
+        if (rows.Count > 0)
+        {
+            writer.Write([.. rows]);
+        }
+        else
+        {
+            writer.Retry();
+        }
+
+        if (retention)
+        {
+            writer.DeleteLatencyBefore(now - history.Value.Retention);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var open = _minutes.Take(time.GetUtcNow(), all: true);
+        if (open.Count > 0)
+        {
+            writer.Write([.. open]); // a partial minute: what was measured of it
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!writer.Enabled)
+        {
+            return;
+        }
+
+        var lastRetention = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(Tick, time);
+        do
+        {
+            var now = time.GetUtcNow();
+            var due = now - lastRetention >= RetentionEvery;
+            Upkeep(now, due);
+            if (due)
+            {
+                lastRetention = now;
+            }
+        }
+        while (await Next(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> Next(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.SpeedTest;
+using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
+using InternetMonitor.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace InternetMonitor.Tests.History;
+
+#pragma warning disable CA2100 // The SQL is the test's own, to read back what was written.
+
+/// <summary>
+/// The history database on real files: every kind of row written and read back as the API will read it, and each way a
+/// database can refuse (locked, read-only, full, not a database, from a newer probe) reported while the rows wait and
+/// are written once it accepts again, the file never replaced.
+/// </summary>
+public sealed class HistoryWriterTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Directory.CreateTempSubdirectory("im-history-test-").FullName;
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+
+    private string DatabasePath => Path.Combine(_folder, "history.db");
+
+    [Fact]
+    public void A_new_database_gets_the_schema_and_every_kind_of_row_reads_back()
+    {
+        using var writer = Writer();
+
+        Assert.True(writer.Write(new SpeedTestRow(SpeedTest())));
+        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Internet, Start.AddSeconds(5)))));
+        Assert.True(writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Internet, Start.AddSeconds(95)))));
+        Assert.True(writer.Write(new AlertRow(Alert()), new AlertRow(Alert() with { ReceivedAt = Start.AddMinutes(5) }))); // a repeat: kept once
+        Assert.True(writer.Write(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5)));
+
+        using var connection = Open();
+        Assert.Equal(HistorySchema.Version, Scalar<long>(connection, "PRAGMA user_version"));
+        Assert.Equal("wal", Scalar<string>(connection, "PRAGMA journal_mode"));
+        Assert.Equal(
+            "1795543200000|1795543230000|peer|cloudflare|80000000|16000000|200000000|40000000|12.5|1.5|95|40||",
+            Row(connection, "SELECT started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in FROM speed_tests"));
+        Assert.Equal("1795543200000|1795543295000|internet", Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
+        Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM alerts"));
+        Assert.Equal("firing|InternetDown|critical|{\"alertname\":\"InternetDown\",\"site\":\"home\"}", Row(connection, "SELECT status, alert_name, severity, labels FROM alerts"));
+        Assert.Equal("cloudflare|1795543200000|public|1.1.1.1|60|3|9.5|11.25|14|30.5", Row(connection, "SELECT * FROM latency_minutes"));
+        Assert.Equal(1, Metric("internet_monitor_history_rows_written_total", "table", "speed_tests"));
+        Assert.Equal(2, Metric("internet_monitor_history_rows_written_total", "table", "outages"));
+        Assert.Equal(1, Metric("internet_monitor_history_healthy"));
+    }
+
+    [Fact]
+    public void A_failed_speed_test_is_kept_with_its_reason_and_no_speed()
+    {
+        using var writer = Writer();
+        var failed = SpeedTest() with { Download = null, Upload = null, Reason = "timeout", FailedIn = SpeedTestPhase.Download, Detail = "no byte in 10 s" };
+
+        Assert.True(writer.Write(new SpeedTestRow(failed)));
+
+        using var connection = Open();
+        Assert.Equal("|||0|0|timeout|download|no byte in 10 s", Row(connection, "SELECT download_bits_per_second, upload_bits_per_second, download_latency_ms, download_bytes, upload_bytes, reason, failed_in, detail FROM speed_tests"));
+    }
+
+    [Fact]
+    public async Task A_database_written_by_a_newer_probe_is_left_as_it_is_and_reported_degraded()
+    {
+        using (var connection = Open())
+        {
+            Execute(connection, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+        }
+
+        using var writer = Writer();
+
+        Assert.False(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        Assert.Equal("newer_schema", writer.Status.Reason);
+        Assert.Contains("schema version 99", writer.Status.Message, StringComparison.Ordinal);
+        Assert.Equal(1, writer.Status.Pending);
+        Assert.Equal(HealthStatus.Degraded, (await new HistoryHealthCheck(writer).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "newer_schema"));
+        Assert.Equal(0, Metric("internet_monitor_history_healthy"));
+        Assert.Equal(1, Metric("internet_monitor_history_pending_rows"));
+        using var check = Open();
+        Assert.Equal(99, Scalar<long>(check, "PRAGMA user_version"));
+        Assert.Equal(0, Scalar<long>(check, "SELECT count(*) FROM sqlite_master WHERE name = 'outages'"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_is_reported_never_replaced_and_the_rows_wait_until_it_is_moved_aside()
+    {
+        var garbage = "this is not a SQLite database, and it is the user's"u8.ToArray().Concat(new byte[4096]).ToArray();
+        File.WriteAllBytes(DatabasePath, garbage);
+        using var writer = Writer();
+
+        Assert.False(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        Assert.False(writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Local, Start.AddMinutes(2)))));
+
+        Assert.Equal("corrupt", writer.Status.Reason);
+        Assert.Equal(2, writer.Status.Pending);
+        Assert.Equal(garbage, File.ReadAllBytes(DatabasePath));
+
+        File.Move(DatabasePath, DatabasePath + ".damaged"); // what the message says to do
+        Assert.True(writer.Retry());
+        Assert.True(writer.Status.Healthy);
+        using var connection = Open();
+        Assert.Equal("1795543200000|1795543320000|local", Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
+    }
+
+    [Fact]
+    public void A_locked_database_makes_rows_wait_and_they_are_written_once_it_is_free()
+    {
+        using var writer = Writer();
+        Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
+        using (var other = Open())
+        {
+            Execute(other, "BEGIN EXCLUSIVE;");
+
+            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 5 s busy timeout
+            Assert.Equal("busy", writer.Status.Reason);
+
+            Execute(other, "ROLLBACK;");
+        }
+
+        Assert.True(writer.Retry());
+        using var connection = Open();
+        Assert.Equal(2, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+    }
+
+    [Fact]
+    public async Task A_read_only_then_a_full_file_system_are_reported_and_the_waiting_rows_are_written_when_they_are_fixed()
+    {
+        Prerequisite.RequireRoot();
+        await Mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", _folder);
+        try
+        {
+            using (var first = Writer())
+            {
+                Assert.True(first.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
+            }
+
+            // Read-only (a file system cannot turn read-only under an open file: as after a reboot with an error).
+            SqliteConnection.ClearAllPools();
+            await Mount("-o", "remount,ro", _folder);
+            using var writer = Writer();
+            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
+            Assert.Equal("readonly", writer.Status.Reason);
+            await Mount("-o", "remount,rw", _folder);
+            Assert.True(writer.Retry());
+
+            // Minutes until the 512 kB are spent: every one after that waits.
+            var minute = 2;
+            while (writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(minute), 60, 0, 1, 1, 1, 1)))
+            {
+                minute++;
+                Assert.True(minute < 100_000, "512 kB never filled");
+            }
+
+            Assert.Equal("full", writer.Status.Reason);
+            Assert.True(writer.Status.Pending > 0);
+            Assert.Contains("disk is full", writer.Status.Message, StringComparison.Ordinal);
+
+            await Mount("-o", "remount,size=16m", _folder);
+            Assert.True(writer.Retry());
+            using var connection = Open();
+            Assert.Equal(minute + 1, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+            Assert.Equal("ok", Scalar<string>(connection, "PRAGMA integrity_check"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await Lab.Command.TryRunAsync("umount", "-l", _folder);
+        }
+    }
+
+    [Fact]
+    public void Latency_rollups_older_than_the_retention_are_deleted_and_the_rest_kept()
+    {
+        using var writer = Writer();
+        writer.Write([.. Enumerable.Range(0, 10).Select(day => new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddDays(-day), 60, 0, 1, 1, 1, 1))]);
+
+        Assert.Equal(6, writer.DeleteLatencyBefore(Start.AddDays(-3.5)));
+
+        using var connection = Open();
+        Assert.Equal(4, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+    }
+
+    [Fact]
+    public void With_history_off_nothing_is_written()
+    {
+        using var writer = Writer(enabled: false);
+
+        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    internal static SpeedTestResult SpeedTest()
+    {
+        var idle = new LatencySummary([TimeSpan.FromMilliseconds(11), TimeSpan.FromMilliseconds(12.5), TimeSpan.FromMilliseconds(14)]);
+        var download = new DirectionResult(SpeedTestDirection.Download, 10_000_000, [], 200_000_000, 4, new LatencySummary([TimeSpan.FromMilliseconds(95)]), null, null);
+        var upload = new DirectionResult(SpeedTestDirection.Upload, 2_000_000, [], 40_000_000, 2, new LatencySummary([TimeSpan.FromMilliseconds(40)]), null, null);
+        return new SpeedTestResult("peer", SpeedTestServerType.Cloudflare, Start, Start.AddSeconds(30), idle, download, upload, null, null, null);
+    }
+
+    private static AlertNotification Alert() => new(
+        Start, "alert-log", AlertNotification.Firing, "InternetDown", "critical", "The internet is down", "No public target answers",
+        Start.AddMinutes(-1), null, "fp-1", new Dictionary<string, string> { ["alertname"] = "InternetDown", ["site"] = "home" });
+
+    private HistoryWriter Writer(bool enabled = true) => new(
+        Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static T Scalar<T>(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    private static string Row(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no row: {sql}");
+        var values = Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
+        var row = string.Join('|', values);
+        Assert.False(reader.Read(), $"more than one row: {sql}");
+        return row;
+    }
+
+    private double Metric(string name, string? label = null, string? value = null)
+    {
+        using var stream = new MemoryStream();
+#pragma warning disable CA2025 // Waited for here, before the stream is disposed.
+        _registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+#pragma warning restore CA2025
+        var text = new Lab.MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        return label is null ? text.Value(name) ?? double.NaN : text.Value(name, (label, value!)) ?? double.NaN;
+    }
+
+    private static async Task Mount(params string[] arguments) => await Lab.Command.RunAsync("mount", arguments);
+}

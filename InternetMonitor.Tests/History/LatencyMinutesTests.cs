@@ -1,0 +1,69 @@
+using System.Net;
+using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Probe.Targets;
+
+namespace InternetMonitor.Tests.History;
+
+/// <summary>Echoes gathered into one row per target and minute, against figures worked out by hand.</summary>
+public sealed class LatencyMinutesTests
+{
+    private static readonly DateTimeOffset Minute = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+    private static readonly PingTarget Cloudflare = new("cloudflare", IPAddress.Parse("1.1.1.1"), TargetRole.Public);
+    private static readonly PingTarget Gateway = new("gateway", IPAddress.Parse("192.168.1.1"), TargetRole.Gateway);
+
+    [Fact]
+    public void A_minute_gives_sent_lost_and_the_minimum_median_90th_percentile_and_maximum_of_the_answers()
+    {
+        var minutes = new LatencyMinutes(TimeSpan.FromSeconds(7));
+        double[] rtts = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+        for (var i = 0; i < rtts.Length; i++)
+        {
+            minutes.Add(Reply(Cloudflare, Minute.AddSeconds(i * 5), rtts[i]));
+        }
+
+        minutes.Add(Lost(Cloudflare, Minute.AddSeconds(55)));
+        minutes.Add(Lost(Cloudflare, Minute.AddSeconds(59.9)));
+
+        var row = Assert.Single(minutes.Take(Minute.AddMinutes(1).AddSeconds(7)));
+
+        // Median of 10..100 by 10: 55; 90th percentile, linear between ranks: 91 (rank 8.1 of 0..9).
+        Assert.Equal(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Minute, 12, 2, 10, 55, 91, 100), row);
+    }
+
+    [Fact]
+    public void A_minute_is_written_only_once_its_echoes_have_had_their_timeout_and_each_target_has_its_own_row()
+    {
+        var minutes = new LatencyMinutes(TimeSpan.FromSeconds(7));
+        minutes.Add(Reply(Cloudflare, Minute.AddSeconds(59), 12));
+        minutes.Add(Reply(Gateway, Minute.AddSeconds(1), 1.5));
+        minutes.Add(Reply(Cloudflare, Minute.AddMinutes(1).AddSeconds(1), 13));
+
+        Assert.Empty(minutes.Take(Minute.AddMinutes(1).AddSeconds(6.9)));
+        var rows = minutes.Take(Minute.AddMinutes(1).AddSeconds(7));
+
+        Assert.Equal(["cloudflare", "gateway"], rows.Select(row => row.Target));
+        Assert.All(rows, row => Assert.Equal(Minute, row.Minute));
+        Assert.Equal("gateway", rows[1].Role);
+        var rest = Assert.Single(minutes.Take(Minute.AddMinutes(5), all: true));
+        Assert.Equal((Minute.AddMinutes(1), 1, 0, 13.0), (rest.Minute, rest.Sent, rest.Lost, rest.MaxMs!.Value));
+    }
+
+    [Fact]
+    public void A_minute_with_no_answer_has_no_round_trip_figures_and_a_result_for_a_minute_already_written_is_left_out()
+    {
+        var minutes = new LatencyMinutes(TimeSpan.FromSeconds(7));
+        minutes.Add(Lost(Gateway, Minute.AddSeconds(3)));
+
+        var row = Assert.Single(minutes.Take(Minute.AddMinutes(2)));
+        Assert.Equal((1, 1, (double?)null, (double?)null, (double?)null, (double?)null), (row.Sent, row.Lost, row.MinMs, row.MedianMs, row.P90Ms, row.MaxMs));
+
+        minutes.Add(Reply(Gateway, Minute.AddSeconds(4), 2)); // impossibly late: not written over the minute's row
+        Assert.Empty(minutes.Take(Minute.AddMinutes(10), all: true));
+    }
+
+    private static PingResult Reply(PingTarget target, DateTimeOffset sent, double milliseconds) =>
+        new(target, 1, sent, PingOutcome.Reply, TimeSpan.FromMilliseconds(milliseconds));
+
+    private static PingResult Lost(PingTarget target, DateTimeOffset sent) => new(target, 1, sent, PingOutcome.Timeout, null);
+}

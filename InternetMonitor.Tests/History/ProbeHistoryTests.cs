@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using InternetMonitor.Lab;
+using InternetMonitor.Probe.History;
+using InternetMonitor.Tests.Probing.SpeedTest;
+using InternetMonitor.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace InternetMonitor.Tests.History;
+
+#pragma warning disable CA2100 // The SQL is the test's own, to read back what the probe wrote.
+
+/// <summary>
+/// The whole probe keeping its history: what it wrote is what it reported (a speed test's figures against its
+/// metrics, every echo in the minute roll-ups), and a probe killed with SIGKILL while it writes loses no row it had
+/// acknowledged and leaves a database that opens, whole.
+/// </summary>
+public sealed class ProbeHistoryTests
+{
+    [Fact]
+    public async Task The_history_holds_the_figures_the_probe_reported()
+    {
+        await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
+        var folder = Directory.CreateTempSubdirectory("im-history-probe-").FullName;
+        var history = Path.Combine(folder, "history.db");
+        try
+        {
+            var client = await ProbeHost.StartAsync([.. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), Path.Combine(folder, "budget.json")), $"--Monitor:History:Path={history}"]);
+            MetricsText metrics;
+            await using (client)
+            {
+                metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+                using var http = new HttpClient();
+                using var body = new StringContent("""{"status":"firing","alerts":[{"labels":{"alertname":"HighLatency","severity":"warning"},"startsAt":"2026-11-25T10:00:00Z","fingerprint":"h1"}]}""", Encoding.UTF8, "application/json");
+                using var posted = await http.PostAsync(new Uri(ProbeHost.BaseAddress(client), "/api/alerts"), body, TestContext.Current.CancellationToken);
+                Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+                await client.StopAsync(TestContext.Current.CancellationToken); // writes the minutes still open
+            }
+
+            using var connection = Open(history);
+            var download = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "download"), ("server", "peer"))!.Value;
+            var upload = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "upload"), ("server", "peer"))!.Value;
+            Assert.Equal(
+                string.Create(CultureInfo.InvariantCulture, $"peer|{download * 8}|{upload * 8}|{metrics.Value("internet_monitor_speedtest_bytes_total", ("direction", "download"))}|{metrics.Value("internet_monitor_speedtest_bytes_total", ("direction", "upload"))}|"),
+                Row(connection, "SELECT server, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, reason FROM speed_tests"));
+            Assert.Equal("HighLatency|warning|firing", Row(connection, "SELECT alert_name, severity, status FROM alerts"));
+
+            // Every echo sent before the scrape is in a minute of its own target, none lost on loopback, and the figures in order.
+            var sent = metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
+            Assert.True(Scalar(connection, "SELECT sum(sent) FROM latency_minutes WHERE target = 'lo'") >= sent);
+            Assert.Equal(0, Scalar(connection, "SELECT sum(lost) FROM latency_minutes"));
+            Assert.Equal(0, Scalar(connection, "SELECT count(*) FROM latency_minutes WHERE NOT (min_ms <= median_ms AND median_ms <= p90_ms AND p90_ms <= max_ms AND min_ms > 0)"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_probe_killed_while_it_writes_loses_no_acknowledged_row_and_leaves_a_database_that_opens()
+    {
+        Prerequisite.RequireRoot();
+        await using var network = await NetworkNamespace.CreateAsync();
+        var folder = Directory.CreateTempSubdirectory("im-history-kill-").FullName;
+        var history = Path.Combine(folder, "history.db");
+        try
+        {
+            var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, new Dictionary<string, string>
+            {
+                ["Monitor__Targets__Public__lo"] = "127.0.0.1",
+                ["Monitor__Targets__Gateway"] = "none",
+                ["Monitor__Icmp__Interval"] = "00:00:00.1",
+                ["Monitor__Dns__Enabled"] = "false",
+                ["Monitor__Http__Enabled"] = "false",
+                ["Monitor__SpeedTest__Enabled"] = "false",
+                ["Monitor__History__Path"] = history,
+            });
+            var acknowledged = new List<string>();
+            await using (probe)
+            {
+                await probe.WaitForAsync(m => m.Value("internet_monitor_history_healthy") == 1, "the probe up", cancellationToken: TestContext.Current.CancellationToken);
+                using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+
+                // Alerts posted one after another, each answered only once it is committed; SIGKILL lands in the middle.
+                Task? kill = null;
+                for (var i = 0; ; i++)
+                {
+                    var fingerprint = $"k{i}";
+                    try
+                    {
+                        using var body = new StringContent($$$"""{"status":"firing","alerts":[{"labels":{"alertname":"Kill{{{i % 50}}}"},"startsAt":"2026-11-25T10:00:00Z","fingerprint":"{{{fingerprint}}}"}]}""", Encoding.UTF8, "application/json");
+                        using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/api/alerts"), body, TestContext.Current.CancellationToken);
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            acknowledged.Add(fingerprint);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        break; // killed
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        break;
+                    }
+
+                    if (acknowledged.Count == 200)
+                    {
+                        kill = Task.Run(probe.KillAsync, TestContext.Current.CancellationToken);
+                    }
+
+                    Assert.True(i < 100_000, "the probe was never killed");
+                }
+
+                await kill!;
+            }
+
+            Assert.True(acknowledged.Count >= 200);
+            using (var connection = Open(history))
+            {
+                Assert.Equal("ok", Text(connection, "PRAGMA integrity_check"));
+                var kept = new HashSet<string>(Column(connection, "SELECT fingerprint FROM alerts"), StringComparer.Ordinal);
+                Assert.DoesNotContain(acknowledged, fingerprint => !kept.Contains(fingerprint));
+                Assert.InRange(kept.Count, acknowledged.Count, acknowledged.Count + 1); // at most one committed whose answer was cut
+                TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL after {acknowledged.Count} acknowledged alerts: {kept.Count} rows kept, integrity_check ok");
+            }
+
+            // And the next probe writes on in it.
+            using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = history }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+            Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", DateTimeOffset.UnixEpoch, 1, 0, 1, 1, 1, 1)));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static double Scalar(SqliteConnection connection, string sql) => Convert.ToDouble(Text(connection, sql), CultureInfo.InvariantCulture);
+
+    private static string Text(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
+    }
+
+    private static List<string> Column(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static string Row(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no row: {sql}");
+        var row = string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)));
+        Assert.False(reader.Read(), $"more than one row: {sql}");
+        return row;
+    }
+}
