@@ -3,5 +3,11 @@ using System.Text.Json.Serialization;
 namespace InternetMonitor.Probe.History;
 
 /// <summary>JSON written by the history without reflection (the probe builds natively too).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyList<SpeedTestRecord>))]
+[JsonSerializable(typeof(IReadOnlyList<OutageRecord>))]
+[JsonSerializable(typeof(IReadOnlyList<AlertRecord>))]
+[JsonSerializable(typeof(IReadOnlyList<LatencyMinuteRecord>))]
+[JsonSerializable(typeof(AvailabilityRecord))]
 internal sealed partial class HistoryJsonContext : JsonSerializerContext;

@@ -16,6 +16,7 @@ public static class HistoryServiceCollectionExtensions
             .Bind(OptionsRegistration.Section(configuration, HistoryOptions.Section));
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<HistoryReader>();
         services.AddSingleton<LatencyHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<LatencyHistory>());
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<LatencyHistory>());

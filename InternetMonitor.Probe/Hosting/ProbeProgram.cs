@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using Microsoft.Extensions.Options;
@@ -128,6 +129,8 @@ public static class ProbeProgram
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapSpeedTestServer();
         app.MapAlertLog();
+        app.MapHistory();
+        app.MapApiDocument();
         return app;
     }
 }

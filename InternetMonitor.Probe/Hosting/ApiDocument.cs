@@ -1,0 +1,25 @@
+using System.Reflection;
+
+namespace InternetMonitor.Probe.Hosting;
+
+/// <summary>The probe's HTTP API described in OpenAPI 3.1 (Hosting/openapi.json, embedded), at <c>/openapi/v1.json</c>.</summary>
+public static class ApiDocument
+{
+    public const string Path = "/openapi/v1.json";
+
+    public static WebApplication MapApiDocument(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var document = Read();
+        app.MapGet(Path, context => Results.Text(document, "application/json; charset=utf-8").ExecuteAsync(context));
+        return app;
+    }
+
+    public static string Read()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("InternetMonitor.Probe.Hosting.openapi.json")
+            ?? throw new InvalidOperationException("the API's OpenAPI document is not embedded in the probe");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
