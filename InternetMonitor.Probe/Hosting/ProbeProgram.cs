@@ -3,6 +3,7 @@ using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
+using InternetMonitor.Probe.StatusPage;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -131,6 +132,7 @@ public static class ProbeProgram
         app.MapAlertLog();
         app.MapHistory();
         app.MapApiDocument();
+        app.MapStatusPage();
         return app;
     }
 }

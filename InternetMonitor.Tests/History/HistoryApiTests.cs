@@ -23,7 +23,7 @@ namespace InternetMonitor.Tests.History;
 public sealed class HistoryApiTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-history-api-").FullName;
-    private readonly DateTimeOffset _hour = TruncateToHour(DateTimeOffset.UtcNow).AddHours(-3); // a whole hour, three hours ago
+    private readonly DateTimeOffset _hour = KnownHistory.Hour();
     private WebApplication? _probe;
     private HttpClient? _http;
 
@@ -37,23 +37,7 @@ public sealed class HistoryApiTests : IAsyncLifetime
         }
 
         var path = Path.Combine(_folder, "history.db");
-        using (var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = path }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance))
-        {
-            var test = HistoryWriterTests.SpeedTest();
-            Assert.True(writer.Write(
-                new SpeedTestRow(test with { Start = _hour.AddMinutes(10), End = _hour.AddMinutes(10.5) }),
-                new SpeedTestRow(test with { Start = _hour.AddMinutes(40), End = _hour.AddMinutes(41), Download = null, Upload = null, Reason = "http_error", FailedIn = SpeedTestPhase.Download, Detail = "=HYPERLINK(\"http://x\",\"click\")" }),
-                new SpeedTestRow(test with { Start = _hour.AddHours(-2), End = _hour.AddHours(-2).AddSeconds(30) }), // before the range
-
-                // 5 minutes of this one fall in the hour, all 10 of the next: 15 of 60 minutes down.
-                new OutageRow(new OutageEnded(_hour.AddMinutes(-5), OutageCause.Internet, _hour.AddMinutes(5))),
-                new OutageRow(new OutageEnded(_hour.AddMinutes(20), OutageCause.Local, _hour.AddMinutes(30))),
-                new OutageRow(new OutageStarted(_hour.AddHours(2), OutageCause.Unknown, _hour.AddHours(2))), // still going
-                new AlertRow(new AlertNotification(_hour.AddMinutes(25), "alert-log", "firing", "LocalNetworkDown", "critical", "The router is silent, too", "@SUM(1+1)", _hour.AddMinutes(22), null, "f1", new Dictionary<string, string> { ["alertname"] = "LocalNetworkDown" })),
-                new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", _hour.AddMinutes(1), 60, 0, 9, 10, 12, 20),
-                new LatencyMinuteRow("gateway", "gateway", "192.168.1.1", _hour.AddMinutes(1), 60, 6, 0.5, 0.6, 0.9, 1.5)));
-        }
-
+        KnownHistory.Write(path, _hour);
         _probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
         _http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(_probe) };
     }
@@ -169,6 +153,4 @@ public sealed class HistoryApiTests : IAsyncLifetime
     private Uri Range(string what) => new($"/api/history/{what}?from={Iso(_hour)}&to={Iso(_hour.AddHours(1))}", UriKind.Relative);
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-
-    private static DateTimeOffset TruncateToHour(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, 0, 0, TimeSpan.Zero);
 }

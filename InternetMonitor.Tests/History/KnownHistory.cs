@@ -1,0 +1,41 @@
+using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.SpeedTest;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace InternetMonitor.Tests.History;
+
+/// <summary>
+/// A history whose figures are known, around one whole hour three hours ago: two speed tests in it (80 and 16 Mbit/s;
+/// a failed one with a formula-like detail) and one two hours before; 15 minutes of outage in the hour (the last 5 of
+/// one that began before it, and a 10-minute local one), one still going since an hour after; an alert; one minute of
+/// latency for two targets.
+/// </summary>
+public static class KnownHistory
+{
+    /// <summary>The whole hour, three hours ago, the history is written around.</summary>
+    public static DateTimeOffset Hour()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
+    }
+
+    public static void Write(string path, DateTimeOffset hour)
+    {
+        using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = path }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+        var test = HistoryWriterTests.SpeedTest();
+        Assert.True(writer.Write(
+            new SpeedTestRow(test with { Start = hour.AddMinutes(10), End = hour.AddMinutes(10.5) }),
+            new SpeedTestRow(test with { Start = hour.AddMinutes(40), End = hour.AddMinutes(41), Download = null, Upload = null, Reason = "http_error", FailedIn = SpeedTestPhase.Download, Detail = "=HYPERLINK(\"http://x\",\"click\")" }),
+            new SpeedTestRow(test with { Start = hour.AddHours(-2), End = hour.AddHours(-2).AddSeconds(30) }),
+            new OutageRow(new OutageEnded(hour.AddMinutes(-5), OutageCause.Internet, hour.AddMinutes(5))),
+            new OutageRow(new OutageEnded(hour.AddMinutes(20), OutageCause.Local, hour.AddMinutes(30))),
+            new OutageRow(new OutageStarted(hour.AddHours(2), OutageCause.Unknown, hour.AddHours(2))),
+            new AlertRow(new AlertNotification(hour.AddMinutes(25), "alert-log", "firing", "LocalNetworkDown", "critical", "The router is silent, too", "@SUM(1+1)", hour.AddMinutes(22), null, "f1", new Dictionary<string, string> { ["alertname"] = "LocalNetworkDown" })),
+            new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", hour.AddMinutes(1), 60, 0, 9, 10, 12, 20),
+            new LatencyMinuteRow("gateway", "gateway", "192.168.1.1", hour.AddMinutes(1), 60, 6, 0.5, 0.6, 0.9, 1.5)));
+    }
+}
