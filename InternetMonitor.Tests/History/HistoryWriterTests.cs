@@ -67,6 +67,25 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_database_of_the_first_schema_with_rows_in_it_is_migrated_at_open_and_keeps_them()
+    {
+        // The first schema as it was released (version 1), with a row, as an older probe left it.
+        using (var old = Open())
+        {
+            Execute(old, FirstSchema + "\nPRAGMA user_version = 1;");
+            Execute(old, "INSERT INTO outages (started_at, ended_at, cause) VALUES (1795543200000, 1795543260000, 'internet');");
+        }
+
+        using var writer = Writer();
+
+        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start.AddHours(1), OutageCause.Local, Start.AddHours(1)))));
+        using var connection = Open();
+        Assert.Equal(HistorySchema.Version, Scalar<long>(connection, "PRAGMA user_version"));
+        Assert.Equal(2, Scalar<long>(connection, "SELECT count(*) FROM outages"));
+        Assert.Equal("1795543200000|1795543260000|internet", Row(connection, "SELECT started_at, ended_at, cause FROM outages WHERE cause = 'internet'"));
+    }
+
+    [Fact]
     public async Task A_database_written_by_a_newer_probe_is_left_as_it_is_and_reported_degraded()
     {
         using (var connection = Open())
@@ -197,6 +216,22 @@ public sealed class HistoryWriterTests : IDisposable
 
         Assert.False(File.Exists(DatabasePath));
     }
+
+    /// <summary>Version 1 of the schema, frozen here as released, so that a later migration is tested from it.</summary>
+    private static readonly string FirstSchema = """
+        CREATE TABLE speed_tests (id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, server TEXT NOT NULL, server_type TEXT NOT NULL,
+            download_bits_per_second REAL, upload_bits_per_second REAL, download_bytes INTEGER NOT NULL, upload_bytes INTEGER NOT NULL, idle_latency_ms REAL,
+            idle_jitter_ms REAL, download_latency_ms REAL, upload_latency_ms REAL, reason TEXT, failed_in TEXT, detail TEXT, UNIQUE (started_at, server));
+        CREATE TABLE outages (id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL UNIQUE, ended_at INTEGER, cause TEXT NOT NULL);
+        CREATE TABLE alerts (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, status TEXT NOT NULL, alert_name TEXT NOT NULL, severity TEXT NOT NULL,
+            summary TEXT NOT NULL, description TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER, fingerprint TEXT NOT NULL, labels TEXT NOT NULL,
+            UNIQUE (fingerprint, status, starts_at));
+        CREATE TABLE latency_minutes (target TEXT NOT NULL, minute INTEGER NOT NULL, role TEXT NOT NULL, address TEXT NOT NULL, sent INTEGER NOT NULL,
+            lost INTEGER NOT NULL, min_ms REAL, median_ms REAL, p90_ms REAL, max_ms REAL, PRIMARY KEY (target, minute)) WITHOUT ROWID;
+        CREATE INDEX speed_tests_by_start ON speed_tests (started_at);
+        CREATE INDEX alerts_by_time ON alerts (received_at);
+        CREATE INDEX latency_minutes_by_minute ON latency_minutes (minute);
+        """;
 
     public void Dispose()
     {
