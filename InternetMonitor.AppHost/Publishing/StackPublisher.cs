@@ -153,8 +153,8 @@ public sealed class StackPublisher(StackModel model, StackOptions stack, Alertin
             new("LISTEN_ADDRESS", stack.ListenAddress,
                 "The address every part listens on, on this host's network: 127.0.0.1 keeps the stack to this host; 0.0.0.0\n"
                 + "opens it to your network (nothing else: health checks and Prometheus' targets use 127.0.0.1). Open, Grafana asks\n"
-                + "for its password, but anyone on the network can read Prometheus, silence alerts in Alertmanager, post alerts to\n"
-                + "the probe (unless Monitor:AlertLog:Token is set) and push logs to Loki: open it only behind a firewall you trust.", owned),
+                + "for its password, but anyone on the network can read Prometheus and the probe's history, silence alerts in\n"
+                + "Alertmanager and push logs to Loki: open it only behind a firewall you trust.", owned),
             new("GRAFANA_ADMIN_PASSWORD", string.Empty,
                 "Grafana's admin password. There is no default: the stack does not start until it is set (while Grafana's profile\n"
                 + "is on). Grafana reads it when it first creates its admin user; later, change it in Grafana. Avoid $ in it\n"

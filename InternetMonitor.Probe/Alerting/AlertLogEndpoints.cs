@@ -31,10 +31,10 @@ public static class AlertLogEndpoints
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<AlertLogOptions>>().Value;
         var metrics = services.GetRequiredService<AlertLogMetrics>();
-        if (!RequestToken.Accepts(context, options.Token))
+        if (!RequestToken.AcceptsChange(context, options.Token))
         {
             metrics.Rejected(AlertLogMetrics.Unauthorized);
-            return Results.Text(RequestToken.Hint + "\n", statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Text((options.Token.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:AlertLog:Token)") + "\n", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

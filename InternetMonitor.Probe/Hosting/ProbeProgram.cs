@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.StatusPage;
@@ -131,6 +132,7 @@ public static class ProbeProgram
         app.MapSpeedTestServer();
         app.MapAlertLog();
         app.MapHistory();
+        app.MapSpeedTestRun();
         app.MapApiDocument();
         app.MapStatusPage();
         return app;

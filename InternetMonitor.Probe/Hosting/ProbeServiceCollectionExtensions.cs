@@ -36,7 +36,8 @@ public static class ProbeServiceCollectionExtensions
         services.AddProbeMetrics();
         services.AddSingleton(typeof(ResultPublisher<>));
         services.AddSingleton<JobMetrics>();
-        services.AddHostedService<JobScheduler>();
+        services.AddSingleton<JobScheduler>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobScheduler>());
         services.AddIcmpProbing(configuration);
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);

@@ -27,4 +27,17 @@ public static class RequestToken
             : context.Request.Query["token"].ToString();
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
     }
+
+    public const string LocalOnlyHint = "only a client on this host may do this without a token: set one in the settings, then send Authorization: Bearer <token>";
+
+    /// <summary>
+    /// For an endpoint that changes something: with a token configured, the request must carry it; without one, only a
+    /// client on this host (loopback) is accepted, so that a probe listening on the network changes nothing for others.
+    /// </summary>
+    public static bool AcceptsChange(HttpContext context, string token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(token);
+        return token.Length > 0 ? Accepts(context, token) : context.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address);
+    }
 }

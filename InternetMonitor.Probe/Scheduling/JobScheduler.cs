@@ -17,7 +17,11 @@ public sealed partial class JobScheduler(
     Random? random = null) : BackgroundService
 {
     private readonly Random _random = random ?? Random.Shared;
+    private readonly Dictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastOnDemand = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
     private IReadOnlyList<(IScheduledJob Job, DateTimeOffset FirstRun)> _plan = [];
+    private CancellationToken _stopping;
 
     /// <summary>Plans each job's first run from the moment of start (ExecuteAsync itself runs later, on another thread).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -35,8 +39,72 @@ public sealed partial class JobScheduler(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_plan.Select(plan => RunJobAsync(plan.Job, plan.FirstRun, stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        return Task.WhenAll(_plan.Select(plan => RunJobAsync(plan.Job, plan.FirstRun, stoppingToken)));
+    }
+
+    /// <summary>
+    /// Starts a run of <paramref name="name"/> now, outside its schedule, as a scheduled run would go (its checks, its
+    /// span, its metrics): refused while one runs (never two at once) and within <paramref name="minInterval"/> of the
+    /// last run asked for this way.
+    /// </summary>
+    public OnDemandRun RunNow(string name, TimeSpan minInterval)
+    {
+        var job = _plan.Select(plan => plan.Job).FirstOrDefault(job => job.Name == name);
+        if (job is null || _stopping == default)
+        {
+            return new OnDemandRun(OnDemandOutcome.Off, null, null);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_lastOnDemand.TryGetValue(name, out var last) && now - last < minInterval)
+            {
+                return new OnDemandRun(OnDemandOutcome.TooSoon, null, last + minInterval - now);
+            }
+
+            var gate = Gate(name);
+            if (!gate.Wait(0))
+            {
+                return new OnDemandRun(OnDemandOutcome.Busy, null, null);
+            }
+
+            _lastOnDemand[name] = now;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunOnceAsync(job, _stopping, gated: false).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // stopping
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, CancellationToken.None);
+            return new OnDemandRun(OnDemandOutcome.Started, now, null);
+        }
+    }
+
+    private SemaphoreSlim Gate(string name)
+    {
+        lock (_lock)
+        {
+            if (!_gates.TryGetValue(name, out var gate))
+            {
+                gate = new SemaphoreSlim(1, 1);
+                _gates[name] = gate;
+            }
+
+            return gate;
+        }
+    }
 
     private async Task RunJobAsync(IScheduledJob job, DateTimeOffset firstRun, CancellationToken stoppingToken)
     {
@@ -73,7 +141,26 @@ public sealed partial class JobScheduler(
         }
     }
 
-    private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)
+    private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken, bool gated = true)
+    {
+        // A run asked for on demand holds the gate: the scheduled one waits for it to end (then runs: it is due).
+        var gate = gated ? Gate(job.Name) : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await RunGuardedAsync(job, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    private async Task RunGuardedAsync(IScheduledJob job, CancellationToken stoppingToken)
     {
         // The run's span: its measurements, published while it runs, become its children (Telemetry/ProbeTracing).
         using var activity = ProbeTracing.Source.StartActivity(job.Name + " run");
@@ -123,3 +210,16 @@ public sealed partial class JobScheduler(
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed unexpectedly")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, string job);
 }
+
+/// <summary>What became of a request to run a job now.</summary>
+public enum OnDemandOutcome
+{
+    Started,
+    Busy,
+    TooSoon,
+    Off,
+}
+
+/// <summary>A request to run a job now: when it started, or how long until another may be asked for.</summary>
+public sealed record OnDemandRun(OnDemandOutcome Outcome, DateTimeOffset? StartedAt, TimeSpan? RetryAfter);
+

@@ -63,6 +63,39 @@ public sealed class ProbeHistoryTests
     }
 
     [Fact]
+    public async Task A_speed_test_asked_for_now_answers_where_its_row_will_be_and_the_row_is_there()
+    {
+        await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
+        var folder = Directory.CreateTempSubdirectory("im-history-run-").FullName;
+        try
+        {
+            await using var client = await ProbeHost.StartAsync([.. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), Path.Combine(folder, "budget.json")), $"--Monitor:History:Path={Path.Combine(folder, "history.db")}"]);
+            await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+            using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(client) };
+
+            using var started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), null, TestContext.Current.CancellationToken);
+            using var again = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var location = started.Headers.Location!;
+            Assert.StartsWith("/api/history/speedtests?from=", location.OriginalString, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
+            Assert.InRange(int.Parse(again.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture), 290, 300);
+            await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 2);
+            using var rows = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(location, TestContext.Current.CancellationToken));
+            var row = Assert.Single(rows.RootElement.EnumerateArray());
+            Assert.Equal("success", row.GetProperty("result").GetString());
+            Assert.True(row.GetProperty("downloadMbps").GetDouble() > 0);
+            await client.StopAsync(TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_probe_killed_while_it_writes_loses_no_acknowledged_row_and_leaves_a_database_that_opens()
     {
         Prerequisite.RequireRoot();

@@ -56,6 +56,37 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
+    public async Task A_run_on_demand_never_overlaps_a_run_and_comes_at_most_once_per_interval()
+    {
+        var job = new RecordingJob("speedtest", new JobSchedule(TimeSpan.FromHours(1), TimeSpan.Zero), _clock) { Duration = TimeSpan.FromSeconds(20) };
+        using var scheduler = Scheduler(job);
+        Assert.Equal(OnDemandOutcome.Off, scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5)).Outcome); // not started yet
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        // The scheduled run (due at once) is running: refused, with no second run.
+        await job.NextStartAsync();
+        await job.WaitUntilRunningAsync();
+        Assert.Equal(OnDemandOutcome.Busy, scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5)).Outcome);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        await WaitForAsync(async () =>
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+
+        // Free: it starts now, counted as a run; a second ask within 5 minutes is told when it may come.
+        var started = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5));
+        Assert.Equal((OnDemandOutcome.Started, _clock.GetUtcNow()), (started.Outcome, started.StartedAt!.Value));
+        Assert.Equal(_clock.GetUtcNow(), await job.NextStartAsync());
+        var again = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5));
+        Assert.Equal((OnDemandOutcome.TooSoon, TimeSpan.FromMinutes(5)), (again.Outcome, again.RetryAfter!.Value));
+        await job.WaitUntilRunningAsync();
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        await WaitForAsync(async () =>
+            (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 2);
+        Assert.Equal(1, job.MaxConcurrent);
+        Assert.Equal(OnDemandOutcome.Off, scheduler.RunNow("dns", TimeSpan.FromMinutes(5)).Outcome); // no such job
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task A_job_that_throws_is_counted_as_failed_and_runs_again()
     {
         var job = new RecordingJob("dns", new JobSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero), _clock) { Throw = true };

@@ -30,6 +30,12 @@ public sealed class SpeedTestOptions
     /// <summary>Sent as <c>Authorization: Bearer</c> (a probe serving speed tests with a token).</summary>
     public string Token { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The token <c>POST /api/speedtests/run</c> asks of a client that is not on this host (without one, only clients on
+    /// this host may start a test).
+    /// </summary>
+    public string RunToken { get; set; } = string.Empty;
+
     /// <summary>Parallel streams; 0 chooses them automatically (see <see cref="SpeedTestLimits"/>).</summary>
     public int Streams { get; set; }
 
