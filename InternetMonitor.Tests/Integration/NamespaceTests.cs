@@ -27,7 +27,7 @@ public sealed class NamespaceTests
         Assert.All(metrics.Samples("internet_monitor_ping_failures_total"), sample => Assert.Equal("no_route", sample.Labels["reason"]));
         Assert.NotNull(metrics.Value("internet_monitor_ping_latency_seconds_count", ("target", "cloudflare")));
         Assert.Equal(200, await probe.HttpStatusAsync("/health"));
-        Assert.Contains("Internet DOWN (cause local)", probe.Log, StringComparison.Ordinal);
+        await probe.WaitForLogAsync("Internet DOWN (cause local)", TestContext.Current.CancellationToken); // kept in the history first, then logged
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class NamespaceTests
         Assert.Equal(1, up.Value("internet_monitor_outages_total", ("cause", "internet")));
         Assert.True(up.Value("internet_monitor_outage_seconds_total", ("cause", "internet")) >= 1);
         Assert.Equal(0, up.Value("internet_monitor_outage_active", ("cause", "internet")));
-        Assert.Contains("Internet UP again: outage (cause internet)", probe.Log, StringComparison.Ordinal);
+        await probe.WaitForLogAsync("Internet UP again: outage (cause internet)", TestContext.Current.CancellationToken);
     }
 
     [Fact]
