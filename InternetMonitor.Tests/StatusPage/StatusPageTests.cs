@@ -107,4 +107,53 @@ public sealed class StatusPageTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task When_the_internet_is_down_the_page_says_so_since_when_and_where_the_fault_is()
+    {
+        Prerequisite.RequireRoot();
+        var chromium = Prerequisite.RequireProgram("chromium", "chromium");
+        Prerequisite.RequireProgram("iptables", "iptables");
+        await using var network = await LabFixture.NamespaceAsync();
+        var folder = Directory.CreateTempSubdirectory("im-status-down-").FullName;
+        try
+        {
+            // The router (127.0.0.1) answers; the two public anchors go silent: the provider's fault.
+            await using var probe = LabFixture.StartProbe(network, new Dictionary<string, string>
+            {
+                ["Monitor__Targets__Public__a"] = "127.0.0.2",
+                ["Monitor__Targets__Public__b"] = "127.0.0.3",
+                ["Monitor__Targets__Gateway"] = "127.0.0.1",
+                ["Monitor__Icmp__Interval"] = "00:00:00.2",
+                ["Monitor__Icmp__Timeout"] = "00:00:00.5",
+                ["Monitor__Outage__DownAfter"] = "00:00:01",
+                ["Monitor__Dns__Enabled"] = "false",
+                ["Monitor__Http__Enabled"] = "false",
+                ["Monitor__SpeedTest__Enabled"] = "false",
+                ["Monitor__History__Path"] = Path.Combine(folder, "history.db"),
+            });
+            await probe.UntilAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1");
+            await network.RunAsync("iptables", "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-d", "127.0.0.2/31", "-j", "DROP");
+            await probe.UntilAsync(m => m.Value("internet_monitor_up") == 0, "internet_monitor_up 0");
+
+            // The browser runs inside the namespace too (Playwright talks to it over a pipe), where the probe listens.
+            var browserInside = Path.Combine(folder, "chromium-in-namespace");
+            await File.WriteAllTextAsync(browserInside, $"#!/bin/sh\nexec ip netns exec {network.Name} {chromium} \"$@\"\n", TestContext.Current.CancellationToken);
+            File.SetUnixFileMode(browserInside, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = browserInside, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+            await page.GotoAsync($"http://127.0.0.1:{Lab.ProbeProcess.Port}/");
+
+            await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("Down");
+            await Assertions.Expect(page.Locator("#why")).ToContainTextAsync("the provider or beyond (the router answers)");
+            await Assertions.Expect(page.Locator("#outages tr[data-cause=internet] td:nth-child(2)")).ToContainTextAsync("(going on)");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.PathOf("artifacts"), "status-page-down.png"), FullPage = true });
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
