@@ -96,6 +96,41 @@ public sealed class ProbeHistoryTests
     }
 
     [Fact]
+    public async Task A_probe_whose_database_is_damaged_says_so_and_measures_on()
+    {
+        var folder = Directory.CreateTempSubdirectory("im-history-damaged-").FullName;
+        var history = Path.Combine(folder, "history.db");
+        await File.WriteAllTextAsync(history, "not a database: a file the user put here, kept as it is", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={history}");
+            using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
+            using var body = new StringContent("""{"status":"firing","alerts":[{"labels":{"alertname":"Kept"},"startsAt":"2026-11-25T10:00:00Z","fingerprint":"d1"}]}""", Encoding.UTF8, "application/json");
+            using var posted = await http.PostAsync(new Uri("/api/alerts", UriKind.Relative), body, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+
+            var metrics = await ProbeHost.WaitForMetricsAsync(probe, m => m.Value("internet_monitor_history_write_failures_total", ("reason", "corrupt")) >= 1);
+            var sent = metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
+            await ProbeHost.WaitForMetricsAsync(probe, m => m.Value("internet_monitor_ping_packets_sent_total", ("target", "lo")) > sent + 5); // measuring on
+            Assert.Equal(0, metrics.Value("internet_monitor_history_healthy"));
+            Assert.True(metrics.Value("internet_monitor_history_pending_rows") >= 1);
+            using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode); // degraded, not down
+            Assert.Contains("\"history\":{\"status\":\"Degraded\"", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            using var read = await http.GetAsync(new Uri("/api/history/alerts", UriKind.Relative), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+            Assert.Contains("cannot be read", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Assert.Equal("not a database: a file the user put here, kept as it is", await File.ReadAllTextAsync(history, TestContext.Current.CancellationToken));
+            await probe.StopAsync(TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_probe_killed_while_it_writes_loses_no_acknowledged_row_and_leaves_a_database_that_opens()
     {
         Prerequisite.RequireRoot();
