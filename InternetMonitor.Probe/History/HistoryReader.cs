@@ -62,15 +62,31 @@ public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider
             Number(reader, 6), Number(reader, 7), Number(reader, 8), Number(reader, 9)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
-    /// <summary>The share of [<paramref name="from"/>, <paramref name="to"/>) outside any outage, the range cut at now.</summary>
+    /// <summary>
+    /// The share of [<paramref name="from"/>, <paramref name="to"/>) outside any outage, the range cut at now; outages
+    /// that overlap each other count once.
+    /// </summary>
     public AvailabilityRecord Availability(DateTimeOffset from, DateTimeOffset to)
     {
         var now = time.GetUtcNow();
         var end = to < now ? to : now;
         var seconds = Math.Max(0, (end - from).TotalSeconds);
         var outages = Outages(from, end, int.MaxValue);
-        var down = outages.Sum(outage => Math.Max(0, ((outage.EndedAt ?? now) < end ? outage.EndedAt ?? now : end).Subtract(outage.StartedAt > from ? outage.StartedAt : from).TotalSeconds));
-        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), outages.Count, seconds == 0 ? 1 : Math.Round(1 - (down / seconds), 6));
+        var down = 0.0;
+        var covered = from;
+        foreach (var outage in outages) // oldest first: each adds only what the ones before have not covered
+        {
+            var start = outage.StartedAt > covered ? outage.StartedAt : covered;
+            var stop = (outage.EndedAt ?? now) < end ? outage.EndedAt ?? now : end;
+            if (stop > start)
+            {
+                down += (stop - start).TotalSeconds;
+                covered = stop;
+            }
+        }
+
+        var availability = seconds == 0 ? 1 : Math.Clamp(1 - (down / seconds), 0, 1);
+        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), outages.Count, Math.Round(availability, 6));
     }
 
     private List<T> Query<T>(string sql, DateTimeOffset from, DateTimeOffset to, int limit, Func<SqliteDataReader, T> read, Action<SqliteCommand>? parameters = null)
@@ -83,7 +99,7 @@ public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider
 
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             if (HistorySchema.UserVersion(connection) == 0)
             {

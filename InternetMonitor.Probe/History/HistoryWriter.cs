@@ -21,6 +21,7 @@ public sealed partial class HistoryWriter : IDisposable
     private readonly Lock _lock = new();
     private SqliteConnection? _connection;
     private HistoryStatus _status = HistoryStatus.Ok;
+    private bool _leftoversClosed;
 
     public HistoryWriter(IOptions<HistoryOptions> options, HistoryMetrics metrics, ILogger<HistoryWriter> logger)
     {
@@ -203,6 +204,23 @@ public sealed partial class HistoryWriter : IDisposable
             {
                 LogMigrated(_logger, FullPath, from, HistorySchema.Version);
             }
+
+            if (!_leftoversClosed)
+            {
+                // Outages an earlier run saw begin but not end (it stopped, or the power went): they end where that run's
+                // measuring ended, its last minute of echoes, so that none stays "going on" for ever or is counted twice.
+                using var close = connection.CreateCommand();
+                close.CommandText = """
+                    UPDATE outages SET ended_at = max(started_at, COALESCE((SELECT max(minute) + 60000 FROM latency_minutes), started_at))
+                    WHERE ended_at IS NULL;
+                    """;
+                var closed = close.ExecuteNonQuery();
+                _leftoversClosed = true;
+                if (closed > 0)
+                {
+                    LogLeftoversClosed(_logger, closed);
+                }
+            }
         }
         catch
         {
@@ -279,6 +297,9 @@ public sealed partial class HistoryWriter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "History database {Path} is written again")]
     private static partial void LogRecovered(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Count} outage(s) left open by an earlier run closed at its last measured minute")]
+    private static partial void LogLeftoversClosed(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "History database {Path} migrated from schema {From} to {To}")]
     private static partial void LogMigrated(ILogger logger, string path, int from, int to);

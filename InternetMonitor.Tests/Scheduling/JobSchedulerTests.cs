@@ -71,8 +71,14 @@ public sealed class JobSchedulerTests
         await WaitForAsync(async () =>
             (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
 
-        // Free: it starts now, counted as a run; a second ask within 5 minutes is told when it may come.
+        // Free (once the run has let go of its gate, just after its metric): it starts now, counted as a run; a second
+        // ask within 5 minutes is told when it may come.
         var started = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5));
+        for (var until = DateTime.UtcNow + Deadline; started.Outcome == OnDemandOutcome.Busy && DateTime.UtcNow < until; started = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5)))
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
         Assert.Equal((OnDemandOutcome.Started, _clock.GetUtcNow()), (started.Outcome, started.StartedAt!.Value));
         Assert.Equal(_clock.GetUtcNow(), await job.NextStartAsync());
         var again = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5));

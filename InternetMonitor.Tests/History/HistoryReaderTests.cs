@@ -1,0 +1,85 @@
+using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Outages;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Prometheus;
+
+namespace InternetMonitor.Tests.History;
+
+/// <summary>
+/// The reader's arithmetic on a fixed clock, no probe needed: availability with outages that overlap, go on, or were
+/// left open by a run that stopped (closed at its last measured minute when the next run opens the history).
+/// </summary>
+public sealed class HistoryReaderTests : IDisposable
+{
+    private static readonly DateTimeOffset Hour = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Directory.CreateTempSubdirectory("im-history-reader-").FullName;
+    private readonly FakeTimeProvider _clock = new(Hour.AddHours(1));
+
+    private string DatabasePath => Path.Combine(_folder, "history.db");
+
+    [Fact]
+    public void Overlapping_outages_count_once_and_one_going_on_counts_to_now()
+    {
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Write(
+                new OutageRow(new OutageEnded(Hour.AddMinutes(10), OutageCause.Internet, Hour.AddMinutes(20))),
+                new OutageRow(new OutageEnded(Hour.AddMinutes(15), OutageCause.Local, Hour.AddMinutes(25))), // 5 of its minutes overlap the first
+                new OutageRow(new OutageStarted(Hour.AddMinutes(50), OutageCause.Internet, Hour.AddMinutes(50)))));
+        }
+
+        var availability = Reader().Availability(Hour, Hour.AddHours(2)); // the range is cut at now (Hour + 1 h)
+
+        // Down: 10..25 (15 min) and 50..60 (10 min, going on) = 25 of 60 minutes.
+        Assert.Equal((3600.0, 1500.0, 3), (availability.Seconds, availability.OutageSeconds, availability.Outages));
+        Assert.Equal(Math.Round(1 - (1500.0 / 3600), 6), availability.Availability);
+        Assert.Equal(Hour.AddHours(1), availability.To);
+    }
+
+    [Fact]
+    public void An_outage_left_open_by_a_run_that_stopped_ends_at_its_last_measured_minute_when_the_history_opens_again()
+    {
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Write(
+                new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(12), 60, 60, null, null, null, null),
+                new OutageRow(new OutageStarted(Hour.AddMinutes(10), OutageCause.Internet, Hour.AddMinutes(10)))));
+        }
+
+        using (var next = Writer())
+        {
+            Assert.True(next.Retry()); // opening it closes what the last run left open
+        }
+
+        var outage = Assert.Single(Reader().Outages(Hour, Hour.AddHours(1), 10));
+        Assert.Equal((Hour.AddMinutes(13), false, 180.0), (outage.EndedAt!.Value, outage.Ongoing, outage.DurationSeconds));
+    }
+
+    [Fact]
+    public void Rows_are_given_oldest_first_within_the_range_and_the_limit()
+    {
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Write([.. Enumerable.Range(0, 5).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(minute), 60, 0, 1, 1, 1, 1))]));
+        }
+
+        var rows = Reader().Latency(Hour.AddMinutes(1), Hour.AddMinutes(4), null, 2);
+
+        Assert.Equal([Hour.AddMinutes(1), Hour.AddMinutes(2)], rows.Select(row => row.Minute));
+        Assert.Empty(Reader().Latency(Hour, Hour.AddHours(1), "gateway", 10));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private HistoryWriter Writer() => new(
+        Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+
+    private HistoryReader Reader() => new(Options.Create(new HistoryOptions { Path = DatabasePath }), _clock);
+}
