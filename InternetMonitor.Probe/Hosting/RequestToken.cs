@@ -28,16 +28,27 @@ public static class RequestToken
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
     }
 
-    public const string LocalOnlyHint = "only a client on this host may do this without a token: set one in the settings, then send Authorization: Bearer <token>";
+    public const string LocalOnlyHint = "without a token, only a program on this host may do this (from 127.0.0.1 or ::1, to localhost, with a JSON body): set a token in the settings, then send Authorization: Bearer <token>";
 
     /// <summary>
     /// For an endpoint that changes something: with a token configured, the request must carry it; without one, only a
-    /// client on this host (loopback) is accepted, so that a probe listening on the network changes nothing for others.
+    /// client on this host is accepted, and only as a program sends it, not as a web page could make a browser send it:
+    /// from loopback, to a loopback host name (a name rebound to 127.0.0.1 by a web page's DNS is refused) and with a
+    /// JSON body (a form or a plain-text post, which needs no permission from the probe, is refused).
     /// </summary>
     public static bool AcceptsChange(HttpContext context, string token)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(token);
-        return token.Length > 0 ? Accepts(context, token) : context.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address);
+        if (token.Length > 0)
+        {
+            return Accepts(context, token);
+        }
+
+        var host = context.Request.Host.Host.Trim('[', ']');
+        return context.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address)
+            && (host == "localhost" || (System.Net.IPAddress.TryParse(host, out var named)
+                && (System.Net.IPAddress.IsLoopback(named) || named.Equals(System.Net.IPAddress.Any) || named.Equals(System.Net.IPAddress.IPv6Any))))
+            && context.Request.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
     }
 }

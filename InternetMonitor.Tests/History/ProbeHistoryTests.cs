@@ -74,16 +74,16 @@ public sealed class ProbeHistoryTests
             using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(client) };
 
             // The scheduled run lets go of its gate just after its metric: asked again while it still holds it (409).
-            var started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), null, TestContext.Current.CancellationToken);
+            var started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
             for (var until = DateTime.UtcNow.AddSeconds(10); started.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
             {
                 started.Dispose();
                 await Task.Delay(20, TestContext.Current.CancellationToken);
-                started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), null, TestContext.Current.CancellationToken);
+                started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
             }
 
             using var accepted = started;
-            using var again = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), null, TestContext.Current.CancellationToken);
+            using var again = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             var location = accepted.Headers.Location!;
@@ -218,6 +218,8 @@ public sealed class ProbeHistoryTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    private static StringContent JsonBody() => new("{}", Encoding.UTF8, "application/json");
 
     private static SqliteConnection Open(string path)
     {

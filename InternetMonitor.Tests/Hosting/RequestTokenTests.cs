@@ -19,11 +19,31 @@ public sealed class RequestTokenTests
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(client);
+        context.Request.Host = new HostString(client.Contains(':', StringComparison.Ordinal) ? $"[{client}]:8000" : $"{client}:8000");
+        context.Request.ContentType = "application/json";
         if (authorization is not null)
         {
             context.Request.Headers.Authorization = authorization;
         }
 
         Assert.Equal(accepted, RequestToken.AcceptsChange(context, token));
+    }
+
+    [Theory]
+    [InlineData("localhost:8000", "application/json; charset=utf-8", true)]
+    [InlineData("127.0.0.1", "application/json", true)]
+    [InlineData("0.0.0.0:8000", "application/json", true)] // the AppHost's Alertmanager, the stack listening on every address
+    [InlineData("evil.example:8000", "application/json", false)] // a web page's name rebound to 127.0.0.1
+    [InlineData("127.0.0.1:8000", "text/plain", false)] // what a web page may post anywhere without asking
+    [InlineData("127.0.0.1:8000", "application/x-www-form-urlencoded", false)]
+    [InlineData("127.0.0.1:8000", null, false)]
+    public void Without_a_token_only_a_program_on_this_host_is_accepted_not_a_web_page_in_a_browser_here(string host, string? type, bool accepted)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Host = new HostString(host);
+        context.Request.ContentType = type;
+
+        Assert.Equal(accepted, RequestToken.AcceptsChange(context, string.Empty));
     }
 }

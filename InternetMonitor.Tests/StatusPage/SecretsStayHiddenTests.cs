@@ -89,10 +89,7 @@ public sealed class SecretsStayHiddenTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
+        request.Content = new StringContent(json ?? "{}", Encoding.UTF8, "application/json");
 
         return await http.SendAsync(request, TestContext.Current.CancellationToken);
     }
