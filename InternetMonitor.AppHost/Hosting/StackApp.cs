@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using InternetMonitor.AppHost.Containers;
 using InternetMonitor.AppHost.Dashboard;
 using InternetMonitor.AppHost.Model;

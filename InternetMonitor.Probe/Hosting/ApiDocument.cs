@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace InternetMonitor.Probe.Hosting;
 
 /// <summary>The probe's HTTP API described in OpenAPI 3.1 (Hosting/openapi.json, embedded), at <c>/openapi/v1.json</c>.</summary>
@@ -15,11 +13,5 @@ public static class ApiDocument
         return app;
     }
 
-    public static string Read()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("InternetMonitor.Probe.Hosting.openapi.json")
-            ?? throw new InvalidOperationException("the API's OpenAPI document is not embedded in the probe");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static string Read() => EmbeddedText.Read("InternetMonitor.Probe.Hosting.openapi.json");
 }

@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Text.Json.Serialization;
+using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
 using InternetMonitor.Probe.Targets;
@@ -44,13 +44,7 @@ public static class StatusEndpoints
         return Results.Text(text, type).ExecuteAsync(context);
     }
 
-    private static string Resource(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"InternetMonitor.Probe.StatusPage.{name}")
-            ?? throw new InvalidOperationException($"the status page's {name} is not embedded in the probe (its build copies it from StatusPage/node_modules)");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string Resource(string name) => EmbeddedText.Read($"InternetMonitor.Probe.StatusPage.{name}");
 }
 
 /// <summary>What <c>/api/status</c> answers: the connection's state now (up, down, unknown before the first echoes), the targets, the plan.</summary>

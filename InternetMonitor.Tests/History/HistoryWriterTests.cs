@@ -13,7 +13,6 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
-#pragma warning disable CA2100 // The SQL is the test's own, to read back what was written.
 
 /// <summary>
 /// The history database on real files: every kind of row written and read back as the API will read it, and each way a
@@ -40,15 +39,15 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.True(writer.Write(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5)));
 
         using var connection = Open();
-        Assert.Equal(HistorySchema.Version, Scalar<long>(connection, "PRAGMA user_version"));
-        Assert.Equal("wal", Scalar<string>(connection, "PRAGMA journal_mode"));
+        Assert.Equal(HistorySchema.Version, HistoryFile.Scalar<long>(connection, "PRAGMA user_version"));
+        Assert.Equal("wal", HistoryFile.Scalar<string>(connection, "PRAGMA journal_mode"));
         Assert.Equal(
             "1795543200000|1795543230000|peer|cloudflare|80000000|16000000|200000000|40000000|12.5|1.5|95|40||",
-            Row(connection, "SELECT started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in FROM speed_tests"));
-        Assert.Equal("1795543200000|1795543295000|internet", Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
-        Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM alerts"));
-        Assert.Equal("firing|InternetDown|critical|{\"alertname\":\"InternetDown\",\"site\":\"home\"}", Row(connection, "SELECT status, alert_name, severity, labels FROM alerts"));
-        Assert.Equal("cloudflare|1795543200000|public|1.1.1.1|60|3|9.5|11.25|14|30.5", Row(connection, "SELECT * FROM latency_minutes"));
+            HistoryFile.Row(connection, "SELECT started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in FROM speed_tests"));
+        Assert.Equal("1795543200000|1795543295000|internet", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
+        Assert.Equal(1, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM alerts"));
+        Assert.Equal("firing|InternetDown|critical|{\"alertname\":\"InternetDown\",\"site\":\"home\"}", HistoryFile.Row(connection, "SELECT status, alert_name, severity, labels FROM alerts"));
+        Assert.Equal("cloudflare|1795543200000|public|1.1.1.1|60|3|9.5|11.25|14|30.5", HistoryFile.Row(connection, "SELECT * FROM latency_minutes"));
         Assert.Equal(1, Metric("internet_monitor_history_rows_written_total", "table", "speed_tests"));
         Assert.Equal(2, Metric("internet_monitor_history_rows_written_total", "table", "outages"));
         Assert.Equal(1, Metric("internet_monitor_history_healthy"));
@@ -63,7 +62,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.True(writer.Write(new SpeedTestRow(failed)));
 
         using var connection = Open();
-        Assert.Equal("|||0|0|timeout|download|no byte in 10 s", Row(connection, "SELECT download_bits_per_second, upload_bits_per_second, download_latency_ms, download_bytes, upload_bytes, reason, failed_in, detail FROM speed_tests"));
+        Assert.Equal("|||0|0|timeout|download|no byte in 10 s", HistoryFile.Row(connection, "SELECT download_bits_per_second, upload_bits_per_second, download_latency_ms, download_bytes, upload_bytes, reason, failed_in, detail FROM speed_tests"));
     }
 
     [Fact]
@@ -72,17 +71,17 @@ public sealed class HistoryWriterTests : IDisposable
         // The first schema as it was released (version 1), with a row, as an older probe left it.
         using (var old = Open())
         {
-            Execute(old, FirstSchema + "\nPRAGMA user_version = 1;");
-            Execute(old, "INSERT INTO outages (started_at, ended_at, cause) VALUES (1795543200000, 1795543260000, 'internet');");
+            HistoryFile.Execute(old, FirstSchema + "\nPRAGMA user_version = 1;");
+            HistoryFile.Execute(old, "INSERT INTO outages (started_at, ended_at, cause) VALUES (1795543200000, 1795543260000, 'internet');");
         }
 
         using var writer = Writer();
 
         Assert.True(writer.Write(new OutageRow(new OutageStarted(Start.AddHours(1), OutageCause.Local, Start.AddHours(1)))));
         using var connection = Open();
-        Assert.Equal(HistorySchema.Version, Scalar<long>(connection, "PRAGMA user_version"));
-        Assert.Equal(2, Scalar<long>(connection, "SELECT count(*) FROM outages"));
-        Assert.Equal("1795543200000|1795543260000|internet", Row(connection, "SELECT started_at, ended_at, cause FROM outages WHERE cause = 'internet'"));
+        Assert.Equal(HistorySchema.Version, HistoryFile.Scalar<long>(connection, "PRAGMA user_version"));
+        Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM outages"));
+        Assert.Equal("1795543200000|1795543260000|internet", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages WHERE cause = 'internet'"));
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public sealed class HistoryWriterTests : IDisposable
     {
         using (var connection = Open())
         {
-            Execute(connection, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+            HistoryFile.Execute(connection, "CREATE TABLE future (x); PRAGMA user_version = 99;");
         }
 
         using var writer = Writer();
@@ -104,8 +103,8 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(0, Metric("internet_monitor_history_healthy"));
         Assert.Equal(1, Metric("internet_monitor_history_pending_rows"));
         using var check = Open();
-        Assert.Equal(99, Scalar<long>(check, "PRAGMA user_version"));
-        Assert.Equal(0, Scalar<long>(check, "SELECT count(*) FROM sqlite_master WHERE name = 'outages'"));
+        Assert.Equal(99, HistoryFile.Scalar<long>(check, "PRAGMA user_version"));
+        Assert.Equal(0, HistoryFile.Scalar<long>(check, "SELECT count(*) FROM sqlite_master WHERE name = 'outages'"));
     }
 
     [Fact]
@@ -126,7 +125,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.True(writer.Retry());
         Assert.True(writer.Status.Healthy);
         using var connection = Open();
-        Assert.Equal("1795543200000|1795543320000|local", Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
+        Assert.Equal("1795543200000|1795543320000|local", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
     }
 
     [Fact]
@@ -136,17 +135,17 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
         using (var other = Open())
         {
-            Execute(other, "BEGIN EXCLUSIVE;");
+            HistoryFile.Execute(other, "BEGIN EXCLUSIVE;");
 
             Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 5 s busy timeout
             Assert.Equal("busy", writer.Status.Reason);
 
-            Execute(other, "ROLLBACK;");
+            HistoryFile.Execute(other, "ROLLBACK;");
         }
 
         Assert.True(writer.Retry());
         using var connection = Open();
-        Assert.Equal(2, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+        Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
     }
 
     [Fact]
@@ -185,8 +184,8 @@ public sealed class HistoryWriterTests : IDisposable
             await Mount("-o", "remount,size=16m", _folder);
             Assert.True(writer.Retry());
             using var connection = Open();
-            Assert.Equal(minute + 1, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
-            Assert.Equal("ok", Scalar<string>(connection, "PRAGMA integrity_check"));
+            Assert.Equal(minute + 1, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+            Assert.Equal("ok", HistoryFile.Scalar<string>(connection, "PRAGMA integrity_check"));
         }
         finally
         {
@@ -204,7 +203,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(6, writer.DeleteLatencyBefore(Start.AddDays(-3.5)));
 
         using var connection = Open();
-        Assert.Equal(4, Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+        Assert.Equal(4, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
     }
 
     [Fact]
@@ -254,38 +253,7 @@ public sealed class HistoryWriterTests : IDisposable
     private HistoryWriter Writer(bool enabled = true) => new(
         Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static T Scalar<T>(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    private static string Row(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"no row: {sql}");
-        var values = Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
-        var row = string.Join('|', values);
-        Assert.False(reader.Read(), $"more than one row: {sql}");
-        return row;
-    }
+    private SqliteConnection Open() => HistoryFile.Open(DatabasePath);
 
     private double Metric(string name, string? label = null, string? value = null)
     {

@@ -12,8 +12,6 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
-#pragma warning disable CA2100 // The SQL is the test's own, to read back what the probe wrote.
-
 /// <summary>
 /// The whole probe keeping its history: what it wrote is what it reported (a speed test's figures against its
 /// metrics, every echo in the minute roll-ups), and a probe killed with SIGKILL while it writes loses no row it had
@@ -41,19 +39,19 @@ public sealed class ProbeHistoryTests
                 await client.StopAsync(TestContext.Current.CancellationToken); // writes the minutes still open
             }
 
-            using var connection = Open(history);
+            using var connection = HistoryFile.Open(history);
             var download = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "download"), ("server", "peer"))!.Value;
             var upload = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "upload"), ("server", "peer"))!.Value;
             Assert.Equal(
                 string.Create(CultureInfo.InvariantCulture, $"peer|{download * 8}|{upload * 8}|{metrics.Value("internet_monitor_speedtest_bytes_total", ("direction", "download"))}|{metrics.Value("internet_monitor_speedtest_bytes_total", ("direction", "upload"))}|"),
-                Row(connection, "SELECT server, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, reason FROM speed_tests"));
-            Assert.Equal("HighLatency|warning|firing", Row(connection, "SELECT alert_name, severity, status FROM alerts"));
+                HistoryFile.Row(connection, "SELECT server, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, reason FROM speed_tests"));
+            Assert.Equal("HighLatency|warning|firing", HistoryFile.Row(connection, "SELECT alert_name, severity, status FROM alerts"));
 
             // Every echo sent before the scrape is in a minute of its own target, none lost on loopback, and the figures in order.
             var sent = metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
-            Assert.True(Scalar(connection, "SELECT sum(sent) FROM latency_minutes WHERE target = 'lo'") >= sent);
-            Assert.Equal(0, Scalar(connection, "SELECT sum(lost) FROM latency_minutes"));
-            Assert.Equal(0, Scalar(connection, "SELECT count(*) FROM latency_minutes WHERE NOT (min_ms <= median_ms AND median_ms <= p90_ms AND p90_ms <= max_ms AND min_ms > 0)"));
+            Assert.True(HistoryFile.Scalar<double>(connection, "SELECT sum(sent) FROM latency_minutes WHERE target = 'lo'") >= sent);
+            Assert.Equal(0, HistoryFile.Scalar<double>(connection, "SELECT sum(lost) FROM latency_minutes"));
+            Assert.Equal(0, HistoryFile.Scalar<double>(connection, "SELECT count(*) FROM latency_minutes WHERE NOT (min_ms <= median_ms AND median_ms <= p90_ms AND p90_ms <= max_ms AND min_ms > 0)"));
         }
         finally
         {
@@ -199,10 +197,10 @@ public sealed class ProbeHistoryTests
             }
 
             Assert.True(acknowledged.Count >= 200);
-            using (var connection = Open(history))
+            using (var connection = HistoryFile.Open(history))
             {
-                Assert.Equal("ok", Text(connection, "PRAGMA integrity_check"));
-                var kept = new HashSet<string>(Column(connection, "SELECT fingerprint FROM alerts"), StringComparer.Ordinal);
+                Assert.Equal("ok", HistoryFile.Scalar<string>(connection, "PRAGMA integrity_check"));
+                var kept = new HashSet<string>(HistoryFile.Column(connection, "SELECT fingerprint FROM alerts"), StringComparer.Ordinal);
                 Assert.DoesNotContain(acknowledged, fingerprint => !kept.Contains(fingerprint));
                 Assert.InRange(kept.Count, acknowledged.Count, acknowledged.Count + 1); // at most one committed whose answer was cut
                 TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL after {acknowledged.Count} acknowledged alerts: {kept.Count} rows kept, integrity_check ok");
@@ -220,45 +218,4 @@ public sealed class ProbeHistoryTests
     }
 
     private static StringContent JsonBody() => new("{}", Encoding.UTF8, "application/json");
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static double Scalar(SqliteConnection connection, string sql) => Convert.ToDouble(Text(connection, sql), CultureInfo.InvariantCulture);
-
-    private static string Text(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
-    }
-
-    private static List<string> Column(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
-
-    private static string Row(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"no row: {sql}");
-        var row = string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)));
-        Assert.False(reader.Read(), $"more than one row: {sql}");
-        return row;
-    }
 }

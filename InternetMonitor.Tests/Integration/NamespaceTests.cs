@@ -35,19 +35,8 @@ public sealed class NamespaceTests
     {
         await using var network = await LabFixture.NamespaceAsync();
         Prerequisite.RequireProgram("iptables", "iptables");
-        string[] rule = ["INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-d", "127.0.0.2/31", "-j", "DROP"];
-        await using var probe = LabFixture.StartProbe(network, new Dictionary<string, string>
-        {
-            ["Monitor__Targets__Public__a"] = "127.0.0.2",
-            ["Monitor__Targets__Public__b"] = "127.0.0.3",
-            ["Monitor__Targets__Gateway"] = "127.0.0.1",
-            ["Monitor__Icmp__Interval"] = "00:00:00.2",
-            ["Monitor__Icmp__Timeout"] = "00:00:00.5",
-            ["Monitor__Outage__DownAfter"] = "00:00:01",
-            ["Monitor__Dns__Enabled"] = "false",
-            ["Monitor__Http__Enabled"] = "false",
-            ["Monitor__SpeedTest__Enabled"] = "false",
-        });
+        var rule = LabFixture.SilentAnchors;
+        await using var probe = LabFixture.StartProbe(network, LabFixture.AnchorsAndRouter());
         await probe.UntilAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1 before the cut");
 
         await network.RunAsync(["iptables", "-A", .. rule]);

@@ -118,21 +118,11 @@ public sealed class StatusPageTests
         try
         {
             // The router (127.0.0.1) answers; the two public anchors go silent: the provider's fault.
-            await using var probe = LabFixture.StartProbe(network, new Dictionary<string, string>
-            {
-                ["Monitor__Targets__Public__a"] = "127.0.0.2",
-                ["Monitor__Targets__Public__b"] = "127.0.0.3",
-                ["Monitor__Targets__Gateway"] = "127.0.0.1",
-                ["Monitor__Icmp__Interval"] = "00:00:00.2",
-                ["Monitor__Icmp__Timeout"] = "00:00:00.5",
-                ["Monitor__Outage__DownAfter"] = "00:00:01",
-                ["Monitor__Dns__Enabled"] = "false",
-                ["Monitor__Http__Enabled"] = "false",
-                ["Monitor__SpeedTest__Enabled"] = "false",
-                ["Monitor__History__Path"] = Path.Combine(folder, "history.db"),
-            });
+            var settings = LabFixture.AnchorsAndRouter();
+            settings["Monitor__History__Path"] = Path.Combine(folder, "history.db");
+            await using var probe = LabFixture.StartProbe(network, settings);
             await probe.UntilAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1");
-            await network.RunAsync("iptables", "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-d", "127.0.0.2/31", "-j", "DROP");
+            await network.RunAsync(["iptables", "-A", .. LabFixture.SilentAnchors]);
             await probe.UntilAsync(m => m.Value("internet_monitor_up") == 0, "internet_monitor_up 0");
 
             // The browser runs inside the namespace too (Playwright talks to it over a pipe), where the probe listens.

@@ -27,6 +27,26 @@ public static class LabFixture
         return LabNetwork.CreateAsync();
     }
 
+    /// <summary>
+    /// Inside a namespace: two public anchors (127.0.0.2, 127.0.0.3) and the router (127.0.0.1), pinged every 0.2 s,
+    /// an outage declared after 1 s, no other job; <see cref="SilentAnchors"/> then makes it the provider's outage.
+    /// </summary>
+    public static Dictionary<string, string> AnchorsAndRouter() => new()
+    {
+        ["Monitor__Targets__Public__a"] = "127.0.0.2",
+        ["Monitor__Targets__Public__b"] = "127.0.0.3",
+        ["Monitor__Targets__Gateway"] = "127.0.0.1",
+        ["Monitor__Icmp__Interval"] = "00:00:00.2",
+        ["Monitor__Icmp__Timeout"] = "00:00:00.5",
+        ["Monitor__Outage__DownAfter"] = "00:00:01",
+        ["Monitor__Dns__Enabled"] = "false",
+        ["Monitor__Http__Enabled"] = "false",
+        ["Monitor__SpeedTest__Enabled"] = "false",
+    };
+
+    /// <summary>The firewall rule (iptables, INPUT) that silences the anchors of <see cref="AnchorsAndRouter"/> while the router answers.</summary>
+    public static readonly string[] SilentAnchors = ["INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-d", "127.0.0.2/31", "-j", "DROP"];
+
     /// <summary>Starts the probe built beside the tests inside <paramref name="network"/>.</summary>
     public static ProbeProcess StartProbe(NetworkNamespace network, IReadOnlyDictionary<string, string> settings, string? asUser = null)
     {

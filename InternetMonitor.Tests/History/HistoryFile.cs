@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace InternetMonitor.Tests.History;
+
+#pragma warning disable CA2100 // The SQL is the tests' own, to read back what was written.
+
+/// <summary>A history database read back by a test on a connection of its own, as the API would read it.</summary>
+public static class HistoryFile
+{
+    public static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        command.ExecuteNonQuery();
+    }
+
+    public static T Scalar<T>(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The single row <paramref name="sql"/> gives, its values joined by |, NULL as empty.</summary>
+    public static string Row(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no row: {sql}");
+        var row = string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)));
+        Assert.False(reader.Read(), $"more than one row: {sql}");
+        return row;
+    }
+
+    /// <summary>The first column of every row <paramref name="sql"/> gives.</summary>
+    public static List<string> Column(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+}
