@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Recording;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,7 +10,7 @@ namespace InternetMonitor.Probe.Alerting;
 
 /// <summary>
 /// <c>POST /api/alerts</c> takes Alertmanager's webhook notifications (401 without the configured token, 400 with a
-/// reason for a body that is not one, 413 over 1 MiB); <c>GET /api/alerts?limit=N</c> lists the latest received
+/// reason for a body that is not one, 413 over 1 MiB, 503 while the history cannot keep them); <c>GET /api/alerts?limit=N</c> lists the latest received
 /// alerts, newest first.
 /// </summary>
 public static class AlertLogEndpoints
@@ -17,6 +18,9 @@ public static class AlertLogEndpoints
     public const string Path = "/api/alerts";
     public const int MaxBodyBytes = 1 << 20;
     public const int DefaultLimit = 100;
+
+    /// <summary>How long a notification waits for the history to commit it before it is answered 503.</summary>
+    public static readonly TimeSpan HistoryWait = TimeSpan.FromSeconds(5);
 
     public static WebApplication MapAlertLog(this WebApplication app)
     {
@@ -74,6 +78,18 @@ public static class AlertLogEndpoints
         {
             publisher.Publish(alert);
             kept++;
+        }
+
+        // Answered 200 only once the history holds them (a repeat included: its first delivery may still wait). Otherwise
+        // 503, and Alertmanager sends the notification again: nothing it was told was kept is lost if the probe then stops.
+        var history = services.GetRequiredService<HistoryWriter>();
+        if (!history.Flush(HistoryWait))
+        {
+            var status = history.Status;
+            metrics.Rejected(AlertLogMetrics.NotKept);
+            return Results.Text(
+                $"{alerts.Count} alerts received but not yet kept: the history database cannot be written ({status.Reason ?? "slow"}); send them again\n",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         return Results.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received, {kept} new\n"));

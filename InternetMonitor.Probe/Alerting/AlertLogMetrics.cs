@@ -15,6 +15,7 @@ public sealed class AlertLogMetrics : IRecorder<AlertNotification>
     public const string Invalid = "invalid";
     public const string TooLarge = "too_large";
     public const string Unauthorized = "unauthorized";
+    public const string NotKept = "not_kept";
 
     private readonly Counter _received;
     private readonly Counter _rejected;
@@ -30,9 +31,9 @@ public sealed class AlertLogMetrics : IRecorder<AlertNotification>
             ["alertname", "status"]);
         _rejected = factory.CreateCounter(
             "internet_monitor_alert_notifications_rejected_total",
-            "Notifications posted to /api/alerts and refused, by reason (invalid, too_large, unauthorized).",
+            "Notifications posted to /api/alerts and refused, by reason (invalid, too_large, unauthorized, not_kept: answered 503 while the history cannot keep them).",
             ["reason"]);
-        foreach (var reason in (string[])[Invalid, TooLarge, Unauthorized])
+        foreach (var reason in (string[])[Invalid, TooLarge, Unauthorized, NotKept])
         {
             _rejected.WithLabels(reason);
         }

@@ -47,6 +47,8 @@ public sealed class HistoryMetrics
         _pending.Set(pending);
     }
 
+    public void Waiting(int pending) => _pending.Set(pending);
+
     public void Succeeded()
     {
         _healthy.Set(1);

@@ -11,10 +11,16 @@ public sealed class SpeedTestHistoryRecorder(HistoryWriter writer) : IRecorder<S
     public void Record(SpeedTestResult result) => writer.Write(new SpeedTestRow(result));
 }
 
-/// <summary>Keeps every outage in the history: its start as it is declared, its end when it ends.</summary>
+/// <summary>
+/// Keeps every outage in the history: its start as it is declared, its end when it ends. An outage is declared on the
+/// thread that reads echo replies, so it waits at most <see cref="Wait"/> for the commit: a slow disk must not delay
+/// replies into timeouts. A row not committed by then is written all the same, just after it is reported.
+/// </summary>
 public sealed class OutageHistoryRecorder(HistoryWriter writer) : IRecorder<OutageEvent>, ICommittingRecorder
 {
-    public void Record(OutageEvent result) => writer.Write(new OutageRow(result));
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(1);
+
+    public void Record(OutageEvent result) => writer.Write(Wait, new OutageRow(result));
 }
 
 /// <summary>Keeps every alert notification Alertmanager delivered, once.</summary>

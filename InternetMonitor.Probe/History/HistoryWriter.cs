@@ -1,26 +1,59 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.History;
 
 /// <summary>
-/// The one writer of the history database. Each row is committed (WAL, synchronous=FULL) before <see cref="Write"/>
-/// returns, so a result is on disk before it is reported. When the database cannot be written (locked, read-only,
-/// full, corrupt, written by a newer probe), the probe goes on measuring: the failure is counted and logged once per
-/// reason, the health check reads degraded, and the rows wait in memory (at most <see cref="MaxPending"/>, oldest
-/// given up first) to be written with the next write or retry. The file itself is never deleted or replaced.
+/// The one writer of the history database, a thread of its own that owns the connection. A caller hands it rows and
+/// waits (a bounded time) for their commit (WAL, synchronous=FULL), so that a result is on disk before it is reported;
+/// a caller never waits on a database that fails. When the database cannot be written (locked, read-only, full,
+/// corrupt, written by a newer probe), the probe goes on measuring: the failure is counted and logged once per reason,
+/// the health check reads degraded, and the rows wait in memory (at most <see cref="MaxPending"/>, oldest given up
+/// first) while the writer tries again every <see cref="RetryEvery"/>. The file itself is never deleted or replaced.
 /// </summary>
 public sealed partial class HistoryWriter : IDisposable
 {
     public const int MaxPending = 100_000;
 
+    /// <summary>How long <see cref="Write(HistoryRow[])"/> and <see cref="Flush()"/> wait for a commit by default.</summary>
+    public static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>While the database fails, how often the writer tries it again by itself.</summary>
+    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one attempt waits for a lock another program holds (SQLite's busy timeout, and the driver's own retries).</summary>
+    private const int BusySeconds = 1;
+
+    /// <summary>Rows per transaction, so that a long backlog is written in steps that each end soon.</summary>
+    private const int BatchRows = 10_000;
+
     private readonly HistoryOptions _options;
     private readonly HistoryMetrics _metrics;
     private readonly ILogger<HistoryWriter> _logger;
-    private readonly Queue<HistoryRow> _pending = new();
-    private readonly Lock _lock = new();
-    private SqliteConnection? _connection;
+
+    // Guarded by _gate, which waiters and the writer thread also wait on.
+    private readonly object _gate = new();
+    private readonly Queue<Queued> _pending = new();
     private HistoryStatus _status = HistoryStatus.Ok;
+    private long _queued; // the number of the last row queued
+    private long _committed; // the number of the last row committed
+    private long _inFlight; // the number of the last row the attempt under way writes (0: none)
+    private long _started; // attempts started
+    private long _lastSucceeded; // the last attempt that wrote everything, and the last that failed
+    private long _lastFailed;
+    private long _retryAt; // while failing: the Stopwatch time of the next attempt of its own
+    private bool _wanted; // an attempt is asked for now
+    private bool _opened;
+    private bool _stopping;
+    private DateTimeOffset _retentionBefore;
+    private long _retentionAsked;
+    private long _retentionDone;
+    private int _retentionDeleted;
+    private Thread? _thread;
+
+    // The writer thread's alone.
+    private SqliteConnection? _connection;
     private bool _leftoversClosed;
 
     public HistoryWriter(IOptions<HistoryOptions> options, HistoryMetrics metrics, ILogger<HistoryWriter> logger)
@@ -36,10 +69,25 @@ public sealed partial class HistoryWriter : IDisposable
 
     public bool Enabled => _options.Enabled;
 
-    public HistoryStatus Status => Volatile.Read(ref _status);
+    public HistoryStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status.Healthy ? _status : _status with { Pending = _pending.Count };
+            }
+        }
+    }
 
-    /// <summary>Commits <paramref name="rows"/> (with any still waiting); true when they are on disk, false when they wait.</summary>
-    public bool Write(params HistoryRow[] rows)
+    /// <summary>Hands <paramref name="rows"/> to the writer and waits up to <see cref="CommitWait"/>; true when they are committed.</summary>
+    public bool Write(params HistoryRow[] rows) => Write(CommitWait, rows);
+
+    /// <summary>
+    /// Hands <paramref name="rows"/> to the writer and waits up to <paramref name="wait"/> for their commit: true when they
+    /// are on disk; false at once while the database fails, or when the wait ends first (the rows wait, they are not lost).
+    /// </summary>
+    public bool Write(TimeSpan wait, params HistoryRow[] rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (!_options.Enabled)
@@ -47,116 +95,313 @@ public sealed partial class HistoryWriter : IDisposable
             return true;
         }
 
-        lock (_lock)
+        lock (_gate)
         {
-            foreach (var row in rows)
+            if (!Start())
             {
-                if (_pending.Count >= MaxPending)
-                {
-                    _pending.Dequeue();
-                    _metrics.Dropped();
-                }
-
-                _pending.Enqueue(row);
+                return false;
             }
 
-            return Flush();
+            foreach (var row in rows)
+            {
+                _pending.Enqueue(new Queued(++_queued, row));
+            }
+
+            // Oldest first, but never a row the attempt under way is writing: it may be committed already.
+            while (_pending.Count > MaxPending && _pending.Peek().Number > _inFlight)
+            {
+                _pending.Dequeue();
+                _metrics.Dropped();
+            }
+
+            if (!_status.Healthy)
+            {
+                _metrics.Waiting(_pending.Count);
+                return false;
+            }
+
+            return AwaitAttempt(_queued, wait);
         }
     }
 
-    /// <summary>Writes what waits, if anything; true when nothing is left waiting.</summary>
-    public bool Retry()
+    /// <summary>Writes what waits (opening the database if it is not yet), waiting up to <see cref="CommitWait"/>; true when nothing is left waiting.</summary>
+    public bool Flush() => Flush(CommitWait);
+
+    /// <summary>Writes what waits now, even while the database fails, waiting up to <paramref name="wait"/>; true when nothing is left waiting.</summary>
+    public bool Flush(TimeSpan wait)
     {
         if (!_options.Enabled)
         {
             return true;
         }
 
-        lock (_lock)
+        lock (_gate)
         {
-            return _pending.Count == 0 && _connection is not null || Flush();
+            if (!Start())
+            {
+                return false;
+            }
+
+            return _pending.Count == 0 && _status.Healthy && _opened || AwaitAttempt(_queued, wait);
         }
     }
 
     /// <summary>Deletes the latency roll-ups older than <paramref name="before"/>; returns how many (0 when it cannot).</summary>
-    public int DeleteLatencyBefore(DateTimeOffset before) => Execute(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM latency_minutes WHERE minute < $before;";
-        command.Parameters.AddWithValue("$before", HistoryRow.Milliseconds(before));
-        return command.ExecuteNonQuery();
-    });
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _connection?.Dispose();
-            _connection = null;
-        }
-    }
-
-    private int Execute(Func<SqliteConnection, int> work)
+    public int DeleteLatencyBefore(DateTimeOffset before)
     {
         if (!_options.Enabled)
         {
             return 0;
         }
 
-        lock (_lock)
+        lock (_gate)
         {
-            try
+            if (!Start())
             {
-                return work(Open());
-            }
-            catch (Exception exception) when (Classify(exception) is { } reason)
-            {
-                Fail(Refine(reason), exception);
                 return 0;
             }
+
+            _retentionBefore = before;
+            var ticket = ++_retentionAsked;
+            Ask();
+            var deadline = Stopwatch.GetTimestamp() + (long)(CommitWait.TotalSeconds * Stopwatch.Frequency);
+            while (_retentionDone < ticket && Remaining(deadline) is { } remaining)
+            {
+                Monitor.Wait(_gate, remaining);
+            }
+
+            return _retentionDone >= ticket ? _retentionDeleted : 0;
         }
     }
 
-    private bool Flush()
+    /// <summary>Stops the writer: what waits is written if the database takes it (a last attempt), then the file is closed.</summary>
+    public void Dispose()
     {
-        if (_pending.Count == 0 && _connection is not null)
+        Thread? thread;
+        lock (_gate)
         {
-            return true;
+            _stopping = true;
+            thread = _thread;
+            Monitor.PulseAll(_gate);
         }
 
+        thread?.Join(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Starts the writer thread on first use; false once the writer has stopped. Under the gate.</summary>
+    private bool Start()
+    {
+        if (_stopping)
+        {
+            return false;
+        }
+
+        if (_thread is null)
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "history-writer" };
+            _thread.Start();
+        }
+
+        return true;
+    }
+
+    private void Ask()
+    {
+        _wanted = true;
+        Monitor.PulseAll(_gate);
+    }
+
+    /// <summary>
+    /// Asks for an attempt and waits for it (under the gate): true once row <paramref name="upTo"/> is committed (with no
+    /// row yet: once an attempt opened the database), false when an attempt that began after the call fails or the wait ends.
+    /// </summary>
+    private bool AwaitAttempt(long upTo, TimeSpan wait)
+    {
+        var before = _started;
+        Ask();
+        var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            if (_committed >= upTo && (upTo > 0 || _lastSucceeded > before))
+            {
+                return true;
+            }
+
+            if (_lastFailed > before || _stopping || Remaining(deadline) is not { } remaining)
+            {
+                return false;
+            }
+
+            Monitor.Wait(_gate, remaining);
+        }
+    }
+
+    private static TimeSpan? Remaining(long deadline)
+    {
+        var left = deadline - Stopwatch.GetTimestamp();
+        return left > 0 ? TimeSpan.FromSeconds((double)left / Stopwatch.Frequency) : null;
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            long attempt;
+            lock (_gate)
+            {
+                while (!_stopping && !_wanted && _retentionDone == _retentionAsked && !RetryDue())
+                {
+                    if (_status.Healthy || _pending.Count == 0)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+                    else
+                    {
+                        Monitor.Wait(_gate, Remaining(_retryAt) ?? TimeSpan.Zero);
+                    }
+                }
+
+                if (_stopping && _pending.Count == 0)
+                {
+                    break;
+                }
+
+                _wanted = false;
+                attempt = ++_started;
+            }
+
+            var succeeded = Attempt();
+            lock (_gate)
+            {
+                if (succeeded)
+                {
+                    _lastSucceeded = attempt;
+                }
+                else
+                {
+                    _lastFailed = attempt;
+                    _retryAt = Stopwatch.GetTimestamp() + (long)(RetryEvery.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                Monitor.PulseAll(_gate);
+                if (_stopping)
+                {
+                    if (_pending.Count > 0)
+                    {
+                        LogLeftBehind(_logger, FullPath, _pending.Count, _status.Reason ?? "stopping");
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    private bool RetryDue() => !_status.Healthy && _pending.Count > 0 && Stopwatch.GetTimestamp() >= _retryAt;
+
+    /// <summary>One attempt on the writer thread: the database opened if need be, every waiting row committed in batches, the retention applied if asked.</summary>
+    private bool Attempt()
+    {
         try
         {
             var connection = Open();
-            using var transaction = connection.BeginTransaction();
-            var written = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var row in _pending)
+            while (true)
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                row.Write(command);
-                written[row.Table] = written.GetValueOrDefault(row.Table) + 1;
+                Queued[] batch;
+                lock (_gate)
+                {
+                    _opened = true;
+                    batch = [.. _pending.Take(BatchRows)];
+                    if (batch.Length == 0)
+                    {
+                        break;
+                    }
+
+                    _inFlight = batch[^1].Number;
+                }
+
+                Commit(connection, batch);
+                lock (_gate)
+                {
+                    while (_pending.Count > 0 && _pending.Peek().Number <= batch[^1].Number)
+                    {
+                        _pending.Dequeue();
+                    }
+
+                    _committed = batch[^1].Number;
+                    _inFlight = 0;
+                    Monitor.PulseAll(_gate);
+                }
             }
 
-            transaction.Commit();
-            _pending.Clear();
-            foreach (var (table, count) in written)
+            ApplyRetention(connection);
+            lock (_gate)
             {
-                _metrics.Written(table, count);
+                if (!_status.Healthy)
+                {
+                    LogRecovered(_logger, FullPath);
+                }
+
+                _status = HistoryStatus.Ok;
             }
 
-            if (!Status.Healthy)
-            {
-                LogRecovered(_logger, FullPath);
-            }
-
-            Volatile.Write(ref _status, HistoryStatus.Ok);
             _metrics.Succeeded();
             return true;
         }
-        catch (Exception exception) when (Classify(exception) is { } reason)
+#pragma warning disable CA1031 // The writer thread must not die: an unforeseen fault is reported like a foreseen one, as "other".
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
-            Fail(Refine(reason), exception);
+            Fail(Refine(Classify(exception) ?? "other"), exception);
             return false;
+        }
+    }
+
+    private void Commit(SqliteConnection connection, Queued[] batch)
+    {
+        using var transaction = connection.BeginTransaction();
+        var written = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var queued in batch)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            queued.Row.Write(command);
+            written[queued.Row.Table] = written.GetValueOrDefault(queued.Row.Table) + 1;
+        }
+
+        transaction.Commit();
+        foreach (var (table, count) in written)
+        {
+            _metrics.Written(table, count);
+        }
+    }
+
+    private void ApplyRetention(SqliteConnection connection)
+    {
+        long asked;
+        DateTimeOffset before;
+        lock (_gate)
+        {
+            asked = _retentionAsked;
+            before = _retentionBefore;
+        }
+
+        if (asked == _retentionDone)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM latency_minutes WHERE minute < $before;";
+        command.Parameters.AddWithValue("$before", HistoryRow.Milliseconds(before));
+        var deleted = command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            _retentionDeleted = deleted;
+            _retentionDone = asked;
         }
     }
 
@@ -165,14 +410,20 @@ public sealed partial class HistoryWriter : IDisposable
         // Opened again next time: the file may have been repaired, replaced or given space meanwhile.
         _connection?.Dispose();
         _connection = null;
-        _metrics.Failed(reason, _pending.Count);
         var message = exception is HistoryException ? exception.Message : $"{Describe(reason)}: {exception.Message}";
-        if (Status.Reason != reason)
+        lock (_gate)
         {
-            LogFailed(_logger, FullPath, reason, message, _pending.Count);
-        }
+            _inFlight = 0;
+            _retentionDone = _retentionAsked; // not applied; asked again within the hour
+            _retentionDeleted = 0;
+            _metrics.Failed(reason, _pending.Count);
+            if (_status.Reason != reason)
+            {
+                LogFailed(_logger, FullPath, reason, message, _pending.Count);
+            }
 
-        Volatile.Write(ref _status, new HistoryStatus(false, reason, message, _pending.Count));
+            _status = new HistoryStatus(false, reason, message, _pending.Count);
+        }
     }
 
     private SqliteConnection Open()
@@ -188,14 +439,20 @@ public sealed partial class HistoryWriter : IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = FullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = BusySeconds, // the driver retries a locked database until then (30 s by default)
+        }.ToString());
         try
         {
             connection.Open();
             using (var pragmas = connection.CreateCommand())
             {
                 // WAL: readers (the API) never block the writer; FULL: a commit is on disk when it returns.
-                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+                pragmas.CommandText = "PRAGMA busy_timeout = 1000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"; // BusySeconds
                 pragmas.ExecuteNonQuery();
             }
 
@@ -301,11 +558,17 @@ public sealed partial class HistoryWriter : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "History: {Count} outage(s) left open by an earlier run closed at its last measured minute")]
     private static partial void LogLeftoversClosed(ILogger logger, int count);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "History database {Path}: {Count} rows could not be written before stopping ({Reason})")]
+    private static partial void LogLeftBehind(ILogger logger, string path, int count, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "History database {Path} migrated from schema {From} to {To}")]
     private static partial void LogMigrated(ILogger logger, string path, int from, int to);
 }
 
 /// <summary>Whether the history database accepts writes, and if not, why (its reason label and a sentence) and how many rows wait.</summary>
+/// <summary>A row handed to the writer, numbered in the order it came.</summary>
+internal readonly record struct Queued(long Number, HistoryRow Row);
+
 public sealed record HistoryStatus(bool Healthy, string? Reason, string? Message, int Pending)
 {
     public static HistoryStatus Ok { get; } = new(true, null, null, 0);

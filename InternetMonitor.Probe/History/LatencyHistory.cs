@@ -6,11 +6,12 @@ namespace InternetMonitor.Probe.History;
 
 /// <summary>
 /// Gathers every echo into one-minute roll-ups per target (<see cref="LatencyMinutes"/>) and writes each complete minute
-/// to the history; keeps the history in shape meanwhile: rows that wait for a failed database are written again every
-/// 30 s, and roll-ups older than the retention are deleted once an hour. On stop, the minutes still open are written.
+/// to the history; opens the history at start (so that its health is known from the first second), and deletes roll-ups
+/// older than the retention once an hour. When the host has stopped every service (the echoes among them), the minutes
+/// still open are written: what was measured of them.
 /// </summary>
 public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions> history, IOptions<IcmpOptions> icmp, TimeProvider time)
-    : BackgroundService, IRecorder<PingResult>
+    : BackgroundService, IRecorder<PingResult>, IHostedLifecycleService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
@@ -25,16 +26,12 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
     }
 
     /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes written (or left waiting), the retention applied when due.</summary>
-    public void Upkeep(DateTimeOffset now, bool retention)
+    private void Upkeep(DateTimeOffset now, bool retention)
     {
         var rows = _minutes.Take(now);
         if (rows.Count > 0)
         {
             writer.Write([.. rows]);
-        }
-        else
-        {
-            writer.Retry();
         }
 
         if (retention)
@@ -43,15 +40,23 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>After every hosted service has stopped (the ping job's last echoes are in), the minutes still open are written.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         var open = _minutes.Take(time.GetUtcNow(), all: true);
         if (open.Count > 0)
         {
             writer.Write([.. open]); // a partial minute: what was measured of it
         }
+
+        return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,6 +65,7 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
             return;
         }
 
+        writer.Flush(); // opened now: its health known, outages an earlier run left open closed
         var lastRetention = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(Tick, time);
         do

@@ -122,7 +122,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(garbage, File.ReadAllBytes(DatabasePath));
 
         File.Move(DatabasePath, DatabasePath + ".damaged"); // what the message says to do
-        Assert.True(writer.Retry());
+        Assert.True(writer.Flush());
         Assert.True(writer.Status.Healthy);
         using var connection = Open();
         Assert.Equal("1795543200000|1795543320000|local", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
@@ -137,15 +137,29 @@ public sealed class HistoryWriterTests : IDisposable
         {
             HistoryFile.Execute(other, "BEGIN EXCLUSIVE;");
 
-            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 5 s busy timeout
+            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 1 s busy timeout
             Assert.Equal("busy", writer.Status.Reason);
+
+            // While it fails, a caller does not wait on it: the row waits, and no attempt is made for it.
+            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(2), 60, 0, 1, 1, 1, 1)));
+            Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
+            Assert.Equal(2, writer.Status.Pending);
+            Assert.Equal(2, Metric("internet_monitor_history_pending_rows"));
 
             HistoryFile.Execute(other, "ROLLBACK;");
         }
 
-        Assert.True(writer.Retry());
+        // The writer tries again by itself (every 10 s): no write or flush is needed to bring it back.
+        var deadline = DateTime.UtcNow + HistoryWriter.RetryEvery * 6;
+        while (!writer.Status.Healthy)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writer never tried the database again");
+            Thread.Sleep(100);
+        }
+
         using var connection = Open();
-        Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+        Assert.Equal(3, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
+        Assert.Equal(0, Metric("internet_monitor_history_pending_rows"));
     }
 
     [Fact]
@@ -167,7 +181,7 @@ public sealed class HistoryWriterTests : IDisposable
             Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
             Assert.Equal("readonly", writer.Status.Reason);
             await Mount("-o", "remount,rw", _folder);
-            Assert.True(writer.Retry());
+            Assert.True(writer.Flush());
 
             // Minutes until the 512 kB are spent: every one after that waits.
             var minute = 2;
@@ -182,7 +196,7 @@ public sealed class HistoryWriterTests : IDisposable
             Assert.Contains("disk is full", writer.Status.Message, StringComparison.Ordinal);
 
             await Mount("-o", "remount,size=16m", _folder);
-            Assert.True(writer.Retry());
+            Assert.True(writer.Flush());
             using var connection = Open();
             Assert.Equal(minute + 1, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
             Assert.Equal("ok", HistoryFile.Scalar<string>(connection, "PRAGMA integrity_check"));

@@ -6,6 +6,7 @@ using InternetMonitor.Probe.History;
 using InternetMonitor.Tests.Probing.SpeedTest;
 using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -29,6 +30,7 @@ public sealed class ProbeHistoryTests
         {
             var client = await ProbeHost.StartAsync([.. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), Path.Combine(folder, "budget.json")), $"--Monitor:History:Path={history}"]);
             MetricsText metrics;
+            double sentUntilStopped;
             await using (client)
             {
                 metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
@@ -37,6 +39,11 @@ public sealed class ProbeHistoryTests
                 using var posted = await http.PostAsync(new Uri(ProbeHost.BaseAddress(client), "/api/alerts"), body, TestContext.Current.CancellationToken);
                 Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
                 await client.StopAsync(TestContext.Current.CancellationToken); // writes the minutes still open
+
+                // The registry as it stands after the stop: every echo the ping job reported, to its last one.
+                using var stream = new MemoryStream();
+                await client.Services.GetRequiredService<CollectorRegistry>().CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
+                sentUntilStopped = new MetricsText(Encoding.UTF8.GetString(stream.ToArray())).Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
             }
 
             using var connection = HistoryFile.Open(history);
@@ -47,9 +54,9 @@ public sealed class ProbeHistoryTests
                 HistoryFile.Row(connection, "SELECT server, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes, reason FROM speed_tests"));
             Assert.Equal("HighLatency|warning|firing", HistoryFile.Row(connection, "SELECT alert_name, severity, status FROM alerts"));
 
-            // Every echo sent before the scrape is in a minute of its own target, none lost on loopback, and the figures in order.
-            var sent = metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
-            Assert.True(HistoryFile.Scalar<double>(connection, "SELECT sum(sent) FROM latency_minutes WHERE target = 'lo'") >= sent);
+            // Every echo the probe reported is in a minute of its own target, the last ones too (the roll-ups are written
+            // after the ping job has stopped), none lost on loopback, and the figures in order.
+            Assert.Equal(sentUntilStopped, HistoryFile.Scalar<double>(connection, "SELECT sum(sent) FROM latency_minutes WHERE target = 'lo'"));
             Assert.Equal(0, HistoryFile.Scalar<double>(connection, "SELECT sum(lost) FROM latency_minutes"));
             Assert.Equal(0, HistoryFile.Scalar<double>(connection, "SELECT count(*) FROM latency_minutes WHERE NOT (min_ms <= median_ms AND median_ms <= p90_ms AND p90_ms <= max_ms AND min_ms > 0)"));
         }
@@ -113,8 +120,12 @@ public sealed class ProbeHistoryTests
             await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={history}");
             using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
             using var body = new StringContent("""{"status":"firing","alerts":[{"labels":{"alertname":"Kept"},"startsAt":"2026-11-25T10:00:00Z","fingerprint":"d1"}]}""", Encoding.UTF8, "application/json");
-            using var posted = await http.PostAsync(new Uri("/api/alerts", UriKind.Relative), body, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            using (var posted = await http.PostAsync(new Uri("/api/alerts", UriKind.Relative), body, TestContext.Current.CancellationToken))
+            {
+                // Not kept, so not acknowledged: Alertmanager sends it again.
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
+                Assert.Contains("not yet kept: the history database cannot be written (corrupt)", await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            }
 
             var metrics = await ProbeHost.WaitForMetricsAsync(probe, m => m.Value("internet_monitor_history_write_failures_total", ("reason", "corrupt")) >= 1);
             var sent = metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
@@ -128,6 +139,20 @@ public sealed class ProbeHistoryTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
             Assert.Contains("cannot be read", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             Assert.Equal("not a database: a file the user put here, kept as it is", await File.ReadAllTextAsync(history, TestContext.Current.CancellationToken));
+            Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_rejected_total", ("reason", "not_kept")));
+
+            // The file moved aside, as the message says: Alertmanager's next delivery is kept and acknowledged.
+            File.Move(history, history + ".damaged");
+            using (var again = await http.PostAsync(new Uri("/api/alerts", UriKind.Relative), body, TestContext.Current.CancellationToken))
+            {
+                Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            }
+
+            using (var connection = HistoryFile.Open(history))
+            {
+                Assert.Equal("Kept|firing", HistoryFile.Row(connection, "SELECT alert_name, status FROM alerts"));
+            }
+
             await probe.StopAsync(TestContext.Current.CancellationToken);
         }
         finally
