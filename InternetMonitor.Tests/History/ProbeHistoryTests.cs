@@ -15,8 +15,8 @@ namespace InternetMonitor.Tests.History;
 
 /// <summary>
 /// The whole probe keeping its history: what it wrote is what it reported (a speed test's figures against its
-/// metrics, every echo in the minute roll-ups), and a probe killed with SIGKILL while it writes loses no row it had
-/// acknowledged and leaves a database that opens, whole.
+/// metrics, every echo in the minute roll-ups), and a probe killed with SIGKILL while it writes, or in the middle of a
+/// speed test, loses no row it had acknowledged or reported and leaves a database that opens, whole.
 /// </summary>
 public sealed class ProbeHistoryTests
 {
@@ -234,6 +234,97 @@ public sealed class ProbeHistoryTests
             // And the next probe writes on in it.
             using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = history }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
             Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", DateTimeOffset.UnixEpoch, 1, 0, 1, 1, 1, 1)));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_probe_killed_in_the_middle_of_a_speed_test_keeps_the_one_before_and_leaves_a_database_the_next_probe_opens()
+    {
+        Prerequisite.RequireRoot();
+        await using var network = await NetworkNamespace.CreateAsync();
+
+        // Inside the namespace, paced so that a test lasts several seconds: the kill lands in one.
+        await using var server = NamespaceThread.Run(network, () => new FaultySpeedTestServer(SpeedTestServerFault.None, bytesPerSecondPerConnection: 250_000));
+        var folder = Directory.CreateTempSubdirectory("im-history-kill-speedtest-").FullName;
+        var history = Path.Combine(folder, "history.db");
+        var settings = new Dictionary<string, string>
+        {
+            ["Monitor__Targets__Public__lo"] = "127.0.0.1",
+            ["Monitor__Targets__Gateway"] = "none",
+            ["Monitor__Icmp__Interval"] = "00:00:00.2",
+            ["Monitor__Dns__Enabled"] = "false",
+            ["Monitor__Http__Enabled"] = "false",
+            ["Monitor__History__Path"] = history,
+            ["Monitor__SpeedTest__Enabled"] = "true",
+            ["Monitor__SpeedTest__Server"] = server.Url.ToString(),
+            ["Monitor__SpeedTest__Name"] = "peer",
+            ["Monitor__SpeedTest__StartJitter"] = "00:00:00",
+            ["Monitor__SpeedTest__Interval"] = "00:10:00",
+            ["Monitor__SpeedTest__RequestSizes__0"] = "100000",
+            ["Monitor__SpeedTest__RequestSizes__1"] = "1000000",
+            ["Monitor__SpeedTest__Budget__Daily"] = "1000000000",
+            ["Monitor__SpeedTest__Budget__StatePath"] = Path.Combine(folder, "budget.json"),
+        };
+        try
+        {
+            MetricsText first;
+            await using (var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, settings))
+            {
+                first = await probe.WaitForAsync(
+                    m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1, "the first speed test",
+                    TimeSpan.FromSeconds(120), cancellationToken: TestContext.Current.CancellationToken);
+                using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+                var run = new Uri($"http://127.0.0.1:{ProbeProcess.Port}/api/speedtests/run");
+                var connections = server.Accepted;
+                var status = HttpStatusCode.Conflict;
+                for (var until = DateTime.UtcNow.AddSeconds(10); status == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
+                {
+                    using var response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken); // 409 while the first still holds its gate
+                    status = response.StatusCode;
+                }
+
+                Assert.Equal(HttpStatusCode.Accepted, status);
+
+                // Under way, transferring, once it has opened a second connection to the server (the first serves its idle
+                // round trips); then SIGKILL.
+                for (var until = DateTime.UtcNow.AddSeconds(30); server.Accepted < connections + 2;)
+                {
+                    Assert.True(DateTime.UtcNow < until, "the second speed test never reached the server");
+                    await Task.Delay(10, TestContext.Current.CancellationToken);
+                }
+
+                await probe.KillAsync();
+                Assert.True(probe.HasExited);
+            }
+
+            var download = first.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "download"), ("server", "peer"))!.Value;
+            var upload = first.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "upload"), ("server", "peer"))!.Value;
+            using (var connection = HistoryFile.Open(history))
+            {
+                Assert.Equal("ok", HistoryFile.Scalar<string>(connection, "PRAGMA integrity_check"));
+                Assert.Equal(
+                    string.Create(CultureInfo.InvariantCulture, $"peer|{download * 8}|{upload * 8}|"),
+                    HistoryFile.Row(connection, "SELECT server, download_bits_per_second, upload_bits_per_second, reason FROM speed_tests")); // the one before, alone
+                TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"SIGKILL during the second speed test: {HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM speed_tests")} speed test row (the first, {download * 8 / 1e6:0.00} / {upload * 8 / 1e6:0.00} Mbit/s), {HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes")} latency minutes, integrity_check ok"));
+            }
+
+            // The next probe opens it, writes on, and serves the speed test from it.
+            settings["Monitor__SpeedTest__Enabled"] = "false";
+            await using (var next = ProbeProcess.Start(network, LabFixture.ProbeProgram, settings))
+            {
+                await next.WaitForAsync(m => m.Value("internet_monitor_history_healthy") == 1, "the next probe up", cancellationToken: TestContext.Current.CancellationToken);
+                using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
+                using var rows = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(
+                    new Uri($"http://127.0.0.1:{ProbeProcess.Port}/api/history/speedtests?from=2000-01-01T00:00:00Z"), TestContext.Current.CancellationToken));
+                var row = Assert.Single(rows.RootElement.EnumerateArray());
+                Assert.Equal("peer", row.GetProperty("server").GetString());
+            }
         }
         finally
         {

@@ -11,8 +11,9 @@ namespace InternetMonitor.Tests.StatusPage;
 /// <summary>
 /// The status page in a real browser (Playwright driving Debian's chromium) against a probe with a known history: the
 /// state now, availability as the API computes it, the last speed test's figures against the plan, the outages with
-/// their lengths, the alert, the three charts drawn, a CSV export downloaded whole, and a phone's width without
-/// sideways scrolling. Screenshots: artifacts/status-page.png and artifacts/status-page-phone.png.
+/// their lengths, the alert, every series of the three charts drawn, a CSV export downloaded whole, and a phone's width
+/// without sideways scrolling (screenshots: artifacts/status-page.png and artifacts/status-page-phone.png); "today" in
+/// a time zone far from UTC; and the page of a probe that sees the internet down (artifacts/status-page-down.png).
 /// </summary>
 public sealed class StatusPageTests
 {
@@ -70,13 +71,11 @@ public sealed class StatusPageTests
             await Assertions.Expect(page.Locator("#alerts tr")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("#alerts tr td:nth-child(2)")).ToHaveTextAsync("LocalNetworkDown");
 
-            // The three charts drew something.
-            foreach (var chart in new[] { "#latency-chart", "#loss-chart", "#speed-chart" })
-            {
-                var painted = await page.Locator($"{chart} canvas").EvaluateAsync<bool>(
-                    "canvas => canvas.width > 0 && canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.some(value => value !== 0)");
-                Assert.True(painted, $"{chart} drew nothing");
-            }
+            // The three charts drew their series, each in its own colour (not only axes and grid): the two targets' minutes
+            // in latency and loss; download, upload and the plan's two speeds in the speed tests.
+            await AssertSeriesDrawnAsync(page, "latency-chart", "cloudflare", "gateway");
+            await AssertSeriesDrawnAsync(page, "loss-chart", "cloudflare", "gateway");
+            await AssertSeriesDrawnAsync(page, "speed-chart", "download", "upload", "plan download", "plan upload");
 
             // The CSV link downloads every speed test of the 30 days.
             var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-speedtests").ClickAsync());
@@ -99,6 +98,55 @@ public sealed class StatusPageTests
             var wide = await page.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8).join(' ')");
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), $"the page scrolls sideways on a phone: {wide}");
             Assert.Empty(failures);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Today_is_the_browsers_own_day_in_a_time_zone_far_from_utc()
+    {
+        Prerequisite.RequireRoot();
+        var chromium = Prerequisite.RequireProgram("chromium", "chromium");
+        var folder = Directory.CreateTempSubdirectory("im-status-zone-").FullName;
+        var path = Path.Combine(folder, "history.db");
+        KnownHistory.Write(path, KnownHistory.Hour()); // 15 minutes of outage, 3 to 4 hours ago
+
+        // A zone at least 3 hours from UTC where the day is 5 hours old or more (the outage is in its today) and ends
+        // not within the test.
+        var now = DateTimeOffset.UtcNow;
+        var zone = Zones.Select(TimeZoneInfo.FindSystemTimeZoneById).First(zone =>
+            Math.Abs(zone.GetUtcOffset(now).TotalHours) >= 3 && TimeZoneInfo.ConvertTime(now, zone).TimeOfDay is var time && time >= TimeSpan.FromHours(5) && time < TimeSpan.FromHours(23));
+        var localNow = TimeZoneInfo.ConvertTime(now, zone);
+        var midnight = new DateTimeOffset(localNow.Date, zone.GetUtcOffset(localNow.Date));
+        try
+        {
+            await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+            var page = await browser.NewPageAsync(new() { TimezoneId = zone.Id });
+            var asked = new List<string>();
+            page.Request += (_, request) => asked.Add(request.Url);
+            await page.GotoAsync(ProbeHost.BaseAddress(probe).AbsoluteUri);
+            await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+
+            // The page asked for the availability from the zone's midnight, not UTC's.
+            var today = asked.Select(url => new Uri(url)).Where(url => url.AbsolutePath == "/api/history/availability")
+                .Single(url => System.Web.HttpUtility.ParseQueryString(url.Query)["from"] is { } from && DateTimeOffset.Parse(from, CultureInfo.InvariantCulture) == midnight);
+
+            // And shows what the API says for that range, which is not what UTC's day gives.
+            using var http = new HttpClient();
+            var shown = double.Parse((await page.Locator("#availability-today").TextContentAsync())!.Replace(" %", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            var api = await AvailabilityAsync(http, today);
+            Assert.InRange(shown, (api * 100) - 0.0015, (api * 100) + 0.0015);
+            Assert.True(shown < 100); // the outage is in it
+            var query = System.Web.HttpUtility.ParseQueryString(today.Query);
+            var utcDay = await AvailabilityAsync(http, new Uri(today, $"?from={Uri.EscapeDataString(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(query["to"]!)}"));
+            Assert.True(Math.Abs(utcDay - api) * 100 > 0.01, $"today in {zone.Id} and in UTC give the same availability ({api}): the test would not tell them apart");
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{zone.Id}: today from {midnight:O}, {shown:0.000} % shown; UTC's day would give {utcDay * 100:0.000} %"));
         }
         finally
         {
@@ -143,6 +191,41 @@ public sealed class StatusPageTests
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Zones from UTC+14 to UTC-10, one of which has an afternoon at any moment.</summary>
+    private static readonly string[] Zones = ["Pacific/Kiritimati", "Asia/Tokyo", "Asia/Kolkata", "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu"];
+
+    private static async Task<double> AvailabilityAsync(HttpClient http, Uri url)
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync(url, TestContext.Current.CancellationToken));
+        return document.RootElement.GetProperty("availability").GetDouble();
+    }
+
+    /// <summary>
+    /// The chart has these series (and, for latency, perhaps the live probe's own target once its first minute is
+    /// written), and each series left pixels of its own colour on the canvas.
+    /// </summary>
+    private static async Task AssertSeriesDrawnAsync(IPage page, string chart, params string[] required)
+    {
+        var series = await page.EvaluateAsync<string[]>($"charts['{chart}'].series.slice(1).map(s => s.label)");
+        Assert.Equal(required, series.Where(label => label != "lo"));
+        var pixels = await page.Locator($"#{chart} canvas").EvaluateAsync<int[]>("""
+            canvas => {
+              const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+              const wanted = charts[canvas.closest("[id]").id].series.slice(1).map(s => [1, 3, 5].map(i => parseInt(s.stroke().slice(i, i + 2), 16)));
+              const counts = wanted.map(() => 0);
+              for (let p = 0; p < data.length; p += 4) {
+                if (data[p + 3] < 128) continue;
+                wanted.forEach((rgb, k) => { if (Math.abs(data[p] - rgb[0]) + Math.abs(data[p + 1] - rgb[1]) + Math.abs(data[p + 2] - rgb[2]) < 48) counts[k]++; });
+              }
+              return counts;
+            }
+            """);
+        for (var i = 0; i < series.Length; i++)
+        {
+            Assert.True(pixels[i] > 0, $"{chart}: the series {series[i]} drew nothing ({string.Join(", ", pixels)} pixels by series)");
         }
     }
 }
