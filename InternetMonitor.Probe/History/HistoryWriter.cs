@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,7 @@ public sealed partial class HistoryWriter : IDisposable
     private long _lastSucceeded; // the last attempt that wrote everything, and the last that failed
     private long _lastFailed;
     private long _retryAt; // while failing: the Stopwatch time of the next attempt of its own
+    private long _attemptSince; // the Stopwatch time the attempt under way began (0: none)
     private bool _wanted; // an attempt is asked for now
     private bool _opened;
     private bool _stopping;
@@ -67,6 +69,9 @@ public sealed partial class HistoryWriter : IDisposable
 
     public string FullPath { get; }
 
+    /// <summary>How long a write may run before the history reads <c>slow</c> (<see cref="CommitWait"/>; shorter in tests).</summary>
+    internal TimeSpan HangAfter { get; init; } = CommitWait;
+
     public bool Enabled => _options.Enabled;
 
     public HistoryStatus Status
@@ -85,7 +90,8 @@ public sealed partial class HistoryWriter : IDisposable
 
     /// <summary>
     /// Hands <paramref name="rows"/> to the writer and waits up to <paramref name="wait"/> for their commit: true when they
-    /// are on disk; false at once while the database fails, or when the wait ends first (the rows wait, they are not lost).
+    /// are on disk; false at once while the database fails or a write hangs, or when the wait ends first (the rows wait,
+    /// they are not lost).
     /// </summary>
     public bool Write(TimeSpan wait, params HistoryRow[] rows)
     {
@@ -99,6 +105,11 @@ public sealed partial class HistoryWriter : IDisposable
         {
             if (!Start())
             {
+                foreach (var _ in rows)
+                {
+                    _metrics.Dropped(); // after Dispose: the process is ending
+                }
+
                 return false;
             }
 
@@ -114,10 +125,10 @@ public sealed partial class HistoryWriter : IDisposable
                 _metrics.Dropped();
             }
 
-            if (!_status.Healthy)
+            if (!_status.Healthy || Hung())
             {
                 _metrics.Waiting(_pending.Count);
-                return false;
+                return false; // the writer tries again by itself
             }
 
             return AwaitAttempt(_queued, wait);
@@ -139,7 +150,7 @@ public sealed partial class HistoryWriter : IDisposable
         {
             if (!Start())
             {
-                return false;
+                return _pending.Count == 0;
             }
 
             return _pending.Count == 0 && _status.Healthy && _opened || AwaitAttempt(_queued, wait);
@@ -164,13 +175,32 @@ public sealed partial class HistoryWriter : IDisposable
             _retentionBefore = before;
             var ticket = ++_retentionAsked;
             Ask();
-            var deadline = Stopwatch.GetTimestamp() + (long)(CommitWait.TotalSeconds * Stopwatch.Frequency);
-            while (_retentionDone < ticket && Remaining(deadline) is { } remaining)
+            var deadline = Deadline(CommitWait);
+            while (_retentionDone < ticket && !_stopping && Remaining(deadline) is { } remaining)
             {
                 Monitor.Wait(_gate, remaining);
             }
 
             return _retentionDone >= ticket ? _retentionDeleted : 0;
+        }
+    }
+
+    /// <summary>
+    /// Called now and then (every 30 s by the roll-ups): a write that has not finished after <see cref="HangAfter"/> (a
+    /// disk that hangs rather than fails) makes the history read unhealthy, reason <c>slow</c>, until it ends.
+    /// </summary>
+    public void Watch()
+    {
+        lock (_gate)
+        {
+            if (_status.Healthy && Hung())
+            {
+                var seconds = Stopwatch.GetElapsedTime(_attemptSince).TotalSeconds;
+                var message = string.Create(CultureInfo.InvariantCulture, $"a write has not finished after {seconds:0} s: the disk does not answer");
+                _metrics.Failed("slow", _pending.Count);
+                LogFailed(_logger, FullPath, "slow", message, _pending.Count);
+                _status = new HistoryStatus(false, "slow", message, _pending.Count);
+            }
         }
     }
 
@@ -211,6 +241,9 @@ public sealed partial class HistoryWriter : IDisposable
         Monitor.PulseAll(_gate);
     }
 
+    /// <summary>An attempt has run longer than <see cref="HangAfter"/>. Under the gate.</summary>
+    private bool Hung() => _attemptSince != 0 && Stopwatch.GetElapsedTime(_attemptSince) > HangAfter;
+
     /// <summary>
     /// Asks for an attempt and waits for it (under the gate): true once row <paramref name="upTo"/> is committed (with no
     /// row yet: once an attempt opened the database), false when an attempt that began after the call fails or the wait ends.
@@ -219,7 +252,7 @@ public sealed partial class HistoryWriter : IDisposable
     {
         var before = _started;
         Ask();
-        var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Deadline(wait);
         while (true)
         {
             if (_committed >= upTo && (upTo > 0 || _lastSucceeded > before))
@@ -236,6 +269,13 @@ public sealed partial class HistoryWriter : IDisposable
         }
     }
 
+    /// <summary>A Stopwatch time <paramref name="wait"/> from now (an infinite or over-long wait: an hour).</summary>
+    private static long Deadline(TimeSpan wait)
+    {
+        var seconds = wait == Timeout.InfiniteTimeSpan ? 3600 : Math.Clamp(wait.TotalSeconds, 0, 3600);
+        return Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+    }
+
     private static TimeSpan? Remaining(long deadline)
     {
         var left = deadline - Stopwatch.GetTimestamp();
@@ -249,15 +289,15 @@ public sealed partial class HistoryWriter : IDisposable
             long attempt;
             lock (_gate)
             {
-                while (!_stopping && !_wanted && _retentionDone == _retentionAsked && !RetryDue())
+                while (!_stopping && !_wanted && _retentionDone == _retentionAsked && !(_status.Healthy && _pending.Count > 0) && !RetryDue())
                 {
-                    if (_status.Healthy || _pending.Count == 0)
+                    if (_status.Healthy)
                     {
                         Monitor.Wait(_gate);
                     }
                     else
                     {
-                        Monitor.Wait(_gate, Remaining(_retryAt) ?? TimeSpan.Zero);
+                        Monitor.Wait(_gate, Remaining(_retryAt) ?? TimeSpan.Zero); // failing: tried again in RetryEvery, rows or not
                     }
                 }
 
@@ -268,11 +308,13 @@ public sealed partial class HistoryWriter : IDisposable
 
                 _wanted = false;
                 attempt = ++_started;
+                _attemptSince = Stopwatch.GetTimestamp();
             }
 
             var succeeded = Attempt();
             lock (_gate)
             {
+                _attemptSince = 0;
                 if (succeeded)
                 {
                     _lastSucceeded = attempt;
@@ -280,11 +322,11 @@ public sealed partial class HistoryWriter : IDisposable
                 else
                 {
                     _lastFailed = attempt;
-                    _retryAt = Stopwatch.GetTimestamp() + (long)(RetryEvery.TotalSeconds * Stopwatch.Frequency);
+                    _retryAt = Deadline(RetryEvery);
                 }
 
                 Monitor.PulseAll(_gate);
-                if (_stopping)
+                if (_stopping && (!succeeded || _pending.Count == 0))
                 {
                     if (_pending.Count > 0)
                     {
@@ -300,7 +342,8 @@ public sealed partial class HistoryWriter : IDisposable
         _connection = null;
     }
 
-    private bool RetryDue() => !_status.Healthy && _pending.Count > 0 && Stopwatch.GetTimestamp() >= _retryAt;
+    /// <summary>Failing, and the time to try again has come. Under the gate.</summary>
+    private bool RetryDue() => !_status.Healthy && Stopwatch.GetTimestamp() >= _retryAt;
 
     /// <summary>One attempt on the writer thread: the database opened if need be, every waiting row committed in batches, the retention applied if asked.</summary>
     private bool Attempt()
@@ -333,6 +376,7 @@ public sealed partial class HistoryWriter : IDisposable
 
                     _committed = batch[^1].Number;
                     _inFlight = 0;
+                    Healthy(); // before the waiters wake: a commit proves the database takes writes
                     Monitor.PulseAll(_gate);
                 }
             }
@@ -340,15 +384,9 @@ public sealed partial class HistoryWriter : IDisposable
             ApplyRetention(connection);
             lock (_gate)
             {
-                if (!_status.Healthy)
-                {
-                    LogRecovered(_logger, FullPath);
-                }
-
-                _status = HistoryStatus.Ok;
+                Healthy();
             }
 
-            _metrics.Succeeded();
             return true;
         }
 #pragma warning disable CA1031 // The writer thread must not die: an unforeseen fault is reported like a foreseen one, as "other".
@@ -358,6 +396,18 @@ public sealed partial class HistoryWriter : IDisposable
             Fail(Refine(Classify(exception) ?? "other"), exception);
             return false;
         }
+    }
+
+    /// <summary>The database takes writes (again). Under the gate.</summary>
+    private void Healthy()
+    {
+        if (!_status.Healthy)
+        {
+            LogRecovered(_logger, FullPath);
+        }
+
+        _status = HistoryStatus.Ok;
+        _metrics.Succeeded(_pending.Count);
     }
 
     private void Commit(SqliteConnection connection, Queued[] batch)
@@ -402,6 +452,7 @@ public sealed partial class HistoryWriter : IDisposable
         {
             _retentionDeleted = deleted;
             _retentionDone = asked;
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -546,6 +597,7 @@ public sealed partial class HistoryWriter : IDisposable
         "full" => "the disk is full",
         "corrupt" => "the file is not a usable SQLite database (left as it is: move it aside to start a new history)",
         "io" => "the file cannot be read or written",
+        "slow" => "a write does not finish",
         _ => "the database failed",
     };
 
@@ -565,10 +617,10 @@ public sealed partial class HistoryWriter : IDisposable
     private static partial void LogMigrated(ILogger logger, string path, int from, int to);
 }
 
-/// <summary>Whether the history database accepts writes, and if not, why (its reason label and a sentence) and how many rows wait.</summary>
 /// <summary>A row handed to the writer, numbered in the order it came.</summary>
 internal readonly record struct Queued(long Number, HistoryRow Row);
 
+/// <summary>Whether the history database accepts writes, and if not, why (its reason label and a sentence) and how many rows wait.</summary>
 public sealed record HistoryStatus(bool Healthy, string? Reason, string? Message, int Pending)
 {
     public static HistoryStatus Ok { get; } = new(true, null, null, 0);

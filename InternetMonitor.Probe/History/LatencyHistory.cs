@@ -28,6 +28,7 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
     /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes written (or left waiting), the retention applied when due.</summary>
     private void Upkeep(DateTimeOffset now, bool retention)
     {
+        writer.Watch();
         var rows = _minutes.Take(now);
         if (rows.Count > 0)
         {

@@ -114,6 +114,7 @@ public sealed class HistoryWriterTests : IDisposable
         File.WriteAllBytes(DatabasePath, garbage);
         using var writer = Writer();
 
+        Assert.False(writer.Flush()); // found at open, with nothing waiting yet: as when the probe starts
         Assert.False(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
         Assert.False(writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Local, Start.AddMinutes(2)))));
 
@@ -121,9 +122,9 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(2, writer.Status.Pending);
         Assert.Equal(garbage, File.ReadAllBytes(DatabasePath));
 
-        File.Move(DatabasePath, DatabasePath + ".damaged"); // what the message says to do
-        Assert.True(writer.Flush());
-        Assert.True(writer.Status.Healthy);
+        // Moved aside, as the message says: the writer finds out by itself (it tries again every 10 s).
+        File.Move(DatabasePath, DatabasePath + ".damaged");
+        WaitUntilHealthy(writer);
         using var connection = Open();
         Assert.Equal("1795543200000|1795543320000|local", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
     }
@@ -139,10 +140,11 @@ public sealed class HistoryWriterTests : IDisposable
 
             Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 1 s busy timeout
             Assert.Equal("busy", writer.Status.Reason);
+            var failures = Metric("internet_monitor_history_write_failures_total", "reason", "busy"); // 1, or 2 when the row caught the end of the first write's attempt
 
             // While it fails, a caller does not wait on it: the row waits, and no attempt is made for it.
             Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(2), 60, 0, 1, 1, 1, 1)));
-            Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
+            Assert.Equal(failures, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
             Assert.Equal(2, writer.Status.Pending);
             Assert.Equal(2, Metric("internet_monitor_history_pending_rows"));
 
@@ -150,16 +152,47 @@ public sealed class HistoryWriterTests : IDisposable
         }
 
         // The writer tries again by itself (every 10 s): no write or flush is needed to bring it back.
-        var deadline = DateTime.UtcNow + HistoryWriter.RetryEvery * 6;
-        while (!writer.Status.Healthy)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the writer never tried the database again");
-            Thread.Sleep(100);
-        }
+        WaitUntilHealthy(writer);
 
         using var connection = Open();
         Assert.Equal(3, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
         Assert.Equal(0, Metric("internet_monitor_history_pending_rows"));
+    }
+
+    [Fact]
+    public async Task A_write_that_hangs_reads_slow_and_callers_do_not_wait_on_it_until_it_ends()
+    {
+        using var release = new ManualResetEventSlim();
+        using var writer = new HistoryWriter(
+            Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance)
+        {
+            HangAfter = TimeSpan.FromMilliseconds(100),
+        };
+        Assert.True(writer.Flush());
+
+        // The disk stops answering in the middle of a write (a row that blocks stands for it).
+        Assert.False(writer.Write(TimeSpan.Zero, new HangingRow(release, new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1))));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (writer.Status.Healthy)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "a hanging write was never reported");
+            Thread.Sleep(50);
+            writer.Watch();
+        }
+
+        Assert.Equal("slow", writer.Status.Reason);
+        Assert.Equal(HealthStatus.Degraded, (await new HistoryHealthCheck(writer).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "slow"));
+        Assert.Equal(0, Metric("internet_monitor_history_healthy"));
+
+        // A caller hands its row over and does not wait: the gauge counts it at once as waiting.
+        Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
+        Assert.Equal(2, Metric("internet_monitor_history_pending_rows"));
+
+        release.Set(); // the disk answers again
+        WaitUntilHealthy(writer);
+        using var connection = Open();
+        Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
     }
 
     [Fact]
@@ -264,6 +297,17 @@ public sealed class HistoryWriterTests : IDisposable
         Start, "alert-log", AlertNotification.Firing, "InternetDown", "critical", "The internet is down", "No public target answers",
         Start.AddMinutes(-1), null, "fp-1", new Dictionary<string, string> { ["alertname"] = "InternetDown", ["site"] = "home" });
 
+    /// <summary>Polls until the writer reads healthy again by itself, within six of its retry periods.</summary>
+    private static void WaitUntilHealthy(HistoryWriter writer)
+    {
+        var deadline = DateTime.UtcNow + (HistoryWriter.RetryEvery * 6);
+        while (!writer.Status.Healthy)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the writer never took the database back: {writer.Status}");
+            Thread.Sleep(100);
+        }
+    }
+
     private HistoryWriter Writer(bool enabled = true) => new(
         Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
 
@@ -280,4 +324,16 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     private static async Task Mount(params string[] arguments) => await Lab.Command.RunAsync("mount", arguments);
+}
+
+/// <summary>A row whose write blocks until <paramref name="Release"/> is set, as a disk that stops answering; then it writes <paramref name="Row"/>.</summary>
+internal sealed record HangingRow(ManualResetEventSlim Release, HistoryRow Row) : HistoryRow
+{
+    public override string Table => Row.Table;
+
+    public override void Write(SqliteCommand command)
+    {
+        Release.Wait();
+        Row.Write(command);
+    }
 }

@@ -128,13 +128,13 @@ public sealed class StatusPageTests
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
             var page = await browser.NewPageAsync(new() { TimezoneId = zone.Id });
-            var asked = new List<string>();
-            page.Request += (_, request) => asked.Add(request.Url);
+            var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Request += (_, request) => asked.Enqueue(request.Url);
             await page.GotoAsync(ProbeHost.BaseAddress(probe).AbsoluteUri);
             await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
 
             // The page asked for the availability from the zone's midnight, not UTC's.
-            var today = asked.Select(url => new Uri(url)).Where(url => url.AbsolutePath == "/api/history/availability")
+            var today = asked.ToArray().Select(url => new Uri(url)).Where(url => url.AbsolutePath == "/api/history/availability")
                 .Single(url => System.Web.HttpUtility.ParseQueryString(url.Query)["from"] is { } from && DateTimeOffset.Parse(from, CultureInfo.InvariantCulture) == midnight);
 
             // And shows what the API says for that range, which is not what UTC's day gives.
