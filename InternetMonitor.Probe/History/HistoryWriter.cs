@@ -8,10 +8,11 @@ namespace InternetMonitor.Probe.History;
 /// <summary>
 /// The one writer of the history database, a thread of its own that owns the connection. A caller hands it rows and
 /// waits (a bounded time) for their commit (WAL, synchronous=FULL), so that a result is on disk before it is reported;
-/// a caller never waits on a database that fails. When the database cannot be written (locked, read-only, full,
-/// corrupt, written by a newer probe), the probe goes on measuring: the failure is counted and logged once per reason,
-/// the health check reads degraded, and the rows wait in memory (at most <see cref="MaxPending"/>, oldest given up
-/// first) while the writer tries again every <see cref="RetryEvery"/>. The file itself is never deleted or replaced.
+/// it does not wait at all on a database known to fail or on a write that hangs. When the database cannot be written
+/// (locked, read-only, full, corrupt, written by a newer probe), the probe goes on measuring: the failure is counted
+/// and logged once per reason, the health check reads degraded, and the rows wait in memory (at most
+/// <see cref="MaxPending"/>, oldest given up first) while the writer tries again every <see cref="RetryEvery"/>. The
+/// file itself is never deleted or replaced.
 /// </summary>
 public sealed partial class HistoryWriter : IDisposable
 {
