@@ -194,7 +194,7 @@ public sealed class StatusPageTests
         }
     }
 
-    /// <summary>Zones from UTC+14 to UTC-10, one of which has an afternoon at any moment.</summary>
+    /// <summary>Zones from UTC+14 to UTC-10: at any moment one of them is between 5 in the morning and 11 at night.</summary>
     private static readonly string[] Zones = ["Pacific/Kiritimati", "Asia/Tokyo", "Asia/Kolkata", "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu"];
 
     private static async Task<double> AvailabilityAsync(HttpClient http, Uri url)
