@@ -1,13 +1,21 @@
 using System.Globalization;
+using InternetMonitor.Probe.History;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
 #pragma warning disable CA2100 // The SQL is the tests' own, to read back what was written.
 
-/// <summary>A history database read back by a test on a connection of its own, as the API would read it.</summary>
+/// <summary>A history database a test writes with a writer of its own, and reads back on a connection of its own, as the API would read it.</summary>
 public static class HistoryFile
 {
+    /// <summary>A writer of the file at <paramref name="path"/>, as the probe would make it, with metrics no test reads.</summary>
+    public static HistoryWriter Writer(string path) =>
+        new(Options.Create(new HistoryOptions { Path = path }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+
     public static SqliteConnection Open(string path)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());

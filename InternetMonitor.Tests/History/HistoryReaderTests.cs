@@ -1,10 +1,8 @@
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
@@ -78,8 +76,7 @@ public sealed class HistoryReaderTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private HistoryWriter Writer() => new(
-        Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+    private HistoryWriter Writer() => HistoryFile.Writer(DatabasePath);
 
     private HistoryReader Reader() => new(Options.Create(new HistoryOptions { Path = DatabasePath }), _clock);
 }

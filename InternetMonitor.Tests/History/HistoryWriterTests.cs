@@ -163,11 +163,7 @@ public sealed class HistoryWriterTests : IDisposable
     public async Task A_write_that_hangs_reads_slow_and_callers_do_not_wait_on_it_until_it_ends()
     {
         using var release = new ManualResetEventSlim();
-        using var writer = new HistoryWriter(
-            Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance)
-        {
-            HangAfter = TimeSpan.FromMilliseconds(100),
-        };
+        using var writer = Writer(hangAfter: TimeSpan.FromMilliseconds(100));
         Assert.True(writer.Flush());
 
         // The disk stops answering in the middle of a write (a row that blocks stands for it).
@@ -308,8 +304,11 @@ public sealed class HistoryWriterTests : IDisposable
         }
     }
 
-    private HistoryWriter Writer(bool enabled = true) => new(
-        Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
+    private HistoryWriter Writer(bool enabled = true, TimeSpan? hangAfter = null) => new(
+        Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance)
+    {
+        HangAfter = hangAfter ?? HistoryWriter.CommitWait,
+    };
 
     private SqliteConnection Open() => HistoryFile.Open(DatabasePath);
 

@@ -2,9 +2,6 @@ using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.SpeedTest;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
@@ -25,7 +22,7 @@ public static class KnownHistory
 
     public static void Write(string path, DateTimeOffset hour)
     {
-        using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = path }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+        using var writer = HistoryFile.Writer(path);
         var test = HistoryWriterTests.SpeedTest();
         Assert.True(writer.Write(
             new SpeedTestRow(test with { Start = hour.AddMinutes(10), End = hour.AddMinutes(10.5) }),

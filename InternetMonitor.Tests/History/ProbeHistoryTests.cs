@@ -7,8 +7,6 @@ using InternetMonitor.Tests.Probing.SpeedTest;
 using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace InternetMonitor.Tests.History;
@@ -78,16 +76,7 @@ public sealed class ProbeHistoryTests
             await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
             using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(client) };
 
-            // The scheduled run lets go of its gate just after its metric: asked again while it still holds it (409).
-            var started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
-            for (var until = DateTime.UtcNow.AddSeconds(10); started.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
-            {
-                started.Dispose();
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-                started = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
-            }
-
-            using var accepted = started;
+            using var accepted = await RunNowAsync(http, new Uri(ProbeHost.BaseAddress(client), "/api/speedtests/run"));
             using var again = await http.PostAsync(new Uri("/api/speedtests/run", UriKind.Relative), JsonBody(), TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -171,16 +160,8 @@ public sealed class ProbeHistoryTests
         var history = Path.Combine(folder, "history.db");
         try
         {
-            var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, new Dictionary<string, string>
-            {
-                ["Monitor__Targets__Public__lo"] = "127.0.0.1",
-                ["Monitor__Targets__Gateway"] = "none",
-                ["Monitor__Icmp__Interval"] = "00:00:00.1",
-                ["Monitor__Dns__Enabled"] = "false",
-                ["Monitor__Http__Enabled"] = "false",
-                ["Monitor__SpeedTest__Enabled"] = "false",
-                ["Monitor__History__Path"] = history,
-            });
+            var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, ProbeHost.Environment(
+                [.. ProbeHost.LoopbackArguments(), "--Monitor:Icmp:Interval=00:00:00.1", $"--Monitor:History:Path={history}"]));
             var acknowledged = new List<string>();
             await using (probe)
             {
@@ -232,7 +213,7 @@ public sealed class ProbeHistoryTests
             }
 
             // And the next probe writes on in it.
-            using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = history }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+            using var writer = HistoryFile.Writer(history);
             Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", DateTimeOffset.UnixEpoch, 1, 0, 1, 1, 1, 1)));
         }
         finally
@@ -252,24 +233,8 @@ public sealed class ProbeHistoryTests
         await using var server = NamespaceThread.Run(network, () => new FaultySpeedTestServer(SpeedTestServerFault.None, bytesPerSecondPerConnection: 250_000));
         var folder = Directory.CreateTempSubdirectory("im-history-kill-speedtest-").FullName;
         var history = Path.Combine(folder, "history.db");
-        var settings = new Dictionary<string, string>
-        {
-            ["Monitor__Targets__Public__lo"] = "127.0.0.1",
-            ["Monitor__Targets__Gateway"] = "none",
-            ["Monitor__Icmp__Interval"] = "00:00:00.2",
-            ["Monitor__Dns__Enabled"] = "false",
-            ["Monitor__Http__Enabled"] = "false",
-            ["Monitor__History__Path"] = history,
-            ["Monitor__SpeedTest__Enabled"] = "true",
-            ["Monitor__SpeedTest__Server"] = server.Url.ToString(),
-            ["Monitor__SpeedTest__Name"] = "peer",
-            ["Monitor__SpeedTest__StartJitter"] = "00:00:00",
-            ["Monitor__SpeedTest__Interval"] = "00:10:00",
-            ["Monitor__SpeedTest__RequestSizes__0"] = "100000",
-            ["Monitor__SpeedTest__RequestSizes__1"] = "1000000",
-            ["Monitor__SpeedTest__Budget__Daily"] = "1000000000",
-            ["Monitor__SpeedTest__Budget__StatePath"] = Path.Combine(folder, "budget.json"),
-        };
+        var settings = ProbeHost.Environment(
+            [.. ProbeHost.LoopbackArguments(), .. ProbeHost.ScheduledSpeedTestArguments(server.Url, Path.Combine(folder, "budget.json")), $"--Monitor:History:Path={history}"]);
         try
         {
             MetricsText first;
@@ -281,14 +246,10 @@ public sealed class ProbeHistoryTests
                 using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
                 var run = new Uri($"http://127.0.0.1:{ProbeProcess.Port}/api/speedtests/run");
                 var connections = server.Accepted;
-                var status = HttpStatusCode.Conflict;
-                for (var until = DateTime.UtcNow.AddSeconds(10); status == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
+                using (var accepted = await RunNowAsync(client, run))
                 {
-                    using var response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken); // 409 while the first still holds its gate
-                    status = response.StatusCode;
+                    Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
                 }
-
-                Assert.Equal(HttpStatusCode.Accepted, status);
 
                 // Under way, transferring, once it has opened a second connection to the server (the first serves its idle
                 // round trips); then SIGKILL.
@@ -331,6 +292,23 @@ public sealed class ProbeHistoryTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// POST /api/speedtests/run once the scheduled run has let go of its gate: it does so just after its metric, so an
+    /// ask in between is answered 409 and asked again, for up to 10 s.
+    /// </summary>
+    private static async Task<HttpResponseMessage> RunNowAsync(HttpClient client, Uri run)
+    {
+        var response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken);
+        for (var until = DateTime.UtcNow.AddSeconds(10); response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
+        {
+            response.Dispose();
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken);
+        }
+
+        return response;
     }
 
     private static StringContent JsonBody() => new("{}", Encoding.UTF8, "application/json");

@@ -55,6 +55,24 @@ public static class ProbeHost
         $"--Monitor:SpeedTest:Budget:StatePath={budgetState}",
     ];
 
+    /// <summary>
+    /// <paramref name="arguments"/> (<c>--Monitor:A:B=value</c>, as <see cref="LoopbackArguments"/> gives them) as the
+    /// environment of a probe process (<c>Monitor__A__B</c>), a later one over an earlier; other arguments (<c>--urls</c>)
+    /// are left to the process.
+    /// </summary>
+    public static Dictionary<string, string> Environment(params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var argument in arguments.Where(argument => argument.StartsWith("--Monitor:", StringComparison.Ordinal)))
+        {
+            var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started (it needs root for ICMP).</summary>
     public static Task<WebApplication> StartAsync(params string[] arguments) => StartAsync(_ => { }, arguments);
 
