@@ -31,7 +31,7 @@ public sealed class StatusPageTests
             await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}", "--Monitor:Plan:DownloadMbps=100", "--Monitor:Plan:UploadMbps=20");
             var address = ProbeHost.BaseAddress(probe);
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+            await using var browser = await LaunchAsync(playwright, chromium);
             var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, TimezoneId = "UTC" });
             var page = await context.NewPageAsync();
             var failures = new List<string>();
@@ -126,7 +126,7 @@ public sealed class StatusPageTests
         {
             await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+            await using var browser = await LaunchAsync(playwright, chromium);
             var page = await browser.NewPageAsync(new() { TimezoneId = zone.Id });
             var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
             page.Request += (_, request) => asked.Enqueue(request.Url);
@@ -178,7 +178,7 @@ public sealed class StatusPageTests
             await File.WriteAllTextAsync(browserInside, $"#!/bin/sh\nexec ip netns exec {network.Name} {chromium} \"$@\"\n", TestContext.Current.CancellationToken);
             File.SetUnixFileMode(browserInside, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = browserInside, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+            await using var browser = await LaunchAsync(playwright, browserInside);
             var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
             await page.GotoAsync($"http://127.0.0.1:{Lab.ProbeProcess.Port}/");
 
@@ -196,6 +196,10 @@ public sealed class StatusPageTests
 
     /// <summary>Zones from UTC+14 to UTC-10: at any moment one of them is between 5 in the morning and 11 at night.</summary>
     private static readonly string[] Zones = ["Pacific/Kiritimati", "Asia/Tokyo", "Asia/Kolkata", "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu"];
+
+    /// <summary>Headless chromium from <paramref name="program"/>, with nothing of its own sent anywhere (no background networking or component updates).</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, string program) =>
+        playwright.Chromium.LaunchAsync(new() { ExecutablePath = program, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
 
     private static async Task<double> AvailabilityAsync(HttpClient http, Uri url)
     {
