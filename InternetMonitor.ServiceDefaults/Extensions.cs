@@ -30,6 +30,9 @@ public static class Extensions
     /// <summary>Path of the liveness endpoint: only checks tagged "live" run.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>A second OTLP endpoint for logs alone (Loki's <c>/otlp/v1/logs</c>), besides the standard variables' place.</summary>
+    public const string LogsEndpointVariable = "INTERNET_MONITOR_LOGS_OTLP_ENDPOINT";
+
     /// <summary>Activity sources whose spans the service wants exported, besides ASP.NET Core and HttpClient.</summary>
     public static ICollection<string> ActivitySources { get; } = new List<string> { "InternetMonitor.*" };
 
@@ -99,6 +102,8 @@ public static class Extensions
     /// <c>_TRACES_</c>, <c>_METRICS_</c>) sends that signal to its own place, the full URL as given (Loki 3 takes
     /// logs at <c>http://loki:3100/otlp/v1/logs</c> and nothing else), over that signal's protocol (http/protobuf
     /// unless it says grpc); a signal with neither variable is not exported and never falls back to localhost.
+    /// <c>INTERNET_MONITOR_LOGS_OTLP_ENDPOINT</c> is a second place for logs, the full URL over http/protobuf: Loki
+    /// beside the Aspire dashboard, which the AppHost gives the standard variables.
     /// </summary>
     private static void AddOpenTelemetryExporters<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -109,6 +114,15 @@ public static class Extensions
         var traces = Endpoint(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         var metrics = Endpoint(configuration, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
         var telemetry = builder.Services.AddOpenTelemetry();
+        if (Endpoint(configuration, LogsEndpointVariable) is { } second)
+        {
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(LogsEndpointVariable, options =>
+            {
+                options.Endpoint = new Uri(second);
+                options.Protocol = OtlpExportProtocol.HttpProtobuf;
+            }));
+        }
+
         if (!IsSet(logs) && !IsSet(traces) && !IsSet(metrics))
         {
             if (IsSet(shared))

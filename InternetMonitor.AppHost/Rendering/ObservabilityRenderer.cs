@@ -1,4 +1,4 @@
-using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
 
 namespace InternetMonitor.AppHost.Rendering;
 

@@ -1,56 +1,70 @@
-using System.Globalization;
-using InternetMonitor.AppHost.Alerting;
-using InternetMonitor.AppHost.Model;
+using Aspire.Hosting.ApplicationModel;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Parts;
+using InternetMonitor.AppHost.Stack;
 
 namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
-/// The stack's configuration for a run or a compose project: observability/ rendered into the state directory or the
-/// published folder (Alertmanager's receivers, the alert log at the probe), and Prometheus' targets files pointed at
-/// the resources that are available, one file per job; a job whose resource is missing (or whose compose profile is
+/// The stack's configuration for a run or a compose project: observability/ rendered into the layout's folder
+/// (Alertmanager's receivers, the alert log at the probe), and Prometheus' targets files pointed at the parts that run,
+/// one file per job, as Prometheus reaches them; a job whose part does not run (not installed, or its compose profile
 /// off) gets an empty file, so that it has no target and raises no alert.
 /// </summary>
 public static class StackRendering
 {
-    public const string ProbeJob = "internet-monitor";
-
-    /// <summary>
-    /// Renders for <paramref name="model"/>; the alert log is the probe's, the resource Prometheus scrapes as
-    /// <c>internet-monitor</c>. The Alertmanager is <paramref name="alertmanager"/>, else the one on PATH.
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> RenderAsync(StackModel model, ResourceContext context, AlertingOptions settings, AlertmanagerTarget? alertmanager = null)
+    /// <summary>Renders for the parts in <paramref name="resources"/>, targets as <paramref name="prometheus"/> reaches them.</summary>
+    public static async Task<IReadOnlyList<string>> RenderAsync(IEnumerable<IResource> resources, StackContext stack, IResource prometheus, AlertmanagerTarget alertmanager)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(settings);
-        var probe = model.Resources.Single(resource => resource.ScrapeJob == ProbeJob);
-        var alerting = settings.With(new Uri(context.Url(probe), "/api/alerts"));
-        var output = Path.Combine(context.StateDirectory, "observability");
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(prometheus);
+        ArgumentNullException.ThrowIfNull(alertmanager);
+        var layout = stack.Layout;
+        var all = resources.ToList();
+        var alerting = stack.Alerting;
+        if (all.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any()) is { } receiver)
+        {
+            var probe = receiver.Annotations.OfType<AlertLogAnnotation>().Single().Probe;
+            alerting = alerting.With(new Uri(layout.Url(receiver, probe), "/api/alerts"));
+        }
+
+        var output = layout.ObservabilityDirectory;
         if (Directory.Exists(output))
         {
             Directory.Delete(output, recursive: true); // rendered whole each time: a file this version dropped is not loaded still
         }
 
-        if (alertmanager is null)
-        {
-            var version = await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12;
-            alertmanager = new AlertmanagerTarget(version, Path.Combine(output, "alertmanager"));
-        }
-
         var errors = ObservabilityRenderer.Render(
-            ObservabilityRenderer.SourceDirectory, output, alerting, alertmanager, SecretReader.FromProcess, forContainers: context.Containers is not null);
+            ObservabilityRenderer.SourceDirectory, output, alerting, alertmanager, SecretReader.FromProcess, forContainers: layout.Run == StackRun.Compose);
         if (errors.Count > 0)
         {
             return errors;
         }
 
-        foreach (var resource in model.Resources.Where(resource => resource.ScrapeJob is not null))
+        var targets = Path.Combine(output, "prometheus", "targets");
+        var jobs = Directory.GetFiles(targets, "*.yml").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .ToDictionary(job => job, _ => (IResource?)null, StringComparer.Ordinal);
+        foreach (var resource in all)
         {
-            var file = Path.Combine(output, "prometheus", "targets", resource.ScrapeJob + ".yml");
-            var text = context.IsAvailable(resource) && resource.Http is { } http
-                ? string.Create(CultureInfo.InvariantCulture, $"# Rendered by the AppHost.\n- targets: [\"{Endpoint.Address(context.Host, http.Port)}\"]\n")
-                : "# Rendered by the AppHost; not running here, so no target.\n[]\n";
-            await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
+            foreach (var job in resource.Annotations.OfType<ScrapeJobAnnotation>())
+            {
+                jobs[job.Job] = layout.IsRunning(resource) ? resource : jobs.GetValueOrDefault(job.Job);
+            }
+        }
+
+        foreach (var (job, resource) in jobs)
+        {
+            var text = resource is null
+                ? "# Rendered by the AppHost; not running here, so no target.\n[]\n"
+                : $"# Rendered by the AppHost.\n- targets: [\"{layout.Url(prometheus, resource).Authority}\"]\n";
+            await File.WriteAllTextAsync(Path.Combine(targets, job + ".yml"), text).ConfigureAwait(false);
+        }
+
+        // cAdvisor's job reads a file the shipped folder lacks: written empty when it does not run.
+        if (!jobs.ContainsKey("cadvisor"))
+        {
+            await File.WriteAllTextAsync(Path.Combine(targets, "cadvisor.yml"), "# Rendered by the AppHost; not running here, so no target.\n[]\n").ConfigureAwait(false);
         }
 
         return [];

@@ -112,7 +112,7 @@ public sealed class PublishTests
             Assert.Empty(Sequence(probe, "cap_add"));
             Assert.Contains("no-new-privileges:true", Sequence(probe, "security_opt"));
             Assert.Equal("http://127.0.0.1:8000", Mapping(probe, "environment")["Urls"]);
-            Assert.Equal("http://127.0.0.1:3100/otlp/v1/logs", Mapping(probe, "environment")["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"]);
+            Assert.Equal("http://127.0.0.1:3100/otlp/v1/logs", Mapping(probe, "environment")["INTERNET_MONITOR_LOGS_OTLP_ENDPOINT"]);
             Assert.False(Mapping(probe, "environment").ContainsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); // the Aspire dashboard's profile is off
             Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0", env["PROBE_BASE_IMAGE"]);
             var dockerfile = await File.ReadAllTextAsync(Path.Combine(project, "probe", "Dockerfile"), TestContext.Current.CancellationToken);
@@ -180,7 +180,7 @@ public sealed class PublishTests
             Assert.Equal("grafana", env["COMPOSE_PROFILES"]);
             Assert.Equal("127.0.0.1", env["LISTEN_ADDRESS"]); // the operator's value, not this publish's
             Assert.Contains("[]", await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "targets", "cadvisor.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
-            Assert.DoesNotContain("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken), StringComparison.Ordinal); // Loki is off
+            Assert.DoesNotContain("INTERNET_MONITOR_LOGS_OTLP_ENDPOINT", await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken), StringComparison.Ordinal); // Loki is off
             Assert.DoesNotContain("Publishing the probe", output, StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, ".env")));
         }
@@ -277,19 +277,6 @@ public sealed class PublishTests
         var values = InternetMonitor.AppHost.Publishing.EnvFile.Read(["# a comment", "LISTEN_ADDRESS=\"0.0.0.0\"", "A=b # said here", "B='c # d'", "  C = e", "broken line", "=nothing"]);
 
         Assert.Equal(new Dictionary<string, string> { ["LISTEN_ADDRESS"] = "0.0.0.0", ["A"] = "b", ["B"] = "c # d", ["C"] = "e" }, values);
-    }
-
-    [Theory]
-    [InlineData("probe_1             | Now listening on: http://127.0.0.1:8000", "probe", "Now listening on: http://127.0.0.1:8000")]
-    [InlineData("node-exporter-1  | ts=1 level=info", "node-exporter", "ts=1 level=info")]
-    [InlineData("prometheus_1  | ready | steady", "prometheus", "ready | steady")]
-    [InlineData("Attaching to probe_1", null, "Attaching to probe_1")]
-    [InlineData("probe-exporter_1 | x", null, "probe-exporter_1 | x")]
-    public void A_log_line_is_given_to_its_service_in_both_compose_formats(string line, string? service, string text)
-    {
-        var parsed = InternetMonitor.AppHost.Containers.ContainerOrchestrator.LogLine(line, ["probe", "node-exporter", "prometheus"]);
-
-        Assert.Equal((service, text), parsed);
     }
 
     internal static async Task<(int ExitCode, string Output, string Error)> ComposeAsync(string project, params string[] arguments)

@@ -1,4 +1,4 @@
-using InternetMonitor.AppHost;
+using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.Lab;
 using InternetMonitor.Tests.Support;
 
@@ -48,7 +48,7 @@ public sealed class RenderCommandTests
 
         var (exitCode, _, stderr) = await RunAsync([.. arguments.Select(argument => argument.Replace("{output}", output, StringComparison.Ordinal))]);
 
-        Assert.Equal(AppHostCommand.ErrorExitCode, exitCode);
+        Assert.Equal(RenderCommand.ErrorExitCode, exitCode);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output), "nothing is written when the settings are wrong");
     }
@@ -64,7 +64,7 @@ public sealed class RenderCommandTests
 
             Assert.True(exitCode == 0, stderr);
             Assert.True(File.Exists(Path.Combine(output, "alertmanager", "alertmanager.yml")));
-            Assert.Equal(AppHostCommand.ErrorExitCode, inside);
+            Assert.Equal(RenderCommand.ErrorExitCode, inside);
             Assert.StartsWith("--output must be outside ", insideError, StringComparison.Ordinal);
         }
         finally
@@ -78,7 +78,7 @@ public sealed class RenderCommandTests
     {
         var (exitCode, _, stderr) = await RunAsync("render", "--output", "/proc/im-render");
 
-        Assert.Equal(AppHostCommand.ErrorExitCode, exitCode);
+        Assert.Equal(RenderCommand.ErrorExitCode, exitCode);
         Assert.StartsWith("Cannot write /proc/im-render: ", stderr, StringComparison.Ordinal);
     }
 
@@ -86,7 +86,7 @@ public sealed class RenderCommandTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await AppHostCommand.RunAsync(arguments, output, error);
+        var exitCode = await RenderCommand.RunAsync(arguments, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

@@ -1,4 +1,4 @@
-using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.Lab;
 using InternetMonitor.Tests.Support;

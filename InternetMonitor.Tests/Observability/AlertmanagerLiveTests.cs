@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using InternetMonitor.AppHost.Alerting;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.Lab;
 using Microsoft.AspNetCore.Builder;

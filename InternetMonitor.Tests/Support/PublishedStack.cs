@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using InternetMonitor.Lab;
 
 namespace InternetMonitor.Tests.Support;
@@ -10,8 +11,17 @@ namespace InternetMonitor.Tests.Support;
 /// </summary>
 public static class PublishedStack
 {
-    /// <summary>The AppHost's native launcher, as `dotnet run --project InternetMonitor.AppHost` starts it.</summary>
-    public static readonly string AppHost = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.AppHost");
+    /// <summary>The AppHost's native launcher in its own build output, as `dotnet run --project InternetMonitor.AppHost` starts it.</summary>
+    public static readonly string AppHost = Repository.PathOf("InternetMonitor.AppHost", "bin",
+        typeof(PublishedStack).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release", "net10.0", "InternetMonitor.AppHost");
+
+    /// <summary>A HOME of the test run's own: Aspire writes ~/.aspire and ~/.aspnet (NuGet's folder stays the real one).</summary>
+    private static readonly Lazy<string> Home = new(() =>
+    {
+        var home = Directory.CreateTempSubdirectory("im-home-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(home, recursive: true);
+        return home;
+    });
 
     private static readonly Lazy<Task<string>> Published = new(PublishDefaultAsync);
 
@@ -33,6 +43,9 @@ public static class PublishedStack
             start.ArgumentList.Add(argument);
         }
 
+        start.Environment["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        start.Environment["HOME"] = Home.Value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -1,0 +1,30 @@
+using Aspire.Hosting;
+using InternetMonitor.AppHost.Integrations.Parts;
+using InternetMonitor.AppHost.Stack;
+
+namespace InternetMonitor.AppHost.Integrations.Cadvisor;
+
+/// <summary>cAdvisor: every container's CPU, memory and network, for the containers dashboard (not packaged for Debian).</summary>
+public static class CadvisorBuilderExtensions
+{
+    /// <summary>Adds cAdvisor, optional in the compose project (profile <c>cadvisor</c>), privileged with upstream's mounts there.</summary>
+    public static IResourceBuilder<IStackPartResource> AddCadvisor(this IDistributedApplicationBuilder builder, string name, int port)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var layout = builder.GetStack().Layout;
+        return builder.AddStackPart(name, new StackPart(["cadvisor"], string.Empty, CadvisorImageTags.Image, CadvisorImageTags.Tag, "CADVISOR_IMAGE", port, "/healthz"))
+            .WithScrapeJob("cadvisor")
+            .WithProfile("cadvisor")
+            .WithArgs(context =>
+            {
+                context.Args.Add($"--listen_ip={layout.ListenHost}");
+                context.Args.Add($"--port={port}");
+            })
+            .PublishAsComposeService(service =>
+            {
+                service.Privileged = true;
+                service.Devices.Add("/dev/kmsg");
+                service.Volumes.AddRange(["/:/rootfs:ro", "/var/run:/var/run:ro", "/sys:/sys:ro", "/var/lib/docker/:/var/lib/docker:ro", "/dev/disk/:/dev/disk:ro"]);
+            });
+    }
+}

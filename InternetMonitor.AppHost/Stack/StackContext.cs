@@ -1,0 +1,10 @@
+using InternetMonitor.AppHost.Integrations.Alertmanager;
+
+namespace InternetMonitor.AppHost.Stack;
+
+/// <summary>The stack's settings for this run, checked: its own, the receivers', the layout, and the command line.</summary>
+public sealed record StackContext(StackOptions Options, AlertingOptions Alerting, StackLayout Layout, StackArguments Arguments)
+{
+    /// <summary>One line per part whose program is not on this host, said once the settings are checked.</summary>
+    public List<string> Missing { get; } = [];
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InternetMonitor.Lab;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.AppHost;
+
+[CollectionDefinition(Name)]
+public sealed class ContainerEngineCollection : ICollectionFixture<ContainerEngine>
+{
+    public const string Name = "container engine";
+}
+
+/// <summary>
+/// The compose project brought up for real, by a Docker engine of the test's own inside a namespace with only
+/// loopback: local images stand in for Prometheus, Alertmanager and node-exporter (swapped in through .env), the probe's
+/// image is built from its Dockerfile on the local base, and the parts with no image here are off (their profiles).
+/// </summary>
+[Collection(ContainerEngineCollection.Name)]
+public sealed class ComposeUpTests(ContainerEngine engine)
+{
+    private static readonly string[] Jobs = ["alertmanager", "internet-monitor", "node", "prometheus"];
+
+    [Fact]
+    public async Task The_published_project_comes_up_raises_internet_down_and_down_leaves_nothing()
+    {
+        engine.Require();
+        var project = await PublishedStack.CopyAsync();
+        using var client = NamespaceHttpClient.Create(engine.Network, TimeSpan.FromSeconds(5));
+        try
+        {
+            var (code, _, error) = await PublishedStack.RunAppHostAsync(["publish", "--output", project, "--Stack:Profiles="]);
+            Assert.True(code == 0, error);
+            await PublishedStack.SetAsync(project, StandIns());
+            await engine.MustRunAsync("docker-compose", ["build"], TimeSpan.FromMinutes(5), project);
+
+            var clock = Stopwatch.StartNew();
+            await engine.MustRunAsync("docker-compose", ["up", "-d"], TimeSpan.FromMinutes(5), project);
+            var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json => UpJobs(json).Count == Jobs.Length, () => Logs(project));
+            var allUp = clock.Elapsed;
+            Assert.Equal(Jobs, UpJobs(up));
+            await WaitAsync(client, "http://127.0.0.1:9093/api/v2/alerts", json =>
+                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), () => Logs(project));
+            var alerted = clock.Elapsed;
+            var healthy = await engine.MustRunAsync("docker", ["ps", "--filter", "health=healthy", "--format", "{{.Label \"com.docker.compose.service\"}}"], TimeSpan.FromSeconds(30));
+            Assert.Equal(["alertmanager", "node-exporter", "probe", "prometheus"], healthy.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+            // Every socket the project listens on is on 127.0.0.1 (LISTEN_ADDRESS): what the images open, not only what the flags say.
+            var listening = await engine.Network.RunAsync("ss", "-Hltn");
+            var local = listening.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3]).ToList();
+            Assert.Contains("127.0.0.1:9090", local);
+            Assert.All(local, address => Assert.StartsWith("127.0.0.1:", address, StringComparison.Ordinal));
+
+            // The probe runs unprivileged, on a read-only root, and writes its data (the budget's record) in its volume.
+            Assert.Equal("1654", (await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "id", "-u"], TimeSpan.FromMinutes(1), project)).Trim());
+            Assert.NotEqual(0, (await engine.RunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/app/written"], TimeSpan.FromMinutes(1), project)).ExitCode);
+            await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/var/lib/internet-monitor/written"], TimeSpan.FromMinutes(1), project);
+
+            await engine.MustRunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
+
+            Assert.Empty(await engine.LeftoversAsync());
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"compose up: all targets up after {allUp.TotalSeconds:0.0} s; InternetDown in Alertmanager after {alerted.TotalSeconds:0.0} s"));
+        }
+        finally
+        {
+            await engine.RunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> StandIns() => new()
+    {
+        ["PROBE_BASE_IMAGE"] = ContainerEngine.Base,
+        ["PROMETHEUS_IMAGE"] = ContainerEngine.Prometheus,
+        ["ALERTMANAGER_IMAGE"] = ContainerEngine.Alertmanager,
+        ["NODE_EXPORTER_IMAGE"] = ContainerEngine.NodeExporter,
+        ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse",
+    };
+
+    private static List<string> UpJobs(JsonDocument json) =>
+        [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Where(result => result.GetProperty("value")[1].GetString() == "1")
+            .Select(result => result.GetProperty("metric").GetProperty("job").GetString()!)
+            .Order(StringComparer.Ordinal)];
+
+    private async Task<string> Logs(string project) =>
+        (await engine.RunAsync("docker-compose", ["logs", "--no-color", "--tail", "20"], TimeSpan.FromMinutes(1), project)).Output;
+
+    /// <summary>GETs <paramref name="url"/> inside the namespace until the JSON satisfies <paramref name="done"/> (3 minutes at most).</summary>
+    private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, Func<Task<string>> logs)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            try
+            {
+                var json = JsonDocument.Parse(await client.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken));
+                if (done(json))
+                {
+                    return json;
+                }
+
+                json.Dispose();
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{url} not as expected within 3 minutes; the containers' last lines:\n{await logs()}");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+    }
+}
