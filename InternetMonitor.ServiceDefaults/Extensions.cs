@@ -113,8 +113,9 @@ public static class Extensions
         var logs = Endpoint(configuration, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
         var traces = Endpoint(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         var metrics = Endpoint(configuration, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+        var second = Endpoint(configuration, LogsEndpointVariable);
         var telemetry = builder.Services.AddOpenTelemetry();
-        if (Endpoint(configuration, LogsEndpointVariable) is { } second)
+        if (second is not null)
         {
             telemetry.WithLogging(logging => logging.AddOtlpExporter(LogsEndpointVariable, options =>
             {
@@ -123,11 +124,13 @@ public static class Extensions
             }));
         }
 
-        if (!IsSet(logs) && !IsSet(traces) && !IsSet(metrics))
+        if (!IsSet(logs) && !IsSet(traces) && !IsSet(metrics) && (second is null || !IsSet(shared)))
         {
             if (IsSet(shared))
             {
                 // The SDK reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself and appends /v1/<signal>.
+                // UseOtlpExporter refuses to be combined with a signal's own exporter: with the second place for logs,
+                // the shared endpoint goes through the signal-specific exporters below instead.
                 telemetry.UseOtlpExporter();
             }
 

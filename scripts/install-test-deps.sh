@@ -4,7 +4,7 @@
 set -euo pipefail
 
 if [ "${1:-}" = "--stack" ]; then
-  packages=(prometheus prometheus-alertmanager prometheus-node-exporter util-linux)
+  packages=(prometheus prometheus-alertmanager prometheus-node-exporter)
   # The probe's build copies its status page's charting library from npm: Debian's Node.js and npm, unless npm is there.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 else
@@ -19,8 +19,8 @@ packages=(
   curl procps
   php-cli nginx-light       # a LibreSpeed backend (php -S) and a plain file server with Range for the speed test
   clang lld zlib1g-dev      # `make publish`: the native build's linker
-  util-linux                # setpriv and setsid: the AppHost's children die with it
-  chromium                  # the browser Playwright drives in the resource dashboard's test
+  util-linux                # nsenter and unshare: the tests' own Docker engine in a namespace
+  chromium                  # the browser Playwright drives in the status page's and the Aspire dashboard's tests
   docker.io docker-compose  # container mode and the published compose project, on a Docker engine of the tests' own
   debootstrap               # the local base image (no registry is reachable): Debian with Prometheus, Alertmanager, node-exporter
 )

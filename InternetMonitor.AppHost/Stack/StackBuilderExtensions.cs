@@ -12,6 +12,9 @@ public static partial class StackBuilderExtensions
     /// <summary>Bad arguments or settings.</summary>
     public const int ErrorExitCode = 2;
 
+    /// <summary>Aspire's switch for its tunnel from containers to host processes (on by default in 13.6).</summary>
+    public const string ContainerTunnelSetting = "ASPIRE_ENABLE_CONTAINER_TUNNEL";
+
     private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, StackContext> Stacks = new();
 
     /// <summary>
@@ -54,7 +57,26 @@ public static partial class StackBuilderExtensions
         var run = arguments.Publish ? StackRun.Compose
             : StackModes.Resolve(arguments.Mode) == StackMode.Container ? StackRun.Containers
             : StackRun.Processes;
-        var context = new StackContext(stack, alerting, new StackLayout(run, stack), arguments);
+        string? gateway = null;
+        if (run == StackRun.Containers)
+        {
+            string? problem;
+            (gateway, problem) = DockerCli.ClientProblem() is { } client ? (null, client) : EngineGateway.Find();
+            if (problem is not null)
+            {
+                error.WriteLine(problem);
+                return null;
+            }
+
+            // The parts reach the probe through the engine's host gateway; Aspire's own tunnel to host processes would
+            // first build an image from one it pulls (mcr.microsoft.com/azurelinux/base/core), and wait for it meanwhile.
+            builder.Configuration[ContainerTunnelSetting] ??= "false";
+        }
+
+        var context = new StackContext(stack, alerting, new StackLayout(run, stack) { HostGateway = gateway }, arguments)
+        {
+            AlertLogToken = AlertLogToken.ForRun(run, builder.Configuration, alerting, Environment.GetEnvironmentVariable),
+        };
         Stacks.AddOrUpdate(builder, context);
         return context;
     }

@@ -7,4 +7,7 @@ public sealed record StackContext(StackOptions Options, AlertingOptions Alerting
 {
     /// <summary>One line per part whose program is not on this host, said once the settings are checked.</summary>
     public List<string> Missing { get; } = [];
+
+    /// <summary>The token made for this run's alert log (container mode, none set), or null.</summary>
+    public string? AlertLogToken { get; init; }
 }

@@ -53,12 +53,31 @@ public sealed class StackLayout(StackRun run, StackOptions options)
         _ => ComposeListenAddress,
     };
 
-    /// <summary>The address the parts reach each other at on this host: the listen address, or loopback when it is any.</summary>
-    public string LocalHost => Run == StackRun.Processes && IPAddress.TryParse(Options.ListenAddress, out var address)
-        && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) ? Options.ListenAddress : "127.0.0.1";
+    /// <summary>In container mode, this host's address where the containers reach its processes (<see cref="EngineGateway"/>).</summary>
+    public string? HostGateway { get; init; }
+
+    /// <summary>
+    /// The address the parts reach each other at on this host (a process, or a container's published port): the
+    /// listen address, or loopback when it is any.
+    /// </summary>
+    public string LocalHost => Run != StackRun.Compose && !IsAny(Options.ListenAddress) ? Options.ListenAddress : "127.0.0.1";
+
+    /// <summary>
+    /// The addresses a process of this host (the probe) listens on: the listen address; in container mode also the
+    /// engine's host gateway, where the containers reach it, unless the listen address is any (which holds it already).
+    /// </summary>
+    public IReadOnlyList<string> ProcessHosts => Run switch
+    {
+        StackRun.Containers when HostGateway is { } gateway && !IsAny(Options.ListenAddress) && gateway != Options.ListenAddress => [Options.ListenAddress, gateway],
+        StackRun.Containers => [Options.ListenAddress],
+        _ => [ListenHost],
+    };
 
     /// <summary><c>host:port</c> on the listen address, for a listen flag.</summary>
     public string Address(int port) => HostPort(ListenHost, port);
+
+    /// <summary>The URLs a process of this host listens on (<see cref="ProcessHosts"/>), separated by semicolons as ASP.NET Core's <c>Urls</c> takes them.</summary>
+    public string ProcessUrls(int port) => string.Join(';', ProcessHosts.Select(host => $"http://{HostPort(host, port)}"));
 
     /// <summary>A file or folder of the rendered configuration, as the part reading it sees it.</summary>
     public string Config(string relative) => InContainers
@@ -116,6 +135,9 @@ public sealed class StackLayout(StackRun run, StackOptions options)
             ?? throw new InvalidOperationException($"{resource.Name} has no {endpoint} endpoint");
         return annotation.Port ?? annotation.TargetPort ?? throw new InvalidOperationException($"{resource.Name}'s {endpoint} endpoint has no fixed port");
     }
+
+    private static bool IsAny(string address) =>
+        !IPAddress.TryParse(address, out var parsed) || parsed.Equals(IPAddress.Any) || parsed.Equals(IPAddress.IPv6Any);
 
     private static string HostPort(string host, int port) =>
         string.Create(CultureInfo.InvariantCulture, $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') && !host.StartsWith('$') ? $"[{host}]" : host)}:{port}");

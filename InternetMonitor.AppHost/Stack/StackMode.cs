@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace InternetMonitor.AppHost.Stack;
 
 /// <summary>How the observability parts run under Aspire: as programs of this host, or as containers.</summary>
@@ -18,35 +16,9 @@ public enum StackMode
 /// <summary>Decides <see cref="StackMode.Auto"/>.</summary>
 public static class StackModes
 {
-    /// <summary>Container when <c>docker info</c> answers within 10 s (it honours DOCKER_HOST), else process.</summary>
-    public static StackMode Resolve(StackMode mode)
-    {
-        if (mode != StackMode.Auto)
-        {
-            return mode;
-        }
-
-        try
-        {
-            using var docker = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}") { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (docker is null)
-            {
-                return StackMode.Process;
-            }
-
-            docker.StandardOutput.ReadToEndAsync();
-            docker.StandardError.ReadToEndAsync();
-            if (!docker.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                docker.Kill();
-                return StackMode.Process;
-            }
-
-            return docker.ExitCode == 0 ? StackMode.Container : StackMode.Process;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return StackMode.Process; // no docker client
-        }
-    }
+    /// <summary>Container when <c>docker info</c> answers within 10 s (it honours DOCKER_HOST) and the client is one DCP takes, else process.</summary>
+    public static StackMode Resolve(StackMode mode) =>
+        mode != StackMode.Auto ? mode
+        : DockerCli.Run(["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(10)) is { ExitCode: 0 } && DockerCli.ClientProblem() is null ? StackMode.Container
+        : StackMode.Process;
 }

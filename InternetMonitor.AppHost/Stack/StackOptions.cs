@@ -19,8 +19,8 @@ public sealed class StackOptions
     public string PrometheusRetention { get; set; } = "90d";
 
     /// <summary>
-    /// The optional parts of the published compose project (their compose profiles), comma separated: grafana, loki,
-    /// cadvisor, aspire-dashboard. Prometheus scrapes only those switched on here.
+    /// The optional parts that run (the published compose project's profiles), comma separated: grafana, loki, cadvisor,
+    /// and aspire-dashboard in the compose project. Prometheus scrapes only those switched on here.
     /// </summary>
     public string Profiles { get; set; } = "grafana,loki,cadvisor";
 

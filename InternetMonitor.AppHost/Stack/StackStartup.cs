@@ -26,7 +26,7 @@ public static class StackStartup
         {
             Directory.CreateDirectory(stack.Layout.StateDirectory);
             var version = stack.Layout.InContainers
-                ? AlertmanagerVersion.Parse(AlertmanagerImageTags.Tag)!
+                ? ImageVersion(builder.Resources) ?? AlertmanagerVersion.Parse(AlertmanagerImageTags.Tag)!
                 : await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12;
             var target = new AlertmanagerTarget(version, stack.Layout.Config("alertmanager"));
             problems = await StackRendering.RenderAsync(builder.Resources, stack, prometheus, target).ConfigureAwait(false);
@@ -46,11 +46,38 @@ public static class StackStartup
             return true;
         }
 
+        if (stack.Layout.Run == StackRun.Containers)
+        {
+            MountSecrets(builder.Resources, stack.Layout);
+        }
+
         foreach (var missing in stack.Missing)
         {
             await error.WriteLineAsync(missing).ConfigureAwait(false);
         }
 
         return false;
+    }
+
+    /// <summary>The version in the tag of the image Alertmanager runs (ALERTMANAGER_IMAGE may name another); null when its tag is not one (latest, a local name, a digest).</summary>
+    private static Version? ImageVersion(IEnumerable<IResource> resources) =>
+        resources.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any())?.Annotations.OfType<ContainerImageAnnotation>().SingleOrDefault() is { Tag: { } tag }
+            ? AlertmanagerVersion.Parse(tag)
+            : null;
+
+    /// <summary>Each rendered secret file mounted alone into Alertmanager's container: their folder is owner-only on this host.</summary>
+    private static void MountSecrets(IEnumerable<IResource> resources, StackLayout layout)
+    {
+        var secrets = Path.Combine(layout.ObservabilityDirectory, "alertmanager", "secrets");
+        if (!Directory.Exists(secrets) || resources.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any()) is not ContainerResource alertmanager)
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(secrets).Order(StringComparer.Ordinal))
+        {
+            var target = layout.Config($"alertmanager/secrets/{Path.GetFileName(file)}");
+            alertmanager.Annotations.Add(new ContainerMountAnnotation(file, target, ContainerMountType.BindMount, isReadOnly: true));
+        }
     }
 }

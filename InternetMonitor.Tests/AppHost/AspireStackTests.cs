@@ -91,7 +91,7 @@ public sealed class AspireStackTests
         await AssertDashboardAsync(app.GetEndpoint("aspire-dashboard", "http"), deadline.Token);
 
         await app.StopAsync(cancellation);
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        InNamespace.Report(string.Create(CultureInfo.InvariantCulture,
             $"every resource healthy after {healthy.TotalSeconds:0.0} s; InternetDown in Alertmanager after {alerted.TotalSeconds:0.0} s"));
         Directory.Delete(state, recursive: true);
     }
@@ -110,10 +110,11 @@ public sealed class AspireStackTests
         await page.GotoAsync(dashboard.AbsoluteUri);
         foreach (var part in Parts)
         {
-            await Assertions.Expect(page.GetByText(part, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            // The resource's own row of the grid, its state Running.
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByText(part, new() { Exact = true }) });
+            await Assertions.Expect(row.Filter(new() { HasText = "Running" })).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         }
 
-        await Assertions.Expect(page.GetByText("Running").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         var screenshot = Path.Combine(Repository.PathOf("artifacts"), "aspire-dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new() { Path = screenshot });

@@ -272,6 +272,35 @@ public sealed class PublishTests
     }
 
     [Fact]
+    public async Task Aspire_publish_from_the_aspire_cli_writes_the_same_project_as_the_apphosts_publish_command()
+    {
+        var expected = await PublishedStack.CopyAsync();
+        var output = Path.Combine(Path.GetTempPath(), "im-aspire-publish-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, text, error) = await PublishedStack.AspirePublishAsync(output);
+
+            Assert.True(code == 0, text + error);
+            Assert.Contains("publish-compose", text, StringComparison.Ordinal); // our step, on Aspire's pipeline
+            foreach (var file in new[] { "docker-compose.yaml", ".env", "observability/prometheus/targets/internet-monitor.yml", "observability/alertmanager/alertmanager.yml", "probe/Dockerfile" })
+            {
+                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(expected, file), TestContext.Current.CancellationToken),
+                    await File.ReadAllTextAsync(Path.Combine(output, file), TestContext.Current.CancellationToken));
+            }
+
+            Assert.True(File.Exists(Path.Combine(output, "probe", "app", "InternetMonitor.Probe")));
+        }
+        finally
+        {
+            Directory.Delete(expected, recursive: true);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void The_env_file_is_read_as_compose_reads_it()
     {
         var values = InternetMonitor.AppHost.Publishing.EnvFile.Read(["# a comment", "LISTEN_ADDRESS=\"0.0.0.0\"", "A=b # said here", "B='c # d'", "  C = e", "broken line", "=nothing"]);

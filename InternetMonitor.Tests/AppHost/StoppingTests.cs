@@ -53,12 +53,9 @@ public sealed class StoppingTests
 
             await apphost.StopAsync(signal, TimeSpan.FromSeconds(60));
 
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while ((await network.ProcessIdsAsync()).Count > 0)
-            {
-                Assert.True(DateTime.UtcNow < until, $"left running after SIG{signal}: {string.Join(", ", await Programs(network))}");
-                await Task.Delay(200, TestContext.Current.CancellationToken);
-            }
+            var stopped = System.Diagnostics.Stopwatch.StartNew();
+            await InNamespace.WaitUntilEmptyAsync(network, TimeSpan.FromSeconds(60), $"after SIG{signal}");
+            TestContext.Current.TestOutputHelper?.WriteLine($"SIG{signal}: the namespace held no process after {stopped.Elapsed.TotalSeconds:0.0} s");
         }
         finally
         {
@@ -100,16 +97,10 @@ public sealed class StoppingTests
         }
     }
 
-    /// <summary>A HOME of its own (Aspire writes ~/.aspire, ~/.aspnet and DCP's cache), the real NuGet folder, and the launch profile's dashboard.</summary>
+    /// <summary>A HOME of its own (<see cref="AspireHome"/>) and, without `dotnet run`, what the launch profile sets for the dashboard.</summary>
     private static Dictionary<string, string> Environment(string home, bool launchProfile)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = home,
-            ["NUGET_PACKAGES"] = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        };
+        var environment = AspireHome.Environment(home);
         if (!launchProfile)
         {
             environment["ASPNETCORE_URLS"] = "http://127.0.0.1:18888";
@@ -119,24 +110,6 @@ public sealed class StoppingTests
         }
 
         return environment;
-    }
-
-    private static async Task<IReadOnlyList<string>> Programs(NetworkNamespace network)
-    {
-        var programs = new List<string>();
-        foreach (var pid in await network.ProcessIdsAsync())
-        {
-            try
-            {
-                programs.Add($"{pid} {(await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim()}");
-            }
-            catch (IOException)
-            {
-                // gone meanwhile
-            }
-        }
-
-        return programs;
     }
 
     /// <summary>GETs <paramref name="url"/> inside the namespace until it answers 200 (3 minutes at most).</summary>

@@ -47,6 +47,7 @@ public sealed class ProbeHostTests
     [Theory]
     [InlineData("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "loki:3100/otlp/v1/logs")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url")]
+    [InlineData("INTERNET_MONITOR_LOGS_OTLP_ENDPOINT", "loki:3100/otlp/v1/logs")]
     public async Task An_otlp_endpoint_that_is_not_a_url_stops_the_start_with_the_variable_named(string variable, string value)
     {
         var exception = Assert.ThrowsAny<Exception>(() => ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), $"--{variable}={value}"]));
@@ -75,6 +76,33 @@ public sealed class ProbeHostTests
         Assert.True(logs.Contains("InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
         Assert.True(logs.Contains("host.name"), "host.name is a resource attribute of the exported logs");
         await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Logs_go_to_loki_as_well_as_to_the_shared_endpoint_that_aspire_sets()
+    {
+        Prerequisite.RequireRoot();
+        await using var dashboard = await CaptureServer.StartAsync();
+        await using var loki = await CaptureServer.StartAsync();
+        dashboard.Reply = loki.Reply = ("application/x-protobuf", string.Empty);
+
+        await using var app = ProbeProgram.Build([
+            .. ProbeHost.LoopbackArguments(),
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={dashboard.Url.ToString().TrimEnd('/')}",
+            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+            $"--INTERNET_MONITOR_LOGS_OTLP_ENDPOINT={new Uri(loki.Url, "/otlp/v1/logs")}",
+            "--OTEL_BLRP_SCHEDULE_DELAY=100",
+            "--OTEL_BSP_SCHEDULE_DELAY=100",
+        ]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var atLoki = await loki.WaitForAsync(request => request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export at Loki's path");
+        await dashboard.WaitForAsync(request => request.Path == "/v1/logs" && request.Contains("Pinging 1 targets"), Deadline, "the same log line at the shared endpoint");
+        await dashboard.WaitForAsync(request => request.Path == "/v1/traces" && request.Contains("ping round"), Deadline, "the spans at the shared endpoint");
+        await app.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("/otlp/v1/logs", atLoki.Path);
+        Assert.All(loki.Requests, request => Assert.Equal("/otlp/v1/logs", request.Path)); // logs alone: Loki refuses traces and metrics
     }
 
     [Fact]

@@ -15,7 +15,35 @@ public static class InNamespace
     /// <summary>Set in the inner run: the namespace it runs in.</summary>
     public const string Variable = "INTERNET_MONITOR_TEST_NETNS";
 
+    /// <summary>What the inner run says on its standard output for the outer one to report (its figures).</summary>
+    public const string FigurePrefix = "figure: ";
+
+    /// <summary>Says <paramref name="text"/> in the outer run's output (the inner run's own is only read when it fails).</summary>
+    public static void Report(string text) => Console.WriteLine(FigurePrefix + text);
+
     public static bool Inside => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 };
+
+    /// <summary>Waits until no process runs in <paramref name="network"/>; fails naming those left after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilEmptyAsync(NetworkNamespace network, TimeSpan timeout, string when)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var until = DateTime.UtcNow + timeout;
+        while (await network.ProcessIdsAsync() is { Count: > 0 } left)
+        {
+            if (DateTime.UtcNow >= until)
+            {
+                var programs = new List<string>();
+                foreach (var pid in left)
+                {
+                    programs.Add(File.Exists($"/proc/{pid}/comm") ? $"{pid} {(await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim()}" : $"{pid}");
+                }
+
+                Assert.Fail($"left running {when}: {string.Join(", ", programs)}");
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="type"/>'s <paramref name="method"/> in a new namespace with <paramref name="environment"/>
@@ -30,28 +58,27 @@ public static class InNamespace
         var home = Directory.CreateTempSubdirectory("im-home-").FullName;
         try
         {
-            var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+            var variables = AspireHome.Environment(home);
+            variables[Variable] = network.Name;
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             {
-                [Variable] = network.Name,
-                ["HOME"] = home,
-                // NuGet's folder stays the real one: the probe's build and Aspire's packages are not fetched again.
-                ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            };
+                variables[name] = value;
+            }
+
             var runner = Path.Combine(AppContext.BaseDirectory, "InternetMonitor.Tests");
             var clock = Stopwatch.StartNew();
             await using var run = LabProcess.Start(network, [runner, "-method", $"{type.FullName}.{method}", "-noColor"], variables);
             var code = await run.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
-            TestContext.Current.TestOutputHelper?.WriteLine($"inner run, {clock.Elapsed.TotalSeconds:0.0} s:\n{run.Log}");
+            foreach (var figure in run.Output.Split('\n').Where(line => line.StartsWith(FigurePrefix, StringComparison.Ordinal)))
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine(figure[FigurePrefix.Length..]);
+            }
+
+            TestContext.Current.TestOutputHelper?.WriteLine($"inner run: {clock.Elapsed.TotalSeconds:0.0} s");
             Assert.True(code == 0, $"the test failed inside the namespace (exit {code}):\n{run.Log}");
             Assert.Contains("Total: 1, Errors: 0, Failed: 0, Skipped: 0", run.Output, StringComparison.Ordinal);
 
-            var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-            while ((await network.ProcessIdsAsync()).Count > 0)
-            {
-                Assert.True(DateTime.UtcNow < until, $"left running in the namespace: {string.Join(", ", await network.ProcessIdsAsync())}");
-                await Task.Delay(200, TestContext.Current.CancellationToken);
-            }
+            await WaitUntilEmptyAsync(network, TimeSpan.FromMinutes(1), "after the inner run");
         }
         finally
         {

@@ -12,10 +12,9 @@ namespace InternetMonitor.Tests.Support;
 public static class PublishedStack
 {
     /// <summary>The AppHost's native launcher in its own build output, as `dotnet run --project InternetMonitor.AppHost` starts it.</summary>
-    public static readonly string AppHost = Repository.PathOf("InternetMonitor.AppHost", "bin",
-        typeof(PublishedStack).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release", "net10.0", "InternetMonitor.AppHost");
+    public static readonly string AppHost = Repository.PathOf("InternetMonitor.AppHost", "bin", Configuration, "net10.0", "InternetMonitor.AppHost");
 
-    /// <summary>A HOME of the test run's own: Aspire writes ~/.aspire and ~/.aspnet (NuGet's folder stays the real one).</summary>
+    /// <summary>A HOME of the test run's own (<see cref="AspireHome"/>).</summary>
     private static readonly Lazy<string> Home = new(() =>
     {
         var home = Directory.CreateTempSubdirectory("im-home-").FullName;
@@ -35,23 +34,54 @@ public static class PublishedStack
     }
 
     /// <summary>Runs the AppHost with <paramref name="arguments"/> to its end (outside any namespace: publish sends nothing).</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<(int ExitCode, string Output, string Error)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunAsync(AppHost, arguments, environment);
+
+    /// <summary>
+    /// <c>aspire publish</c> of the AppHost's build by the Aspire CLI (the dotnet tool, installed once into .cache/,
+    /// which git ignores), in a scratch folder (the CLI writes its aspire.config.json where it runs).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> AspirePublishAsync(string output, params string[] arguments)
     {
-        var start = new ProcessStartInfo(AppHost) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var tools = Repository.PathOf(".cache", "aspire-cli");
+        var aspire = Path.Combine(tools, "aspire");
+        if (!File.Exists(aspire))
+        {
+            await Command.RunAsync("dotnet", "tool", "install", "--tool-path", tools, "Aspire.Cli", "--version", AspireCliVersion).ConfigureAwait(false);
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("im-aspire-cli-").FullName;
+        try
+        {
+            return await RunAsync(aspire, ["publish", "--apphost", Repository.PathOf("InternetMonitor.AppHost", "InternetMonitor.AppHost.csproj"), "--output-path", output,
+                "--no-build", "--non-interactive", "--nologo", .. arguments.Length > 0 ? ["--", .. arguments] : Array.Empty<string>()],
+                new Dictionary<string, string> { ["Configuration"] = Configuration, ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1" }, scratch).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>The Aspire CLI that matches the AppHost's Aspire packages.</summary>
+    public const string AspireCliVersion = "13.6.5";
+
+    private static string Configuration => typeof(PublishedStack).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, string? directory = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? Environment.CurrentDirectory };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        start.Environment["HOME"] = Home.Value;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in AspireHome.Environment(Home.Value).Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new LabException("the AppHost did not start");
+        using var process = Process.Start(start) ?? throw new LabException($"{program} did not start");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));

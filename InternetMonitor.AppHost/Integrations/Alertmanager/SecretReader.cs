@@ -6,7 +6,10 @@ namespace InternetMonitor.AppHost.Integrations.Alertmanager;
 /// </summary>
 public sealed class SecretReader(Func<string, string?> environment)
 {
-    public static SecretReader FromProcess { get; } = new(Environment.GetEnvironmentVariable);
+    public static SecretReader FromProcess { get; } = new(System.Environment.GetEnvironmentVariable);
+
+    /// <summary>How it reads a variable.</summary>
+    public Func<string, string?> Environment { get; } = environment;
 
     /// <summary>The secret, or null when neither the file setting nor the variable is set; a file that cannot be read is an error.</summary>
     public string? Read(string fileKey, string file, string variable, ICollection<string> errors)
@@ -33,6 +36,6 @@ public sealed class SecretReader(Func<string, string?> environment)
         }
 
         // A variable set to blanks is unset: never an empty secret.
-        return environment(variable)?.Trim() is { Length: > 0 } value ? value : null;
+        return Environment(variable)?.Trim() is { Length: > 0 } value ? value : null;
     }
 }

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Stack;
 
@@ -12,7 +13,16 @@ public static class CadvisorBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var layout = builder.GetStack().Layout;
-        return builder.AddStackPart(name, new StackPart(["cadvisor"], string.Empty, CadvisorImageTags.Image, CadvisorImageTags.Tag, "CADVISOR_IMAGE", port, "/healthz"))
+        var cadvisor = builder.AddStackPart(name, new StackPart(["cadvisor"], string.Empty, CadvisorImageTags.Image, CadvisorImageTags.Tag, "CADVISOR_IMAGE", port, "/healthz"));
+        if (cadvisor.Resource is ContainerResource container && layout.Run == StackRun.Containers)
+        {
+            // What the compose service below says, as docker's flags.
+            builder.CreateResourceBuilder(container).WithContainerRuntimeArgs(
+                "--privileged", "--device=/dev/kmsg", "--volume=/:/rootfs:ro", "--volume=/var/run:/var/run:ro", "--volume=/sys:/sys:ro",
+                "--volume=/var/lib/docker/:/var/lib/docker:ro", "--volume=/dev/disk/:/dev/disk:ro");
+        }
+
+        return cadvisor
             .WithScrapeJob("cadvisor")
             .WithProfile("cadvisor")
             .WithArgs(context =>

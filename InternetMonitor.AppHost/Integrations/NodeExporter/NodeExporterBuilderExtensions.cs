@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Stack;
 
@@ -7,12 +8,23 @@ namespace InternetMonitor.AppHost.Integrations.NodeExporter;
 /// <summary>node-exporter: the host's CPU, memory, disk and network, for the host dashboard.</summary>
 public static class NodeExporterBuilderExtensions
 {
-    /// <summary>Adds node-exporter; in the compose project it reads the host's processes and root file system, as upstream runs it.</summary>
+    /// <summary>
+    /// Adds node-exporter; in a container (the compose project, or container mode) it reads the host's processes and
+    /// root file system, as upstream runs it.
+    /// </summary>
     public static IResourceBuilder<IStackPartResource> AddNodeExporter(this IDistributedApplicationBuilder builder, string name, int port)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var layout = builder.GetStack().Layout;
-        return builder.AddStackPart(name, new StackPart(["prometheus-node-exporter", "node_exporter"], "prometheus-node-exporter", NodeExporterImageTags.Image, NodeExporterImageTags.Tag, "NODE_EXPORTER_IMAGE", port, "/metrics"))
+        var nodeExporter = builder.AddStackPart(name, new StackPart(["prometheus-node-exporter", "node_exporter"], "prometheus-node-exporter", NodeExporterImageTags.Image, NodeExporterImageTags.Tag, "NODE_EXPORTER_IMAGE", port, "/metrics"));
+        if (nodeExporter.Resource is ContainerResource container && layout.Run == StackRun.Containers)
+        {
+            // What the compose service below says, as docker's flags (DCP keeps it on its own network, not the host's).
+            nodeExporter.WithArgs("--path.rootfs=/host");
+            builder.CreateResourceBuilder(container).WithContainerRuntimeArgs("--pid=host", "--volume=/:/host:ro,rslave");
+        }
+
+        return nodeExporter
             .WithScrapeJob("node")
             .WithArgs(context => context.Args.Add($"--web.listen-address={layout.Address(port)}"))
             .PublishAsComposeService(service =>

@@ -29,8 +29,26 @@ public static class StackPartBuilderExtensions
             var container = builder.AddResource(new PartContainerResource(name)).WithImage(part.Image, part.Tag);
             if (layout.Run == StackRun.Containers)
             {
-                // The parts reach the probe, a process of this host, through the host's gateway (Aspire's own tunnel is off).
-                container.WithContainerRuntimeArgs($"--add-host={StackLayout.ContainerHostGateway}:host-gateway");
+                if (builder.Configuration[part.ImageVariable] is { Length: > 0 } named)
+                {
+                    // An image the operator names instead of the pin (a mirror, a local build): the compose project's .env variable.
+                    var image = ImageReference.Parse(named);
+                    var annotation = container.Resource.Annotations.OfType<ContainerImageAnnotation>().Single();
+                    (annotation.Registry, annotation.Image) = (null, image.Image);
+                    if (image.Sha256 is { } digest)
+                    {
+                        annotation.SHA256 = digest;
+                    }
+                    else
+                    {
+                        annotation.Tag = image.Tag; // alone: Aspire's annotation holds a tag or a digest, and setting the digest (even to null) clears the tag
+                    }
+                }
+
+                // An image already in the engine is used as it is: pulled only when missing, so no registry need answer.
+                container.WithImagePullPolicy(ImagePullPolicy.Missing)
+                    // The parts reach the probe, a process of this host, through the host's gateway (Aspire's own tunnel is off).
+                    .WithContainerRuntimeArgs($"--add-host={StackLayout.ContainerHostGateway}:host-gateway");
             }
 
             resource = container;
@@ -50,13 +68,18 @@ public static class StackPartBuilderExtensions
             resource = builder.CreateResourceBuilder<IStackPartResource>(missing);
         }
 
+        resource.WithHttpEndpoint(port: part.Port, targetPort: part.Port, isProxied: false);
+        if (layout.Run == StackRun.Containers)
+        {
+            resource.WithEndpoint("http", endpoint => endpoint.TargetHost = layout.Options.ListenAddress);
+        }
+
         return resource
-            .WithHttpEndpoint(port: part.Port, targetPort: part.Port, isProxied: false)
             .WithHttpHealthCheck(part.HealthPath)
             .WithAnnotation(new ComposeServiceAnnotation(part.ImageVariable, part.Image, part.Tag) { HealthPath = part.HealthPath });
     }
 
-    /// <summary>Whether the part runs in this stack (its program was found, or it is a container).</summary>
+    /// <summary>Whether the part runs in this stack: its program was found (or it is a container), and Stack:Profiles does not switch it off.</summary>
     public static bool IsPresent(this IResource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -116,12 +139,22 @@ public static class StackPartBuilderExtensions
         return builder;
     }
 
-    /// <summary>An optional part of the compose project, switched on by the compose profile <paramref name="profile"/>.</summary>
+    /// <summary>
+    /// An optional part, switched on by <paramref name="profile"/> in Stack:Profiles: the compose project's profile; in a
+    /// run, a part switched off is left out of the model as one that is not installed (a part with no image here, say).
+    /// </summary>
     public static IResourceBuilder<T> WithProfile<T>(this IResourceBuilder<T> builder, string profile)
         where T : IResource
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Resource.Compose().Profile = profile;
+        var layout = builder.ApplicationBuilder.GetStack().Layout;
+        if (layout.Run != StackRun.Compose && !layout.Profiles.Contains(profile) && builder.Resource.IsPresent())
+        {
+            builder.Resource.Annotations.Add(new MissingPartAnnotation($"{builder.Resource.Name}: switched off (Stack:Profiles)"));
+            builder.ApplicationBuilder.Resources.Remove(builder.Resource);
+        }
+
         return builder;
     }
 

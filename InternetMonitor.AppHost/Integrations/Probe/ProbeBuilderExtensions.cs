@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Stack;
 
@@ -19,7 +20,8 @@ public static class ProbeBuilderExtensions
     public static IResourceBuilder<ProjectResource> WithProbeDefaults(this IResourceBuilder<ProjectResource> probe, int port)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        var layout = probe.ApplicationBuilder.GetStack().Layout;
+        var stack = probe.ApplicationBuilder.GetStack();
+        var layout = stack.Layout;
         var configuration = probe.ApplicationBuilder.Configuration;
         return probe
             .WithHttpEndpoint(port: port, isProxied: false)
@@ -37,6 +39,11 @@ public static class ProbeBuilderExtensions
                 foreach (var (name, value) in ProbeEnvironment.For(configuration, layout, port))
                 {
                     context.EnvironmentVariables[name] = value;
+                }
+
+                if (stack.AlertLogToken is { } token)
+                {
+                    context.EnvironmentVariables[AlertLogToken.ProbeSetting.Replace(":", "__", StringComparison.Ordinal)] = token;
                 }
             })
             .PublishAsComposeService(service =>

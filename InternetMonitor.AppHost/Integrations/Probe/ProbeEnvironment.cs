@@ -10,7 +10,8 @@ public static class ProbeEnvironment
     public const string LokiLogsVariable = "INTERNET_MONITOR_LOGS_OTLP_ENDPOINT";
 
     /// <summary>
-    /// <c>Urls</c> (which the probe's appsettings.json would otherwise set to every address), every <c>Monitor</c> setting
+    /// <c>Urls</c> (which the probe's appsettings.json would otherwise set to every address; in container mode the
+    /// engine's host gateway too, where the containers reach it), every <c>Monitor</c> setting
     /// passed on as it is (<c>Monitor__Icmp__Interval</c>), so the stack has one place for its configuration; as a
     /// program of this host, its history and data budget in its folder of the state directory unless set.
     /// </summary>
@@ -18,7 +19,7 @@ public static class ProbeEnvironment
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(layout);
-        yield return new("Urls", $"http://{layout.Address(port)}");
+        yield return new("Urls", layout.ProcessUrls(port));
         var monitor = configuration.GetSection("Monitor");
         if (layout.Run != StackRun.Compose)
         {
