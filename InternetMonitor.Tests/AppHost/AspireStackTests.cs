@@ -13,19 +13,15 @@ namespace InternetMonitor.Tests.AppHost;
 /// the stack runs on its default ports, and the probe's default targets reach nothing: "no internet" is the truth
 /// there). DCP runs the probe, node-exporter, Alertmanager and Prometheus as the Debian programs; each reads healthy,
 /// Prometheus scrapes every one, the internet-down alert reaches Alertmanager and the probe's alert log, and the Aspire
-/// dashboard lists every resource and shows the probe's spans and logs.
+/// dashboard lists every resource and shows the probe's spans, logs and meters.
 /// </summary>
 public sealed class AspireStackTests
 {
     private static readonly string[] Parts = ["probe", "node-exporter", "alertmanager", "prometheus"];
 
     /// <summary>What the AppHost's launch profile sets, and the dashboard without a login (the documented switch).</summary>
-    private static readonly Dictionary<string, string> Dashboard = new()
+    private static readonly Dictionary<string, string> Dashboard = new(AspireHome.Dashboard)
     {
-        ["ASPNETCORE_URLS"] = "http://127.0.0.1:18888",
-        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18889",
-        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18887",
-        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
         ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
     };
 
@@ -96,7 +92,7 @@ public sealed class AspireStackTests
         Directory.Delete(state, recursive: true);
     }
 
-    /// <summary>The Aspire dashboard, in chromium: every resource running, the probe's spans and its structured logs.</summary>
+    /// <summary>The Aspire dashboard, in chromium: every resource running, the probe's spans, its structured logs and its meters.</summary>
     private static async Task AssertDashboardAsync(Uri dashboard, CancellationToken cancellation)
     {
         using var playwright = await Playwright.CreateAsync();
@@ -125,6 +121,10 @@ public sealed class AspireStackTests
         await page.GotoAsync(new Uri(dashboard, "/structuredlogs").AbsoluteUri);
         await Assertions.Expect(page.GetByText("Internet DOWN", new() { Exact = false }).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.PathOf("artifacts"), "aspire-dashboard-logs.png") });
+
+        // Its meters (ASP.NET Core's, among them) as charts.
+        await page.GotoAsync(new Uri(dashboard, "/metrics/resource/probe").AbsoluteUri);
+        await Assertions.Expect(page.GetByText("Microsoft.AspNetCore.Hosting").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         cancellation.ThrowIfCancellationRequested();
     }
 

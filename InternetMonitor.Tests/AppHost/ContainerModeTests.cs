@@ -104,10 +104,10 @@ public sealed class ContainerModeTests(ContainerEngine engine)
         }
 
         environment["PATH"] = $"{docker}:{System.Environment.GetEnvironmentVariable("PATH")}";
-        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:18888";
-        environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18889";
-        environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18887";
-        environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        foreach (var (name, value) in AspireHome.Dashboard)
+        {
+            environment[name] = value;
+        }
         environment["PROMETHEUS_IMAGE"] = ContainerEngine.Prometheus;
         environment["ALERTMANAGER_IMAGE"] = ContainerEngine.Alertmanager;
         environment["NODE_EXPORTER_IMAGE"] = ContainerEngine.NodeExporter;

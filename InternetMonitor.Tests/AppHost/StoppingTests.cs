@@ -103,10 +103,10 @@ public sealed class StoppingTests
         var environment = AspireHome.Environment(home);
         if (!launchProfile)
         {
-            environment["ASPNETCORE_URLS"] = "http://127.0.0.1:18888";
-            environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18889";
-            environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18887";
-            environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+            foreach (var (name, value) in AspireHome.Dashboard)
+            {
+                environment[name] = value;
+            }
         }
 
         return environment;

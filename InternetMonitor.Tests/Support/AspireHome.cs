@@ -6,6 +6,15 @@ namespace InternetMonitor.Tests.Support;
 /// </summary>
 public static class AspireHome
 {
+    /// <summary>What the AppHost's launch profile sets for the dashboard, for an AppHost started without `dotnet run`.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Dashboard = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_URLS"] = "http://127.0.0.1:18888",
+        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18889",
+        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18887",
+        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+    };
+
     public static Dictionary<string, string> Environment(string home) => new()
     {
         ["HOME"] = home,
