@@ -97,10 +97,8 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
     /// </summary>
     private Version AlertmanagerImageVersion(IReadOnlyDictionary<string, string> env)
     {
-        var pinned = Services.Single(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any()).Compose();
-        var image = env.GetValueOrDefault(pinned.ImageVariable, pinned.Reference);
-        var name = image[(image.LastIndexOf('/') + 1)..];
-        var tag = name.Contains('@', StringComparison.Ordinal) || !name.Contains(':', StringComparison.Ordinal) ? null : name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var pinned = AlertLogAnnotation.Sender(Services)!.Compose();
+        var tag = ImageReference.Parse(env.GetValueOrDefault(pinned.ImageVariable, pinned.Reference)).Tag;
         return (tag is null ? null : AlertmanagerVersion.Parse(tag)) ?? AlertmanagerVersion.Parse(pinned.Tag)!;
     }
 

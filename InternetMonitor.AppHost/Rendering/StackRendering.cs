@@ -23,7 +23,7 @@ public static class StackRendering
         var layout = stack.Layout;
         var all = resources.ToList();
         var alerting = stack.Alerting;
-        if (all.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any()) is { } receiver)
+        if (AlertLogAnnotation.Sender(all) is { } receiver)
         {
             var probe = receiver.Annotations.OfType<AlertLogAnnotation>().Single().Probe;
             alerting = alerting.With(new Uri(layout.Url(receiver, probe), "/api/alerts"));

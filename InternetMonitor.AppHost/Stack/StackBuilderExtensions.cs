@@ -61,7 +61,8 @@ public static partial class StackBuilderExtensions
         if (run == StackRun.Containers)
         {
             string? problem;
-            (gateway, problem) = DockerCli.ClientProblem() is { } client ? (null, client) : EngineGateway.Find();
+            // Auto mode chose containers only with a client DCP takes; --mode container is checked here.
+            (gateway, problem) = arguments.Mode == StackMode.Container && DockerCli.ClientProblem() is { } client ? (null, client) : EngineGateway.Find();
             if (problem is not null)
             {
                 error.WriteLine(problem);

@@ -61,7 +61,7 @@ public static class StackStartup
 
     /// <summary>The version in the tag of the image Alertmanager runs (ALERTMANAGER_IMAGE may name another); null when its tag is not one (latest, a local name, a digest).</summary>
     private static Version? ImageVersion(IEnumerable<IResource> resources) =>
-        resources.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any())?.Annotations.OfType<ContainerImageAnnotation>().SingleOrDefault() is { Tag: { } tag }
+        AlertLogAnnotation.Sender(resources)?.Annotations.OfType<ContainerImageAnnotation>().SingleOrDefault() is { Tag: { } tag }
             ? AlertmanagerVersion.Parse(tag)
             : null;
 
@@ -69,7 +69,7 @@ public static class StackStartup
     private static void MountSecrets(IEnumerable<IResource> resources, StackLayout layout)
     {
         var secrets = Path.Combine(layout.ObservabilityDirectory, "alertmanager", "secrets");
-        if (!Directory.Exists(secrets) || resources.FirstOrDefault(resource => resource.Annotations.OfType<AlertLogAnnotation>().Any()) is not ContainerResource alertmanager)
+        if (!Directory.Exists(secrets) || AlertLogAnnotation.Sender(resources) is not ContainerResource alertmanager)
         {
             return;
         }

@@ -8,6 +8,11 @@ namespace InternetMonitor.AppHost.Integrations.Cadvisor;
 /// <summary>cAdvisor: every container's CPU, memory and network, for the containers dashboard (not packaged for Debian).</summary>
 public static class CadvisorBuilderExtensions
 {
+    /// <summary>What cAdvisor reads to see every container: upstream's mounts, read-only.</summary>
+    private static readonly string[] HostMounts = ["/:/rootfs:ro", "/var/run:/var/run:ro", "/sys:/sys:ro", "/var/lib/docker/:/var/lib/docker:ro", "/dev/disk/:/dev/disk:ro"];
+
+    private const string KernelLog = "/dev/kmsg";
+
     /// <summary>Adds cAdvisor, optional in the compose project (profile <c>cadvisor</c>), privileged with upstream's mounts there.</summary>
     public static IResourceBuilder<IStackPartResource> AddCadvisor(this IDistributedApplicationBuilder builder, string name, int port)
     {
@@ -18,8 +23,7 @@ public static class CadvisorBuilderExtensions
         {
             // What the compose service below says, as docker's flags.
             builder.CreateResourceBuilder(container).WithContainerRuntimeArgs(
-                "--privileged", "--device=/dev/kmsg", "--volume=/:/rootfs:ro", "--volume=/var/run:/var/run:ro", "--volume=/sys:/sys:ro",
-                "--volume=/var/lib/docker/:/var/lib/docker:ro", "--volume=/dev/disk/:/dev/disk:ro");
+                ["--privileged", $"--device={KernelLog}", .. HostMounts.Select(mount => $"--volume={mount}")]);
         }
 
         return cadvisor
@@ -33,8 +37,8 @@ public static class CadvisorBuilderExtensions
             .PublishAsComposeService(service =>
             {
                 service.Privileged = true;
-                service.Devices.Add("/dev/kmsg");
-                service.Volumes.AddRange(["/:/rootfs:ro", "/var/run:/var/run:ro", "/sys:/sys:ro", "/var/lib/docker/:/var/lib/docker:ro", "/dev/disk/:/dev/disk:ro"]);
+                service.Devices.Add(KernelLog);
+                service.Volumes.AddRange(HostMounts);
             });
     }
 }

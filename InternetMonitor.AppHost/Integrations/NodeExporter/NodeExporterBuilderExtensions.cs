@@ -8,6 +8,11 @@ namespace InternetMonitor.AppHost.Integrations.NodeExporter;
 /// <summary>node-exporter: the host's CPU, memory, disk and network, for the host dashboard.</summary>
 public static class NodeExporterBuilderExtensions
 {
+    /// <summary>The host's root file system, where node-exporter reads it (upstream's mount).</summary>
+    private const string HostRoot = "/:/host:ro,rslave";
+
+    private const string RootFsFlag = "--path.rootfs=/host";
+
     /// <summary>
     /// Adds node-exporter; in a container (the compose project, or container mode) it reads the host's processes and
     /// root file system, as upstream runs it.
@@ -20,8 +25,8 @@ public static class NodeExporterBuilderExtensions
         if (nodeExporter.Resource is ContainerResource container && layout.Run == StackRun.Containers)
         {
             // What the compose service below says, as docker's flags (DCP keeps it on its own network, not the host's).
-            nodeExporter.WithArgs("--path.rootfs=/host");
-            builder.CreateResourceBuilder(container).WithContainerRuntimeArgs("--pid=host", "--volume=/:/host:ro,rslave");
+            nodeExporter.WithArgs(RootFsFlag);
+            builder.CreateResourceBuilder(container).WithContainerRuntimeArgs("--pid=host", $"--volume={HostRoot}");
         }
 
         return nodeExporter
@@ -30,8 +35,8 @@ public static class NodeExporterBuilderExtensions
             .PublishAsComposeService(service =>
             {
                 service.Pid = "host";
-                service.Volumes.Add("/:/host:ro,rslave");
-                service.Command.Add("--path.rootfs=/host");
+                service.Volumes.Add(HostRoot);
+                service.Command.Add(RootFsFlag);
             });
     }
 }
