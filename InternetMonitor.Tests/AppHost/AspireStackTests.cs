@@ -69,8 +69,8 @@ public sealed class AspireStackTests
         Assert.Equal(System.Net.HttpStatusCode.OK, (await probe.GetAsync(new Uri("/health", UriKind.Relative), cancellation)).StatusCode);
 
         using var prometheus = app.CreateHttpClient("prometheus");
-        using var up = await PollAsync(prometheus, "/api/v1/query?query=up", json => UpJobs(json).Count == 4, deadline.Token);
-        Assert.Equal(["alertmanager", "internet-monitor", "node", "prometheus"], UpJobs(up));
+        using var up = await PollAsync(prometheus, "/api/v1/query?query=up", json => JsonPoll.UpJobs(json).Count == 4, deadline.Token);
+        Assert.Equal(["alertmanager", "internet-monitor", "node", "prometheus"], JsonPoll.UpJobs(up));
 
         using var alertmanager = app.CreateHttpClient("alertmanager");
         using (await PollAsync(alertmanager, "/api/v2/alerts", json => json.RootElement.EnumerateArray()
@@ -128,39 +128,7 @@ public sealed class AspireStackTests
         cancellation.ThrowIfCancellationRequested();
     }
 
-    private static List<string> UpJobs(JsonDocument json) =>
-        [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
-            .Where(result => result.GetProperty("value")[1].GetString() == "1")
-            .Select(result => result.GetProperty("metric").GetProperty("job").GetString()!)
-            .Order(StringComparer.Ordinal)];
-
-    /// <summary>GETs <paramref name="path"/> until its JSON satisfies <paramref name="done"/>, or the deadline passes.</summary>
-    private static async Task<JsonDocument> PollAsync(HttpClient client, string path, Func<JsonDocument, bool> done, CancellationToken deadline)
-    {
-        string last = string.Empty;
-        while (true)
-        {
-            try
-            {
-                last = await client.GetStringAsync(new Uri(path, UriKind.Relative), deadline);
-                var json = JsonDocument.Parse(last);
-                if (done(json))
-                {
-                    return json;
-                }
-
-                json.Dispose();
-            }
-            catch (HttpRequestException)
-            {
-                // not answering yet
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"{client.BaseAddress}{path} never met the condition; last answer: {last}");
-            }
-
-            await Task.Delay(500, deadline);
-        }
-    }
+    /// <summary>GETs <paramref name="path"/> of the resource <paramref name="client"/> reaches until its JSON satisfies <paramref name="done"/>, or the deadline passes.</summary>
+    private static Task<JsonDocument> PollAsync(HttpClient client, string path, Func<JsonDocument, bool> done, CancellationToken deadline) =>
+        JsonPoll.UntilAsync(client, new Uri(client.BaseAddress!, path), done, TimeSpan.FromMinutes(3), () => Task.FromResult(string.Empty), null, deadline);
 }

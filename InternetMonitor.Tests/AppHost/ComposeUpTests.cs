@@ -37,11 +37,11 @@ public sealed class ComposeUpTests(ContainerEngine engine)
 
             var clock = Stopwatch.StartNew();
             await engine.MustRunAsync("docker-compose", ["up", "-d"], TimeSpan.FromMinutes(5), project);
-            var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json => UpJobs(json).Count == Jobs.Length, () => Logs(project));
+            var up = await JsonPoll.UntilAsync(client, new Uri("http://127.0.0.1:9090/api/v1/query?query=up"), json => JsonPoll.UpJobs(json).Count == Jobs.Length, TimeSpan.FromMinutes(3), ContainerLines(project), null, TestContext.Current.CancellationToken);
             var allUp = clock.Elapsed;
-            Assert.Equal(Jobs, UpJobs(up));
-            await WaitAsync(client, "http://127.0.0.1:9093/api/v2/alerts", json =>
-                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), () => Logs(project));
+            Assert.Equal(Jobs, JsonPoll.UpJobs(up));
+            await JsonPoll.UntilAsync(client, new Uri("http://127.0.0.1:9093/api/v2/alerts"), json =>
+                json.RootElement.EnumerateArray().Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), TimeSpan.FromMinutes(3), ContainerLines(project), null, TestContext.Current.CancellationToken);
             var alerted = clock.Elapsed;
             var healthy = await engine.MustRunAsync("docker", ["ps", "--filter", "health=healthy", "--format", "{{.Label \"com.docker.compose.service\"}}"], TimeSpan.FromSeconds(30));
             Assert.Equal(["alertmanager", "node-exporter", "probe", "prometheus"], healthy.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
@@ -79,38 +79,7 @@ public sealed class ComposeUpTests(ContainerEngine engine)
         ["GRAFANA_ADMIN_PASSWORD"] = "correct-horse",
     };
 
-    private static List<string> UpJobs(JsonDocument json) =>
-        [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
-            .Where(result => result.GetProperty("value")[1].GetString() == "1")
-            .Select(result => result.GetProperty("metric").GetProperty("job").GetString()!)
-            .Order(StringComparer.Ordinal)];
-
-    private async Task<string> Logs(string project) =>
-        (await engine.RunAsync("docker-compose", ["logs", "--no-color", "--tail", "20"], TimeSpan.FromMinutes(1), project)).Output;
-
-    /// <summary>GETs <paramref name="url"/> inside the namespace until the JSON satisfies <paramref name="done"/> (3 minutes at most).</summary>
-    private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, Func<Task<string>> logs)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            try
-            {
-                var json = JsonDocument.Parse(await client.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken));
-                if (done(json))
-                {
-                    return json;
-                }
-
-                json.Dispose();
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{url} not as expected within 3 minutes; the containers' last lines:\n{await logs()}");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>The containers' last lines, for a failure's message.</summary>
+    private Func<Task<string>> ContainerLines(string project) => async () =>
+        "the containers' last lines:\n" + (await engine.RunAsync("docker-compose", ["logs", "--no-color", "--tail", "20"], TimeSpan.FromMinutes(1), project)).Output;
 }

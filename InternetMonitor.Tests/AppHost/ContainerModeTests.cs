@@ -43,9 +43,9 @@ public sealed class ContainerModeTests(ContainerEngine engine)
             var clock = Stopwatch.StartNew();
             apphost = LabProcess.Start(engine.Network, [AppHost, "--mode", "container", $"--Stack:StateDirectory={state}", "--Stack:Profiles="], Environment(home, docker!));
 
-            using var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json => UpJobs(json).Count == Jobs.Length, apphost);
+            using var up = await WaitAsync(client, "http://127.0.0.1:9090/api/v1/query?query=up", json => JsonPoll.UpJobs(json).Count == Jobs.Length, apphost);
             var allUp = clock.Elapsed;
-            Assert.Equal(Jobs, UpJobs(up));
+            Assert.Equal(Jobs, JsonPoll.UpJobs(up));
             var images = await engine.MustRunAsync("docker", ["ps", "--format", "{{.Image}}"], TimeSpan.FromSeconds(30));
             Assert.Equal([ContainerEngine.Alertmanager, ContainerEngine.NodeExporter, ContainerEngine.Prometheus], Lines(images).Order(StringComparer.Ordinal));
 
@@ -168,40 +168,10 @@ public sealed class ContainerModeTests(ContainerEngine engine)
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static List<string> UpJobs(JsonDocument json) =>
-        [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
-            .Where(result => result.GetProperty("value")[1].GetString() == "1")
-            .Select(result => result.GetProperty("metric").GetProperty("job").GetString()!)
-            .Order(StringComparer.Ordinal)];
-
-    /// <summary>GETs <paramref name="url"/> inside the namespace until its JSON satisfies <paramref name="done"/> (3 minutes at most).</summary>
-    private static async Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, LabProcess apphost)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        var last = string.Empty;
-        while (true)
-        {
-            Assert.False(apphost.HasExited, $"the AppHost exited: {apphost.Log}");
-            try
-            {
-                last = await client.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken);
-                var json = JsonDocument.Parse(last);
-                if (done(json))
-                {
-                    return json;
-                }
-
-                json.Dispose();
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{url} not as expected within 3 minutes; last answer: {last}\nAppHost output:\n{apphost.Log}");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>GETs <paramref name="url"/> inside the namespace until its JSON satisfies <paramref name="done"/> (3 minutes at most), while the AppHost runs.</summary>
+    private static Task<JsonDocument> WaitAsync(HttpClient client, string url, Func<JsonDocument, bool> done, LabProcess apphost) =>
+        JsonPoll.UntilAsync(client, new Uri(url), done, TimeSpan.FromMinutes(3), () => Task.FromResult($"AppHost output:\n{apphost.Log}"),
+            () => apphost.HasExited ? $"the AppHost exited: {apphost.Log}" : null, TestContext.Current.CancellationToken);
 
     /// <summary>Polls <paramref name="done"/> until it holds (60 s at most), failing with <paramref name="why"/>.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> done, Func<Task<string>> why)
