@@ -195,6 +195,11 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        // A change of state is logged once (HealthStateLog, also run in the background), not each check on every call.
+        builder.Services.AddSingleton<HealthStateLog>();
+        builder.Services.AddSingleton<IHealthCheckPublisher>(provider => provider.GetRequiredService<HealthStateLog>());
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         return builder;
     }
 

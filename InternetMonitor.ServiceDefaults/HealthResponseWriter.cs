@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
@@ -9,6 +10,7 @@ internal static class HealthResponseWriter
 {
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
+        context.RequestServices.GetService<HealthStateLog>()?.Observe(report);
         context.Response.ContentType = "application/json; charset=utf-8";
 
         // Written by hand rather than serialised from an anonymous type: no reflection, so it also runs natively compiled.

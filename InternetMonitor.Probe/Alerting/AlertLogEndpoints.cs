@@ -54,7 +54,7 @@ public static class AlertLogEndpoints
         catch (JsonException exception)
         {
             metrics.Rejected(AlertLogMetrics.Invalid);
-            return Results.Text($"not an Alertmanager webhook notification: {exception.Message}\n", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Text($"not an Alertmanager webhook notification: {ClientText.Clean(exception.Message, 300)}\n", statusCode: StatusCodes.Status400BadRequest);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -71,14 +71,7 @@ public static class AlertLogEndpoints
         }
 
         // Alertmanager repeats every alert of a group in each notification of it: only what is new is kept.
-        var log = services.GetRequiredService<AlertLog>();
-        var publisher = services.GetRequiredService<ResultPublisher<AlertNotification>>();
-        var kept = 0;
-        foreach (var alert in alerts.Where(alert => !log.Holds(alert)))
-        {
-            publisher.Publish(alert);
-            kept++;
-        }
+        var kept = await services.GetRequiredService<AlertIntake>().ReceiveAsync(alerts, context.RequestAborted);
 
         // Answered 200 only once the history holds them (a repeat included: its first delivery may still wait). Otherwise
         // 503, and Alertmanager sends the notification again: nothing it was told was kept is lost if the probe then stops.

@@ -10,6 +10,7 @@ public static class AlertLogServiceCollectionExtensions
         services.AddValidatedOptions<AlertLogOptions, AlertLogOptionsValidator>(AlertLogOptions.Section)
             .Bind(OptionsRegistration.Section(configuration, AlertLogOptions.Section));
         services.AddSingleton<AlertLog>();
+        services.AddSingleton<AlertIntake>();
         services.AddSingleton<AlertLogMetrics>();
         services.AddSingleton<IRecorder<AlertNotification>>(provider => provider.GetRequiredService<AlertLog>());
         services.AddSingleton<IRecorder<AlertNotification>>(provider => provider.GetRequiredService<AlertLogMetrics>());

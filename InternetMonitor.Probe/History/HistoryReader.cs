@@ -62,6 +62,21 @@ public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider
             Number(reader, 6), Number(reader, 7), Number(reader, 8), Number(reader, 9)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
+    /// <summary>Whether the history holds <paramref name="alert"/> already (its identity, status and start): a repeat, or a notification sent again.</summary>
+    public bool Holds(Alerting.AlertNotification alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Query(
+            "SELECT 1 FROM alerts WHERE identity = $identity AND status = $status AND starts_at = $starts LIMIT $limit",
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, _ => true,
+            command =>
+            {
+                command.Parameters.AddWithValue("$identity", alert.Identity);
+                command.Parameters.AddWithValue("$status", alert.Status);
+                command.Parameters.AddWithValue("$starts", alert.StartsAt.ToUnixTimeMilliseconds());
+            }).Count > 0;
+    }
+
     /// <summary>
     /// The share of [<paramref name="from"/>, <paramref name="to"/>) outside any outage, the range cut at now; outages
     /// that overlap each other count once.

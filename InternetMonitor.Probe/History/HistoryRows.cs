@@ -74,7 +74,7 @@ public sealed record OutageRow(OutageEvent Event) : HistoryRow
     }
 }
 
-/// <summary>An alert notification from Alertmanager, kept once however often it is repeated.</summary>
+/// <summary>An alert notification from Alertmanager, kept once (by its identity, status and start) however often it is repeated.</summary>
 public sealed record AlertRow(AlertNotification Alert) : HistoryRow
 {
     public override string Table => "alerts";
@@ -83,8 +83,8 @@ public sealed record AlertRow(AlertNotification Alert) : HistoryRow
     {
         ArgumentNullException.ThrowIfNull(command);
         command.CommandText = """
-            INSERT OR IGNORE INTO alerts (received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels)
-            VALUES ($received, $status, $name, $severity, $summary, $description, $starts, $ends, $fingerprint, $labels);
+            INSERT OR IGNORE INTO alerts (received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels, identity)
+            VALUES ($received, $status, $name, $severity, $summary, $description, $starts, $ends, $fingerprint, $labels, $identity);
             """;
         command.Parameters.AddWithValue("$received", Milliseconds(Alert.ReceivedAt));
         command.Parameters.AddWithValue("$status", Alert.Status);
@@ -96,6 +96,7 @@ public sealed record AlertRow(AlertNotification Alert) : HistoryRow
         command.Parameters.AddWithValue("$ends", Alert.EndsAt is { } ends ? Milliseconds(ends) : DBNull.Value);
         command.Parameters.AddWithValue("$fingerprint", Alert.Fingerprint);
         command.Parameters.AddWithValue("$labels", JsonSerializer.Serialize(Alert.Labels, HistoryJsonContext.Default.IReadOnlyDictionaryStringString));
+        command.Parameters.AddWithValue("$identity", Alert.Identity);
         command.ExecuteNonQuery();
     }
 }

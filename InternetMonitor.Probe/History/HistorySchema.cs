@@ -70,6 +70,33 @@ public static class HistorySchema
         CREATE INDEX alerts_by_time ON alerts (received_at);
         CREATE INDEX latency_minutes_by_minute ON latency_minutes (minute);
         """,
+
+        // 2: an alert is told apart by its identity (its fingerprint, or its labels when it has none), its status and its
+        // start; version 1 kept one of two alerts without a fingerprint that began at the same time.
+        """
+        CREATE TABLE alerts_v2 (
+            id INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            alert_name TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            description TEXT NOT NULL,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER,
+            fingerprint TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            UNIQUE (identity, status, starts_at)
+        );
+        INSERT INTO alerts_v2 (id, received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels, identity)
+            SELECT id, received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels,
+                   CASE WHEN fingerprint <> '' THEN fingerprint ELSE 'labels:' || labels END
+            FROM alerts;
+        DROP TABLE alerts;
+        ALTER TABLE alerts_v2 RENAME TO alerts;
+        CREATE INDEX alerts_by_time ON alerts (received_at);
+        """,
     ];
 
     public static int Version => Migrations.Count;

@@ -20,7 +20,7 @@ public static class ProbeProgram
     public const string CheckConfigCommand = "check-config";
 
     public const string Usage = """
-        Usage: InternetMonitor.Probe [--Section:Key=value ...]      run the probe (metrics on http://0.0.0.0:8000/metrics)
+        Usage: InternetMonitor.Probe [--urls=URL] [--Section:Key=value ...]   run the probe (metrics on http://127.0.0.1:8000/metrics unless --urls or ASPNETCORE_URLS say otherwise)
                InternetMonitor.Probe speedtest [options] [--json]   one speed test now (speedtest --help for its options)
                InternetMonitor.Probe check-config [--Section:Key=value ...]   validate the settings and exit (0 valid, 2 not)
 
@@ -123,10 +123,15 @@ public static class ProbeProgram
         // No HTTPS server, IIS or EventLog: the probe serves plain HTTP on one port. Its name is the default OTLP
         // service.name (Loki's service_name label) wherever it is hosted, a test runner included.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = ServiceName });
+        var listen = ListenAddress.Apply(builder);
+        builder.AddAllowedHostNames();
         builder.AddProbe();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => listen.Log(app));
+        app.UseSecurityHeaders();
+        app.UseErrorResponses();
         app.MapDefaultEndpoints();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapSpeedTestServer();

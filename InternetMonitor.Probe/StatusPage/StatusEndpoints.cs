@@ -21,7 +21,12 @@ public static class StatusEndpoints
         var page = Resource("index.html");
         var script = Resource("uplot.js");
         var style = Resource("uplot.css");
-        app.MapGet("/", context => Results.Text(page, "text/html; charset=utf-8").ExecuteAsync(context));
+        var policy = SecurityHeaders.ContentSecurityPolicy(page);
+        app.MapGet("/", context =>
+        {
+            SecurityHeaders.ForPage(context, policy);
+            return Results.Text(page, "text/html; charset=utf-8").ExecuteAsync(context);
+        });
         app.MapGet("/status/uplot.js", context => Cached(context, script, "text/javascript; charset=utf-8"));
         app.MapGet("/status/uplot.css", context => Cached(context, style, "text/css; charset=utf-8"));
         app.MapGet("/api/status", context =>
