@@ -32,7 +32,8 @@ public sealed class ProbeProcess : IAsyncDisposable
     /// <param name="settings">Configuration as environment variables (Monitor__Icmp__Interval=...).</param>
     /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
     /// <param name="listenOnAll">Listen on every address of the namespace (to serve the other side of a lab link), not only its loopback.</param>
-    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false)
+    /// <param name="descriptorLimit">Start it with this soft and hard limit on open file descriptors (through prlimit).</param>
+    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false, int? descriptorLimit = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(settings);
@@ -61,6 +62,11 @@ public sealed class ProbeProcess : IAsyncDisposable
             command = [Command.Find("setpriv") ?? throw new LabException("setpriv (util-linux) is missing"), $"--reuid={uid}", $"--regid={gid}", "--clear-groups"];
             environment["HOME"] = Path.GetTempPath();
             environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+
+        if (descriptorLimit is { } limit)
+        {
+            command = [Command.Find("prlimit") ?? throw new LabException("prlimit (util-linux) is missing"), $"--nofile={limit}:{limit}", .. command];
         }
 
         string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];

@@ -33,6 +33,7 @@ public static class ProbeServiceCollectionExtensions
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
         services.AddMonitorSectionCheck();
+        builder.AddConnectionLimits();
         services.AddProbeMetrics();
         services.AddSingleton(typeof(ResultPublisher<>));
         services.AddSingleton<JobMetrics>();
