@@ -127,6 +127,7 @@ public static class ProbeProgram
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseRateLimiter(); // the history's concurrent reads (History/HistoryReadLimit)
         app.MapDefaultEndpoints();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapSpeedTestServer();
