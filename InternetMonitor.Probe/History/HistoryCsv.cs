@@ -17,29 +17,57 @@ public static class HistoryCsv
     public const string LatencyHeader = "minute,target,role,address,sent,lost,loss_ratio,min_ms,median_ms,p90_ms,max_ms";
     public const string AvailabilityHeader = "from,to,seconds,outage_seconds,outages,availability";
 
-    public static string SpeedTests(IEnumerable<SpeedTestRecord> records) => Write(SpeedTestHeader, records.Select(record => new object?[]
+    public static object?[] Cells(SpeedTestRecord record)
     {
-        record.StartedAt, record.EndedAt, record.Server, record.ServerType, record.Result, record.DownloadMbps, record.UploadMbps, record.DownloadBytes,
-        record.UploadBytes, record.IdleLatencyMs, record.IdleJitterMs, record.DownloadLatencyMs, record.UploadLatencyMs, record.Reason, record.FailedIn, record.Detail,
-    }));
+        ArgumentNullException.ThrowIfNull(record);
+        return
+        [
+            record.StartedAt, record.EndedAt, record.Server, record.ServerType, record.Result, record.DownloadMbps, record.UploadMbps, record.DownloadBytes,
+            record.UploadBytes, record.IdleLatencyMs, record.IdleJitterMs, record.DownloadLatencyMs, record.UploadLatencyMs, record.Reason, record.FailedIn, record.Detail,
+        ];
+    }
 
-    public static string Outages(IEnumerable<OutageRecord> records) =>
-        Write(OutageHeader, records.Select(record => new object?[] { record.StartedAt, record.EndedAt, record.DurationSeconds, record.Cause, record.Ongoing }));
-
-    public static string Alerts(IEnumerable<AlertRecord> records) => Write(AlertHeader, records.Select(record => new object?[]
+    public static object?[] Cells(OutageRecord record)
     {
-        record.ReceivedAt, record.Status, record.AlertName, record.Severity, record.Summary, record.Description, record.StartsAt, record.EndsAt, record.Fingerprint,
-    }));
+        ArgumentNullException.ThrowIfNull(record);
+        return [record.StartedAt, record.EndedAt, record.DurationSeconds, record.Cause, record.Ongoing];
+    }
 
-    public static string Latency(IEnumerable<LatencyMinuteRecord> records) => Write(LatencyHeader, records.Select(record => new object?[]
+    public static object?[] Cells(AlertRecord record)
     {
-        record.Minute, record.Target, record.Role, record.Address, record.Sent, record.Lost, record.LossRatio, record.MinMs, record.MedianMs, record.P90Ms, record.MaxMs,
-    }));
+        ArgumentNullException.ThrowIfNull(record);
+        return [record.ReceivedAt, record.Status, record.AlertName, record.Severity, record.Summary, record.Description, record.StartsAt, record.EndsAt, record.Fingerprint];
+    }
+
+    public static object?[] Cells(LatencyMinuteRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return [record.Minute, record.Target, record.Role, record.Address, record.Sent, record.Lost, record.LossRatio, record.MinMs, record.MedianMs, record.P90Ms, record.MaxMs];
+    }
 
     public static string Availability(AvailabilityRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return Write(AvailabilityHeader, [[record.From, record.To, record.Seconds, record.OutageSeconds, record.Outages, record.Availability]]);
+        var text = new StringBuilder(AvailabilityHeader).Append("\r\n");
+        return AppendRow(text, [record.From, record.To, record.Seconds, record.OutageSeconds, record.Outages, record.Availability]).ToString();
+    }
+
+    /// <summary>Appends one row of <paramref name="cells"/>, each escaped, and its CRLF.</summary>
+    public static StringBuilder AppendRow(StringBuilder text, object?[] cells)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(cells);
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+
+            text.Append(Cell(cells[i]));
+        }
+
+        return text.Append("\r\n");
     }
 
     /// <summary>One cell, escaped.</summary>
@@ -60,16 +88,5 @@ public static class HistoryCsv
         }
 
         return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
-
-    private static string Write(string header, IEnumerable<object?[]> rows)
-    {
-        var text = new StringBuilder(header).Append("\r\n");
-        foreach (var row in rows)
-        {
-            text.AppendJoin(',', row.Select(Cell)).Append("\r\n");
-        }
-
-        return text.ToString();
     }
 }

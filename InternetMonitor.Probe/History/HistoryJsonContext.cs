@@ -9,5 +9,9 @@ namespace InternetMonitor.Probe.History;
 [JsonSerializable(typeof(IReadOnlyList<OutageRecord>))]
 [JsonSerializable(typeof(IReadOnlyList<AlertRecord>))]
 [JsonSerializable(typeof(IReadOnlyList<LatencyMinuteRecord>))]
+[JsonSerializable(typeof(SpeedTestRecord))]
+[JsonSerializable(typeof(OutageRecord))]
+[JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(LatencyMinuteRecord))]
 [JsonSerializable(typeof(AvailabilityRecord))]
 internal sealed partial class HistoryJsonContext : JsonSerializerContext;

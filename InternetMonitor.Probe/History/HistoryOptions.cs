@@ -15,4 +15,10 @@ public sealed class HistoryOptions
 
     /// <summary>How long the one-minute latency and loss roll-ups are kept; speed tests, outages and alerts are kept for good.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>
+    /// How many history API reads run at once; one more is answered 429 with Retry-After. Two keep a Raspberry Pi's
+    /// two slow cores and its SD card free for measuring, and let a page and an export run side by side.
+    /// </summary>
+    public int MaxConcurrentReads { get; set; } = 2;
 }

@@ -7,6 +7,7 @@ public sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
 {
     public static readonly TimeSpan MinRetention = TimeSpan.FromDays(1);
     public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(3660);
+    public const int MaxConcurrentReads = 64;
 
     public ValidateOptionsResult Validate(string? name, HistoryOptions options)
     {
@@ -22,6 +23,7 @@ public sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
             errors.Add(nameof(options.Retention), $"must be between {MinRetention.TotalDays:0} and {MaxRetention.TotalDays:0} days (got {options.Retention})");
         }
 
+        errors.Range(nameof(options.MaxConcurrentReads), options.MaxConcurrentReads, 1, MaxConcurrentReads);
         return errors.Result();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -6,75 +7,115 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Probe.History;
 
 /// <summary>
-/// Reads the history for the API: each query on a read-only connection of its own (WAL: the writer is never blocked),
-/// rows in a time range, oldest first, at most <c>limit</c>. A database that is not there yet reads as empty; one that
-/// cannot be read throws <see cref="HistoryException"/>.
+/// Reads the history for the API, a page at a time: each page on a read-only connection of its own (WAL: the writer is
+/// never blocked), rows in a time range, oldest first, at most <c>limit</c>, after a <see cref="HistoryCursor"/> (keyset
+/// paging: a page deep in a large table costs what the first does). Rows are read as the page is enumerated, so a page is
+/// never held in memory whole. A database that is not there yet reads as empty; one that cannot be read throws
+/// <see cref="HistoryException"/>, whose message names the file for the log (logged here once per reason, then at debug).
 /// </summary>
-public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider time)
+public sealed partial class HistoryReader(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryReader> logger)
 {
+    public const string SpeedTestTable = "speedtests";
+    public const string OutageTable = "outages";
+    public const string AlertTable = "alerts";
+    public const string LatencyTable = "latency";
+
+    private const string SpeedTestWhere = "FROM speed_tests WHERE started_at >= $low AND started_at < $to AND (started_at > $afterTime OR id > $afterId) ORDER BY started_at, id";
+    private const string OutageWhere = "FROM outages WHERE started_at < $to AND (ended_at IS NULL OR ended_at > $from) AND started_at > $afterTime ORDER BY started_at";
+    private const string AlertWhere = "FROM alerts WHERE received_at >= $low AND received_at < $to AND (received_at > $afterTime OR id > $afterId) ORDER BY received_at, id";
+    private const string LatencyWhere = "FROM latency_minutes WHERE minute >= $low AND minute < $to AND (minute > $afterTime OR target > $afterTarget) AND ($target IS NULL OR target = $target) ORDER BY minute, target";
+
+    private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
+
     public bool Enabled => options.Value.Enabled;
 
-    public IReadOnlyList<SpeedTestRecord> SpeedTests(DateTimeOffset from, DateTimeOffset to, int limit) => Query(
-        """
+    public HistoryPage<SpeedTestRecord> SpeedTests(DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after = null) => Page(
+        SpeedTestTable,
+        $"""
         SELECT started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes,
                idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail
-        FROM speed_tests WHERE started_at >= $from AND started_at < $to ORDER BY started_at LIMIT $limit
+        {SpeedTestWhere} LIMIT $limit
         """,
-        from, to, limit, reader => new SpeedTestRecord(
+        $"SELECT started_at, id {SpeedTestWhere}",
+        from, to, limit, after, reader => new SpeedTestRecord(
             Time(reader.GetInt64(0)), Time(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
             reader.IsDBNull(12) ? "success" : "failure",
             Mbps(reader, 4), Mbps(reader, 5), reader.GetInt64(6), reader.GetInt64(7),
             Number(reader, 8), Number(reader, 9), Number(reader, 10), Number(reader, 11),
-            Text(reader, 12), Text(reader, 13), Text(reader, 14)));
+            Text(reader, 12), Text(reader, 13), Text(reader, 14)),
+        key => new HistoryCursor(SpeedTestTable, key.GetInt64(0), key.GetInt64(1)));
 
     /// <summary>The outages that overlap the range (an outage that began before it and ended in it included).</summary>
-    public IReadOnlyList<OutageRecord> Outages(DateTimeOffset from, DateTimeOffset to, int limit)
+    public HistoryPage<OutageRecord> Outages(DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after = null)
     {
         var now = time.GetUtcNow();
-        return Query(
-            "SELECT started_at, ended_at, cause FROM outages WHERE started_at < $to AND (ended_at IS NULL OR ended_at > $from) ORDER BY started_at LIMIT $limit",
-            from, to, limit, reader =>
+        return Page(
+            OutageTable,
+            $"SELECT started_at, ended_at, cause {OutageWhere} LIMIT $limit",
+            $"SELECT started_at {OutageWhere}",
+            from, to, limit, after, reader =>
             {
                 var start = Time(reader.GetInt64(0));
                 DateTimeOffset? end = reader.IsDBNull(1) ? null : Time(reader.GetInt64(1));
                 return new OutageRecord(start, end, Math.Round(((end ?? now) - start).TotalSeconds, 3), reader.GetString(2), end is null);
-            });
+            },
+            key => new HistoryCursor(OutageTable, key.GetInt64(0)));
     }
 
-    public IReadOnlyList<AlertRecord> Alerts(DateTimeOffset from, DateTimeOffset to, int limit) => Query(
-        """
+    public HistoryPage<AlertRecord> Alerts(DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after = null) => Page(
+        AlertTable,
+        $"""
         SELECT received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels
-        FROM alerts WHERE received_at >= $from AND received_at < $to ORDER BY received_at, id LIMIT $limit
+        {AlertWhere} LIMIT $limit
         """,
-        from, to, limit, reader => new AlertRecord(
+        $"SELECT received_at, id {AlertWhere}",
+        from, to, limit, after, reader => new AlertRecord(
             Time(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
             Time(reader.GetInt64(6)), reader.IsDBNull(7) ? null : Time(reader.GetInt64(7)), reader.GetString(8),
-            JsonSerializer.Deserialize(reader.GetString(9), HistoryJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>()));
+            JsonSerializer.Deserialize(reader.GetString(9), HistoryJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>()),
+        key => new HistoryCursor(AlertTable, key.GetInt64(0), key.GetInt64(1)));
 
-    public IReadOnlyList<LatencyMinuteRecord> Latency(DateTimeOffset from, DateTimeOffset to, string? target, int limit) => Query(
-        """
-        SELECT minute, target, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms FROM latency_minutes
-        WHERE minute >= $from AND minute < $to AND ($target IS NULL OR target = $target) ORDER BY minute, target LIMIT $limit
-        """,
-        from, to, limit, reader => new LatencyMinuteRecord(
+    public HistoryPage<LatencyMinuteRecord> Latency(DateTimeOffset from, DateTimeOffset to, string? target, int limit, HistoryCursor? after = null) => Page(
+        LatencyTable,
+        $"SELECT minute, target, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms {LatencyWhere} LIMIT $limit",
+        $"SELECT minute, target {LatencyWhere}",
+        from, to, limit, after, reader => new LatencyMinuteRecord(
             Time(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5),
             reader.GetInt32(4) == 0 ? 0 : Math.Round((double)reader.GetInt32(5) / reader.GetInt32(4), 6),
             Number(reader, 6), Number(reader, 7), Number(reader, 8), Number(reader, 9)),
+        key => new HistoryCursor(LatencyTable, key.GetInt64(0), Target: key.GetString(1)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
     /// <summary>Whether the history holds <paramref name="alert"/> already (its identity, status and start): a repeat, or a notification sent again.</summary>
     public bool Holds(Alerting.AlertNotification alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return Query(
-            "SELECT 1 FROM alerts WHERE identity = $identity AND status = $status AND starts_at = $starts LIMIT $limit",
-            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, _ => true,
-            command =>
+        var path = Path.GetFullPath(options.Value.Path);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            if (HistorySchema.UserVersion(connection) == 0)
             {
-                command.Parameters.AddWithValue("$identity", alert.Identity);
-                command.Parameters.AddWithValue("$status", alert.Status);
-                command.Parameters.AddWithValue("$starts", alert.StartsAt.ToUnixTimeMilliseconds());
-            }).Count > 0;
+                return false;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM alerts WHERE identity = $identity AND status = $status AND starts_at = $starts LIMIT 1";
+            command.Parameters.AddWithValue("$identity", alert.Identity);
+            command.Parameters.AddWithValue("$status", alert.Status);
+            command.Parameters.AddWithValue("$starts", alert.StartsAt.ToUnixTimeMilliseconds());
+            return command.ExecuteScalar() is not null;
+        }
+        catch (SqliteException exception)
+        {
+            throw Fail(path, exception);
+        }
     }
 
     /// <summary>
@@ -86,11 +127,12 @@ public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider
         var now = time.GetUtcNow();
         var end = to < now ? to : now;
         var seconds = Math.Max(0, (end - from).TotalSeconds);
-        var outages = Outages(from, end, int.MaxValue);
-        var down = 0.0;
+        using var outages = Outages(from, end, int.MaxValue);
+        var (down, count) = (0.0, 0);
         var covered = from;
         foreach (var outage in outages) // oldest first: each adds only what the ones before have not covered
         {
+            count++;
             var start = outage.StartedAt > covered ? outage.StartedAt : covered;
             var stop = (outage.EndedAt ?? now) < end ? outage.EndedAt ?? now : end;
             if (stop > start)
@@ -101,48 +143,119 @@ public sealed class HistoryReader(IOptions<HistoryOptions> options, TimeProvider
         }
 
         var availability = seconds == 0 ? 1 : Math.Clamp(1 - (down / seconds), 0, 1);
-        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), outages.Count, Math.Round(availability, 6));
+        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), count, Math.Round(availability, 6));
     }
 
-    private List<T> Query<T>(string sql, DateTimeOffset from, DateTimeOffset to, int limit, Func<SqliteDataReader, T> read, Action<SqliteCommand>? parameters = null)
+    /// <summary>
+    /// Opens a page: <paramref name="keys"/> (the rows' sort keys, in order) finds the last row of the page and whether a
+    /// row follows it, then <paramref name="rows"/> is executed, both in one read transaction.
+    /// </summary>
+    private HistoryPage<T> Page<T>(
+        string table, string rows, string keys, DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after,
+        Func<SqliteDataReader, T> read, Func<SqliteDataReader, HistoryCursor> cursor, Action<SqliteCommand>? parameters = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (after is not null && after.Table != table)
+        {
+            throw new ArgumentException($"a cursor of {after.Table} cannot page {table}", nameof(after));
+        }
+
         var path = Path.GetFullPath(options.Value.Path);
         if (!File.Exists(path))
         {
-            return [];
+            return new();
         }
 
+        SqliteConnection? connection = null;
+        SqliteCommand? command = null;
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             if (HistorySchema.UserVersion(connection) == 0)
             {
-                return []; // created, not yet migrated: nothing kept yet
+                return new(); // created, not yet migrated: nothing kept yet
             }
 
-            using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // The statements are this class's constants; values go in as parameters.
-            command.CommandText = sql;
-#pragma warning restore CA2100
-            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$limit", limit);
-            parameters?.Invoke(command);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
+            using (var begin = connection.CreateCommand())
             {
-                rows.Add(read(reader));
+                begin.CommandText = "BEGIN"; // one snapshot for the keys and the rows (the transaction ends when the connection closes)
+                begin.ExecuteNonQuery();
             }
 
-            return rows;
+            HistoryCursor? next = null;
+            using (var peek = limit == int.MaxValue ? null : Command(connection, keys + " LIMIT 2 OFFSET $offset", from, to, after, parameters))
+            {
+                if (peek is not null)
+                {
+                    peek.Parameters.AddWithValue("$offset", (long)limit - 1);
+                    using var reader = peek.ExecuteReader();
+                    if (reader.Read())
+                    {
+                        var last = cursor(reader);
+                        next = reader.Read() ? last : null; // a row follows the page's last: there is a next page
+                    }
+                }
+            }
+
+            command = Command(connection, rows, from, to, after, parameters);
+            command.Parameters.AddWithValue("$limit", limit);
+            var page = new HistoryPage<T>(connection, command, command.ExecuteReader(), read, next, exception => Fail(path, exception));
+            (connection, command) = (null, null); // the page's now
+            return page;
         }
         catch (SqliteException exception)
         {
-            throw new HistoryException(HistoryWriter.Classify(exception) ?? "other", $"the history database {path} cannot be read: {exception.Message}", exception);
+            throw Fail(path, exception);
+        }
+        finally
+        {
+            command?.Dispose();
+            connection?.Dispose();
         }
     }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, DateTimeOffset from, DateTimeOffset to, HistoryCursor? after, Action<SqliteCommand>? parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The statements are this class's constants; values go in as parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+
+        // After the cursor's key (time, tie-breaker), or after everything. $low is the tighter of the range's start and the
+        // cursor's time, so that the index range starts at the cursor rather than at the range's start.
+        var start = from.ToUnixTimeMilliseconds();
+        command.Parameters.AddWithValue("$from", start);
+        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$low", after is null ? start : Math.Max(start, after.Time));
+        command.Parameters.AddWithValue("$afterTime", after?.Time ?? long.MinValue);
+        command.Parameters.AddWithValue("$afterId", after?.Id ?? long.MaxValue);
+        command.Parameters.AddWithValue("$afterTarget", after?.Target ?? string.Empty);
+        parameters?.Invoke(command);
+        return command;
+    }
+
+    private HistoryException Fail(string path, SqliteException exception)
+    {
+        var reason = HistoryWriter.Classify(exception) ?? "other";
+        var failure = new HistoryException(reason, $"the history database {path} cannot be read: {exception.Message}", exception);
+        if (_reported.TryAdd(reason, true))
+        {
+            Unreadable(failure.Message);
+        }
+        else
+        {
+            UnreadableAgain(failure.Message);
+        }
+
+        return failure;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failure} (said once per reason; again at debug)")]
+    private partial void Unreadable(string failure);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Failure}")]
+    private partial void UnreadableAgain(string failure);
 
     private static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 

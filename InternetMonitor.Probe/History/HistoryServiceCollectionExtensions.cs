@@ -17,6 +17,7 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<HistoryReader>();
+        services.AddHistoryReadLimit();
         services.AddSingleton<LatencyHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<LatencyHistory>());
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<LatencyHistory>());

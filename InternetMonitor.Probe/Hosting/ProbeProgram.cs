@@ -132,6 +132,7 @@ public static class ProbeProgram
         app.Lifetime.ApplicationStarted.Register(() => listen.Log(app));
         app.UseSecurityHeaders();
         app.UseErrorResponses();
+        app.UseRateLimiter(); // the history's concurrent reads (History/HistoryReadLimit)
         app.MapDefaultEndpoints();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapSpeedTestServer();

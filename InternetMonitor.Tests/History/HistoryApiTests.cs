@@ -110,7 +110,10 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Theory]
     [InlineData("speedtests?from=yesterday", "from must be an ISO 8601 time such as 2026-11-24T18:00:00Z (got \"yesterday\")")]
     [InlineData("speedtests?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z", "from must be before to")]
-    [InlineData("outages?limit=0", "limit must be a whole number of rows from 1 to 1000000 (got \"0\")")]
+    [InlineData("outages?limit=0", "limit must be a whole number of rows from 1 to 10000 (got \"0\")")]
+    [InlineData("latency?limit=10001", "limit must be a whole number of rows from 1 to 10000 (got \"10001\")")]
+    [InlineData("latency?after=bm90IGEgY3Vyc29y", "after must be the cursor of a next link this endpoint gave (got \"bm90IGEgY3Vyc29y\")")]
+    [InlineData("alerts?after=", "after must be the cursor of a next link this endpoint gave (got \"\")")]
     [InlineData("latency?format=xml", "format must be json or csv (got \"xml\")")]
     public async Task A_bad_parameter_is_refused_with_one_sentence(string query, string message)
     {
@@ -141,6 +144,87 @@ public sealed class HistoryApiTests : IAsyncLifetime
             var served = await Http.GetStringAsync(new Uri(path.Name + "?format=csv", UriKind.Relative), TestContext.Current.CancellationToken);
             Assert.Equal(declared!.TrimEnd(), served.Split("\r\n")[0]);
         }
+    }
+
+    [Fact]
+    public async Task A_full_page_links_to_the_next_and_following_the_links_reads_every_row_once_as_json_and_as_csv()
+    {
+        Prerequisite.RequireRoot();
+
+        // Latency's two rows share their minute: the target breaks the tie, one a page.
+        var (pages, links) = await FollowAsync(new Uri(Range("latency") + "&limit=1&target=", UriKind.Relative));
+        var rows = pages.SelectMany(page => JsonDocument.Parse(page).RootElement.EnumerateArray().Select(row => row.GetProperty("target").GetString())).ToList();
+        Assert.Equal(["cloudflare", "gateway"], rows);
+        Assert.Single(links); // the last page has none
+
+        // The link keeps the other parameters, pins the range, and adds the cursor.
+        var next = links[0];
+        var pinned = Uri.EscapeDataString(_hour.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith($"/api/history/latency?from={pinned}&to=", next, StringComparison.Ordinal);
+        Assert.Contains("&limit=1&target=&after=", next, StringComparison.Ordinal);
+
+        // CSV: each page a file with the header, the same link header.
+        var (files, csvLinks) = await FollowAsync(new Uri(Range("speedtests") + "&format=csv&limit=1", UriKind.Relative));
+        Assert.Equal(2, files.Count);
+        Assert.Single(csvLinks);
+        Assert.All(files, file => Assert.StartsWith(HistoryCsv.SpeedTestHeader + "\r\n", file, StringComparison.Ordinal));
+        var whole = await Http.GetStringAsync(Range("speedtests") + "&format=csv", TestContext.Current.CancellationToken);
+        Assert.Equal(whole, HistoryCsv.SpeedTestHeader + "\r\n" + string.Concat(files.Select(file => file[(HistoryCsv.SpeedTestHeader.Length + 2)..])));
+    }
+
+    [Fact]
+    public async Task A_cursor_of_one_table_is_refused_by_another()
+    {
+        Prerequisite.RequireRoot();
+
+        var (_, links) = await FollowAsync(new Uri(Range("speedtests") + "&limit=1", UriKind.Relative));
+        var after = links[0][(links[0].IndexOf("after=", StringComparison.Ordinal) + 6)..];
+
+        using var response = await Http.GetAsync(new Uri(Range("latency") + "&after=" + after, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("after must be the cursor of a next link this endpoint gave", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_is_json_and_csv_is_csv_each_only_when_asked()
+    {
+        Prerequisite.RequireRoot();
+
+        using var json = await Http.GetAsync(Range("alerts"), TestContext.Current.CancellationToken);
+        Assert.Equal("application/json", json.Content.Headers.ContentType?.MediaType);
+        Assert.Null(json.Content.Headers.ContentDisposition);
+        var body = await json.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("@SUM(1+1)", JsonDocument.Parse(body).RootElement[0].GetProperty("description").GetString()); // as it came: escaping is the CSV's
+        Assert.DoesNotContain(HistoryCsv.AlertHeader, body, StringComparison.Ordinal);
+
+        using var csv = await Http.GetAsync(Range("alerts") + "&format=csv", TestContext.Current.CancellationToken);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HistoryCsv.AlertHeader + "\r\n", (await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))[..(HistoryCsv.AlertHeader.Length + 2)]);
+    }
+
+    /// <summary>The bodies of every page from <paramref name="first"/> on, and the next links they gave.</summary>
+    private async Task<(List<string> Pages, List<string> Links)> FollowAsync(Uri first)
+    {
+        var (pages, links) = (new List<string>(), new List<string>());
+        for (Uri? next = first; next is not null;)
+        {
+            using var response = await Http.GetAsync(next, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            pages.Add(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            next = null;
+            if (response.Headers.TryGetValues("Link", out var values))
+            {
+                var link = Assert.Single(values);
+                Assert.Matches("^<[^>]+>; rel=\"next\"$", link);
+                links.Add(link[1..link.IndexOf('>', StringComparison.Ordinal)]);
+                next = new Uri(links[^1], UriKind.Relative);
+            }
+
+            Assert.True(pages.Count < 100, "the pages never end");
+        }
+
+        return (pages, links);
     }
 
     private Uri Range(string what) => new($"/api/history/{what}?from={Iso(_hour)}&to={Iso(_hour.AddHours(1))}", UriKind.Relative);

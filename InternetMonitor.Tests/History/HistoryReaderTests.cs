@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -52,7 +53,8 @@ public sealed class HistoryReaderTests : IDisposable
             Assert.True(next.Flush()); // opening it closes what the last run left open
         }
 
-        var outage = Assert.Single(Reader().Outages(Hour, Hour.AddHours(1), 10));
+        using var outages = Reader().Outages(Hour, Hour.AddHours(1), 10);
+        var outage = Assert.Single(outages);
         Assert.Equal((Hour.AddMinutes(13), false, 180.0), (outage.EndedAt!.Value, outage.Ongoing, outage.DurationSeconds));
     }
 
@@ -64,10 +66,11 @@ public sealed class HistoryReaderTests : IDisposable
             Assert.True(writer.Write([.. Enumerable.Range(0, 5).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(minute), 60, 0, 1, 1, 1, 1))]));
         }
 
-        var rows = Reader().Latency(Hour.AddMinutes(1), Hour.AddMinutes(4), null, 2);
+        using var rows = Reader().Latency(Hour.AddMinutes(1), Hour.AddMinutes(4), null, 2);
+        using var none = Reader().Latency(Hour, Hour.AddHours(1), "gateway", 10);
 
         Assert.Equal([Hour.AddMinutes(1), Hour.AddMinutes(2)], rows.Select(row => row.Minute));
-        Assert.Empty(Reader().Latency(Hour, Hour.AddHours(1), "gateway", 10));
+        Assert.Empty(none);
     }
 
     public void Dispose()
@@ -78,5 +81,5 @@ public sealed class HistoryReaderTests : IDisposable
 
     private HistoryWriter Writer() => HistoryFile.Writer(DatabasePath);
 
-    private HistoryReader Reader() => new(Options.Create(new HistoryOptions { Path = DatabasePath }), _clock);
+    private HistoryReader Reader() => new(Options.Create(new HistoryOptions { Path = DatabasePath }), _clock, NullLogger<HistoryReader>.Instance);
 }

@@ -126,7 +126,7 @@ public sealed class ProbeHistoryTests
             Assert.Contains("\"history\":{\"status\":\"Degraded\"", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             using var read = await http.GetAsync(new Uri("/api/history/alerts", UriKind.Relative), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
-            Assert.Contains("cannot be read", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Assert.Equal("the history database cannot be read (corrupt); the probe's log says why\n", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)); // no path: that is for the log
             Assert.Equal("not a database: a file the user put here, kept as it is", await File.ReadAllTextAsync(history, TestContext.Current.CancellationToken));
             Assert.Equal(1, metrics.Value("internet_monitor_alert_notifications_rejected_total", ("reason", "not_kept")));
 
