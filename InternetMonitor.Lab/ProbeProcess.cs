@@ -12,7 +12,7 @@ public sealed class ProbeProcess : IAsyncDisposable
 
     private readonly LabProcess _process;
     private readonly HttpClient _client;
-    private string? _history;
+    private string? _data;
 
     private ProbeProcess(LabProcess process, NetworkNamespace network)
     {
@@ -48,18 +48,25 @@ public sealed class ProbeProcess : IAsyncDisposable
             ["Logging__Console__FormatterName"] = "simple",
         };
 
-        // A history database of its own, beside no other probe's (deleted with the process), unless the caller names one.
-        string? history = null;
-        if (!environment.ContainsKey("Monitor__History__Path"))
+        // A data folder of its own (its history, its data budget), beside no other probe's and never the machine's
+        // (deleted with the process), unless the caller names one.
+        string? data = null;
+        if (!environment.ContainsKey("Monitor__DataDirectory"))
         {
-            history = Path.Combine(Path.GetTempPath(), $"im-lab-history-{Guid.NewGuid():N}.db");
-            environment["Monitor__History__Path"] = history;
+            data = Directory.CreateTempSubdirectory("im-lab-probe-").FullName; // owner-only
+            environment["Monitor__DataDirectory"] = data;
         }
+
         string[] command = [];
         if (asUser is not null)
         {
             var (uid, gid) = (asUser.Split(':')[0], asUser.Split(':')[1]);
             command = [Command.Find("setpriv") ?? throw new LabException("setpriv (util-linux) is missing"), $"--reuid={uid}", $"--regid={gid}", "--clear-groups"];
+            if (data is not null)
+            {
+                Chown(data, asUser);
+            }
+
             environment["HOME"] = Path.GetTempPath();
             environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
@@ -72,7 +79,7 @@ public sealed class ProbeProcess : IAsyncDisposable
         string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];
         var listen = listenOnAll ? "0.0.0.0" : "127.0.0.1";
         var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://{listen}:{Port}"], environment, Path.GetDirectoryName(program));
-        return new ProbeProcess(process, network) { _history = history };
+        return new ProbeProcess(process, network) { _data = data };
     }
 
     /// <summary>
@@ -98,6 +105,20 @@ public sealed class ProbeProcess : IAsyncDisposable
         {
             using var response = await _client.GetAsync(new Uri("/metrics", UriKind.Relative)).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? new MetricsText(await response.Content.ReadAsStringAsync().ConfigureAwait(false)) : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The body of a GET of <paramref name="path"/> whatever its status, or null when the probe does not answer.</summary>
+    public async Task<string?> TryGetAsync(string path)
+    {
+        try
+        {
+            using var response = await _client.GetAsync(new Uri(path, UriKind.Relative)).ConfigureAwait(false);
+            return await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
@@ -171,12 +192,19 @@ public sealed class ProbeProcess : IAsyncDisposable
     {
         _client.Dispose();
         await _process.DisposeAsync(); // SIGTERM: the probe's own clean shutdown
-        if (_history is not null)
+        if (_data is not null)
         {
-            foreach (var file in new[] { _history, _history + "-wal", _history + "-shm" })
-            {
-                File.Delete(file);
-            }
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    /// <summary>Gives <paramref name="folder"/> to <paramref name="owner"/> (uid:gid), so that a probe run as that user writes there.</summary>
+    private static void Chown(string folder, string owner)
+    {
+        using var chown = System.Diagnostics.Process.Start(Command.Find("chown") ?? throw new LabException("chown (coreutils) is missing"), [owner, folder]);
+        if (!chown.WaitForExit(TimeSpan.FromSeconds(30)) || chown.ExitCode != 0)
+        {
+            throw new LabException($"chown {owner} {folder} failed");
         }
     }
 

@@ -67,10 +67,6 @@ public static partial class ComposeManifest
         if (compose.DataPath is { } data)
         {
             service.Volumes.Add($"{VolumeName(resource)}:{data}");
-            if (resource is ProjectResource)
-            {
-                service.WorkingDirectory = data; // relative paths (its history, its data budget) land in its volume
-            }
         }
 
         foreach (var relative in compose.Config)

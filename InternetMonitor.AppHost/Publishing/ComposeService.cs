@@ -36,8 +36,6 @@ public sealed class ComposeService
 
     public List<string> Devices { get; } = [];
 
-    public string? WorkingDirectory { get; set; }
-
     public List<string> Command { get; } = [];
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
@@ -94,11 +92,6 @@ public sealed class ComposeService
         Add(yaml, "security_opt", SecurityOpt);
         Add(yaml, "tmpfs", Tmpfs);
         Add(yaml, "devices", Devices);
-        if (WorkingDirectory is not null)
-        {
-            yaml["working_dir"] = WorkingDirectory;
-        }
-
         Add(yaml, "command", Command);
         if (Environment.Count > 0)
         {

@@ -17,7 +17,7 @@ public static partial class ConfigurationErrorMessage
                 return string.Join("; ", validation.Failures);
             case AggregateException aggregate:
                 var parts = aggregate.InnerExceptions.Select(From).ToList();
-                return parts.TrueForAll(part => part is not null) ? string.Join("; ", parts) : null;
+                return parts.TrueForAll(part => part is not null) ? string.Join("; ", parts.Distinct(StringComparer.Ordinal)) : null;
             case InvalidOperationException binding when ConversionFailure().Match(binding.Message) is { Success: true } match:
                 return $"{match.Groups["key"].Value} must be {Expected(match.Groups["type"].Value)} (got '{match.Groups["value"].Value}')";
             default:

@@ -1,6 +1,6 @@
 namespace InternetMonitor.Probe.History;
 
-/// <summary>The history database cannot be used as it is; <see cref="Reason"/> is the metric's label (busy, readonly, full, corrupt, io, newer_schema, other).</summary>
+/// <summary>The history database cannot be used as it is; <see cref="Reason"/> is the metric's label (busy, readonly, full, corrupt, io, newer_schema, symlink, other).</summary>
 public sealed class HistoryException : Exception
 {
     public HistoryException(string reason, string message, Exception? inner = null)

@@ -5,7 +5,7 @@ namespace InternetMonitor.Probe.History;
 /// <summary>What the history database did: rows kept by table, failed writes by reason, rows waiting for a write to succeed.</summary>
 public sealed class HistoryMetrics
 {
-    public static readonly string[] Reasons = ["busy", "readonly", "full", "corrupt", "io", "newer_schema", "slow", "other"];
+    public static readonly string[] Reasons = ["busy", "readonly", "full", "corrupt", "io", "newer_schema", "slow", "symlink", "other"];
     public static readonly string[] Tables = ["speed_tests", "outages", "alerts", "latency_minutes"];
 
     private readonly Counter _written;
@@ -20,7 +20,7 @@ public sealed class HistoryMetrics
         _written = factory.CreateCounter("internet_monitor_history_rows_written_total", "Rows committed to the history database, by table.", ["table"]);
         _failures = factory.CreateCounter(
             "internet_monitor_history_write_failures_total",
-            "Attempts to write the history database that failed, by reason (busy, readonly, full, corrupt, io, newer_schema, slow: one that ran past 10 s, other); the rows wait and are written again.",
+            "Attempts to write the history database that failed, by reason (busy, readonly, full, corrupt, io, newer_schema, slow: one that ran past 10 s, symlink: a file of the database is a symbolic link, refused, other); the rows wait and are written again.",
             ["reason"]);
         _dropped = factory.CreateCounter("internet_monitor_history_rows_dropped_total", "Rows given up because too many were waiting for the history database (oldest first).");
         _pending = factory.CreateGauge("internet_monitor_history_pending_rows", "Rows waiting for the history database to accept a write.");

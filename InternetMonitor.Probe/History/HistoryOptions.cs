@@ -10,7 +10,7 @@ public sealed class HistoryOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The database file; a relative path is from the probe's working directory (its data folder under the AppHost).</summary>
+    /// <summary>The database file; a relative path is in the data folder (<c>Monitor:DataDirectory</c>).</summary>
     public string Path { get; set; } = "history.db";
 
     /// <summary>How long the one-minute latency and loss roll-ups are kept; speed tests, outages and alerts are kept for good.</summary>

@@ -96,6 +96,7 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             return false;
         }
 
+        RefuseLinks(path);
         try
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
@@ -166,6 +167,8 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             return new();
         }
 
+        RefuseLinks(path);
+
         SqliteConnection? connection = null;
         SqliteCommand? command = null;
         try
@@ -233,6 +236,21 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         command.Parameters.AddWithValue("$afterTarget", after?.Target ?? string.Empty);
         parameters?.Invoke(command);
         return command;
+    }
+
+    /// <summary>A database or a file beside it that is a symbolic link is not read (the writer refuses it too): nothing outside the data folder is served.</summary>
+    private void RefuseLinks(string path)
+    {
+        if (Storage.DataFiles.LinkedDatabaseFile(path) is { } refusal)
+        {
+            var failure = new HistoryException("symlink", refusal);
+            if (_reported.TryAdd(failure.Reason, true))
+            {
+                Unreadable(failure.Message);
+            }
+
+            throw failure;
+        }
     }
 
     private HistoryException Fail(string path, SqliteException exception)

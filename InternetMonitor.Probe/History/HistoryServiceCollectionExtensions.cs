@@ -4,6 +4,8 @@ using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Storage;
+using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.History;
 
@@ -13,7 +15,8 @@ public static class HistoryServiceCollectionExtensions
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<HistoryOptions, HistoryOptionsValidator>(HistoryOptions.Section)
-            .Bind(OptionsRegistration.Section(configuration, HistoryOptions.Section));
+            .Bind(OptionsRegistration.Section(configuration, HistoryOptions.Section))
+            .PostConfigure<IOptions<DataFolderOptions>>((options, folder) => options.Path = folder.InDataFolder(options.Path));
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<HistoryReader>();
@@ -24,6 +27,7 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestHistoryRecorder>();
         services.AddSingleton<IRecorder<OutageEvent>, OutageHistoryRecorder>();
         services.AddSingleton<IRecorder<AlertNotification>, AlertHistoryRecorder>();
+        services.AddHostedService<HistoryLocationLog>();
         services.AddHealthChecks().AddCheck<HistoryHealthCheck>("history");
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InternetMonitor.Probe.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -488,9 +489,17 @@ public sealed partial class HistoryWriter : IDisposable
         var directory = System.IO.Path.GetDirectoryName(FullPath);
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            DataFiles.CreateFolder(directory);
         }
 
+        // Microsoft.Data.Sqlite builds sqlite3_open_v2's flags itself (from Mode and Cache), so SQLITE_OPEN_NOFOLLOW cannot
+        // be passed: a link in place of the database or a file beside it is refused here, before every open, instead.
+        if (DataFiles.LinkedDatabaseFile(FullPath) is { } refusal)
+        {
+            throw new HistoryException("symlink", refusal);
+        }
+
+        DataFiles.CreateIfMissing(FullPath); // owner-only, and so its -wal and -shm
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = FullPath,
@@ -572,7 +581,11 @@ public sealed partial class HistoryWriter : IDisposable
         var probe = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(FullPath) ?? ".", $".{System.IO.Path.GetFileName(FullPath)}.probe");
         try
         {
-            File.WriteAllBytes(probe, new byte[4096]);
+            using (var file = DataFiles.CreateNew(probe)) // a leftover, or a link planted there, deleted first: never written through
+            {
+                file.Write(new byte[4096]);
+            }
+
             File.Delete(probe);
             return reason;
         }
@@ -591,7 +604,8 @@ public sealed partial class HistoryWriter : IDisposable
         }
     }
 
-    private static string Describe(string reason) => reason switch
+    /// <summary>What a failure's reason means, in a sentence that names no file (for answers anyone may read).</summary>
+    public static string Describe(string reason) => reason switch
     {
         "busy" => "the database is locked by another program",
         "readonly" => "the database or its folder is read-only",
@@ -599,6 +613,7 @@ public sealed partial class HistoryWriter : IDisposable
         "corrupt" => "the file is not a usable SQLite database (left as it is: move it aside to start a new history)",
         "io" => "the file cannot be read or written",
         "slow" => "a write does not finish",
+        "symlink" => "a file of the database is a symbolic link",
         _ => "the database failed",
     };
 

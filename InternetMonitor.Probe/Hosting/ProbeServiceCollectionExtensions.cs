@@ -10,6 +10,7 @@ using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
+using InternetMonitor.Probe.Storage;
 using InternetMonitor.Probe.Telemetry;
 using Prometheus;
 
@@ -34,6 +35,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMonitorSectionCheck();
         builder.AddConnectionLimits();
+        services.AddDataFolder(configuration); // before the features whose relative paths it resolves
         services.AddProbeMetrics();
         services.AddSingleton(typeof(ResultPublisher<>));
         services.AddSingleton<JobMetrics>();

@@ -114,10 +114,15 @@ public sealed class PublishTests
             Assert.Equal("http://127.0.0.1:8000", Mapping(probe, "environment")["Urls"]);
             Assert.Equal("http://127.0.0.1:3100/otlp/v1/logs", Mapping(probe, "environment")["INTERNET_MONITOR_LOGS_OTLP_ENDPOINT"]);
             Assert.False(Mapping(probe, "environment").ContainsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); // the Aspire dashboard's profile is off
+            Assert.Equal("/var/lib/internet-monitor", Mapping(probe, "environment")["Monitor__DataDirectory"]); // its volume, named, not left to the working directory
+            Assert.Contains("probe-data:/var/lib/internet-monitor:rw", Sequence(probe, "volumes"));
+            Assert.False(probe.Children.ContainsKey("working_dir"));
             Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0", env["PROBE_BASE_IMAGE"]);
             var dockerfile = await File.ReadAllTextAsync(Path.Combine(project, "probe", "Dockerfile"), TestContext.Current.CancellationToken);
             Assert.Contains("ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0", dockerfile, StringComparison.Ordinal);
             Assert.Contains("USER 1654", dockerfile, StringComparison.Ordinal);
+            Assert.Contains("ENV Monitor__DataDirectory=/var/lib/internet-monitor", dockerfile, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(project, "probe", "data"))); // COPY keeps it
             Assert.True(File.GetUnixFileMode(Path.Combine(project, "probe", "app", "InternetMonitor.Probe")).HasFlag(UnixFileMode.UserExecute));
 
             // Grafana: the password from .env and no default one, no anonymous access, the three dashboards provisioned.

@@ -11,22 +11,25 @@ namespace InternetMonitor.Tests.Support;
 /// <summary>What tests of the whole probe in process share: loopback-only arguments and the address it listens on.</summary>
 public static class ProbeHost
 {
-    /// <summary>Where the probes of this test run keep their history databases, one each; gone when the run ends.</summary>
-    private static readonly Lazy<string> Histories = new(() =>
+    /// <summary>Where the probes of this test run keep their data folders, one each; gone when the run ends.</summary>
+    private static readonly Lazy<string> Folders = new(() =>
     {
-        var folder = Directory.CreateTempSubdirectory("im-history-").FullName;
+        var folder = Directory.CreateTempSubdirectory("im-probes-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         return folder;
     });
 
-    /// <summary>A history database of its own for one probe of a test.</summary>
-    public static string HistoryPath() => Path.Combine(Histories.Value, $"{Guid.NewGuid():N}.db");
+    /// <summary>A data folder of its own for one probe of a test (not yet created: the probe creates it, owner-only).</summary>
+    public static string DataDirectory() => Path.Combine(Folders.Value, $"{Guid.NewGuid():N}");
 
-    /// <summary>A free loopback port, one target (127.0.0.1), no gateway, no DNS or HTTP job, a history database of its own.</summary>
+    /// <summary>
+    /// A free loopback port, one target (127.0.0.1), no gateway, no DNS or HTTP job, a data folder of its own (its
+    /// history and data budget there, never in the machine's /var/lib/internet-monitor).
+    /// </summary>
     public static string[] LoopbackArguments() =>
     [
         "--urls=http://127.0.0.1:0",
-        $"--Monitor:History:Path={HistoryPath()}",
+        $"--Monitor:DataDirectory={DataDirectory()}",
         "--Monitor:Targets:Public:lo=127.0.0.1",
         "--Monitor:Targets:Gateway=none",
         "--Monitor:Icmp:Interval=00:00:00.2",

@@ -9,11 +9,15 @@ public static class ProbeEnvironment
     /// <summary>Where ServiceDefaults also sends logs (Loki's OTLP endpoint), besides the standard OTLP variables' place.</summary>
     public const string LokiLogsVariable = "INTERNET_MONITOR_LOGS_OTLP_ENDPOINT";
 
+    /// <summary>The probe's setting of its data folder, under <c>Monitor</c>.</summary>
+    public const string DataDirectoryKey = "DataDirectory";
+
     /// <summary>
     /// <c>Urls</c> (which the probe's appsettings.json would otherwise set to every address; in container mode the
     /// engine's host gateway too, where the containers reach it), every <c>Monitor</c> setting
-    /// passed on as it is (<c>Monitor__Icmp__Interval</c>), so the stack has one place for its configuration; as a
-    /// program of this host, its history and data budget in its folder of the state directory unless set.
+    /// passed on as it is (<c>Monitor__Icmp__Interval</c>), so the stack has one place for its configuration; its data
+    /// folder (<c>Monitor__DataDirectory</c>) unless set: as a program of this host its folder of the state directory
+    /// (created owner-only), in the compose project its volume.
     /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> For(IConfiguration configuration, StackLayout layout, int port)
     {
@@ -21,20 +25,9 @@ public static class ProbeEnvironment
         ArgumentNullException.ThrowIfNull(layout);
         yield return new("Urls", layout.ProcessUrls(port));
         var monitor = configuration.GetSection("Monitor");
-        if (layout.Run != StackRun.Compose)
+        if (monitor[DataDirectoryKey] is null)
         {
-            // A project runs in its source folder: its files go to the state folder instead (in a container, to its volume).
-            var data = Path.Combine(layout.StateDirectory, "data", "probe");
-            Directory.CreateDirectory(data);
-            if (monitor["History:Path"] is null)
-            {
-                yield return new("Monitor__History__Path", Path.Combine(data, "history.db"));
-            }
-
-            if (monitor["SpeedTest:Budget:StatePath"] is null)
-            {
-                yield return new("Monitor__SpeedTest__Budget__StatePath", Path.Combine(data, "speedtest-budget.json"));
-            }
+            yield return new($"Monitor__{DataDirectoryKey}", layout.Run == StackRun.Compose ? ProbeImage.DataDirectory : StateFolder(layout));
         }
 
         foreach (var setting in monitor.AsEnumerable().Where(pair => pair.Value is not null))
@@ -43,5 +36,21 @@ public static class ProbeEnvironment
             var value = layout.Run == StackRun.Compose ? setting.Value!.Replace("$", "$$", StringComparison.Ordinal) : setting.Value!;
             yield return new(setting.Key.Replace(":", "__", StringComparison.Ordinal), value);
         }
+    }
+
+    /// <summary>The probe's folder of the state directory, created owner-only (it holds what the probe, often root, writes).</summary>
+    private static string StateFolder(StackLayout layout)
+    {
+        var data = Path.Combine(layout.StateDirectory, "data", "probe");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(data);
+        }
+        else
+        {
+            Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return data;
     }
 }

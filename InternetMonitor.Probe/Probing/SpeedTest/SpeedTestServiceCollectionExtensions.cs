@@ -2,6 +2,7 @@ using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Probing.SpeedTest.Budget;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Scheduling;
+using InternetMonitor.Probe.Storage;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Probing.SpeedTest;
@@ -11,7 +12,8 @@ public static class SpeedTestServiceCollectionExtensions
     public static IServiceCollection AddSpeedTest(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<SpeedTestOptions, SpeedTestOptionsValidator>(SpeedTestOptions.Section)
-            .Bind(OptionsRegistration.Section(configuration, SpeedTestOptions.Section));
+            .Bind(OptionsRegistration.Section(configuration, SpeedTestOptions.Section))
+            .PostConfigure<IOptions<DataFolderOptions>>((options, folder) => options.Budget.StatePath = folder.InDataFolder(options.Budget.StatePath));
         services.AddSingleton<IProber<SpeedTestPlan, SpeedTestResult>, SpeedTestEngine>();
         services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestMetricsRecorder>();
         services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestLogRecorder>();

@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.Probing.SpeedTest;
 public sealed class DataBudgetTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-budget-").FullName;
+    private readonly string _elsewhere = Directory.CreateTempSubdirectory("im-budget-victim-").FullName;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 14, 22, 0, 0, TimeSpan.Zero));
 
     public DataBudgetTests() => _clock.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -95,7 +96,55 @@ public sealed class DataBudgetTests : IDisposable
         Assert.NotNull(budget.Refuse(501));
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    [Fact]
+    public void A_state_file_planted_as_a_link_is_neither_read_nor_written_through_and_the_saved_file_is_owner_only()
+    {
+        var victim = Path.Combine(_elsewhere, "victim.json");
+        var victimBytes = """{"day":"2026-03-14","monthStart":"2026-03-01","dayDownload":900,"dayUpload":0,"monthDownload":900,"monthUpload":0}"""u8.ToArray();
+        File.WriteAllBytes(victim, victimBytes);
+        File.CreateSymbolicLink(StatePath, victim);
+
+        var budget = Budget(daily: 1_000, monthly: 0);
+        budget.Spend(10, 0);
+
+        Assert.Equal(10, budget.State.DayTotal); // the target's 900 bytes were not read as the probe's own
+        Assert.Equal(victimBytes, File.ReadAllBytes(victim));
+        Assert.Null(new FileInfo(StatePath).LinkTarget); // the link replaced by a file of the probe's own (a rename)
+        Assert.Contains("\"dayDownload\": 10", File.ReadAllText(StatePath), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StatePath));
+    }
+
+    [Fact]
+    public void A_temporary_file_planted_as_a_link_is_not_written_through()
+    {
+        var victim = Path.Combine(_elsewhere, "victim");
+        File.WriteAllText(victim, "the system's own");
+        File.CreateSymbolicLink(StatePath + ".tmp", victim);
+
+        var budget = Budget(daily: 1_000, monthly: 0);
+        budget.Spend(20, 0);
+
+        Assert.Equal("the system's own", File.ReadAllText(victim));
+        Assert.False(Path.Exists(StatePath + ".tmp"));
+        Assert.Equal(20, Budget(daily: 1_000, monthly: 0).State.DayDownload); // saved all the same
+    }
+
+    [Fact]
+    public void The_folder_of_the_state_file_is_created_owner_only()
+    {
+        var path = Path.Combine(_folder, "data", "budget.json");
+        var options = Options.Create(new SpeedTestOptions { Budget = new DataBudgetOptions { Daily = 1_000, StatePath = path } });
+        new DataBudget(options, new DataBudgetStore(path, NullLogger<DataBudgetStore>.Instance), _clock, Metrics()).Spend(1, 0);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_folder, "data")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        Directory.Delete(_elsewhere, recursive: true);
+    }
 
     private DataBudget Budget(long daily, long monthly, int monthStartDay = 1)
     {

@@ -12,6 +12,6 @@ public sealed class DataBudgetOptions
     /// <summary>The day of the month the provider's billing month starts (1 to 28).</summary>
     public int MonthStartDay { get; set; } = 1;
 
-    /// <summary>Where the bytes used so far are kept across restarts (relative paths: from the working directory).</summary>
+    /// <summary>Where the bytes used so far are kept across restarts (a relative path is in the data folder, <c>Monitor:DataDirectory</c>).</summary>
     public string StatePath { get; set; } = "speedtest-budget.json";
 }

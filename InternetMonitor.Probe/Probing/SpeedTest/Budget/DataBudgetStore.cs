@@ -1,10 +1,12 @@
 using System.Text.Json;
+using InternetMonitor.Probe.Storage;
 
 namespace InternetMonitor.Probe.Probing.SpeedTest.Budget;
 
 /// <summary>
 /// Keeps the budget's counts in a small JSON file, replaced atomically (written beside, then renamed), so that a
-/// restart or a crash mid-write never forgets what was spent. A file that cannot be read is set aside, not lost.
+/// restart or a crash mid-write never forgets what was spent. A file that cannot be read is set aside, not lost; one
+/// that is a symbolic link is not read through (see <see cref="DataFiles"/>).
 /// </summary>
 public sealed partial class DataBudgetStore(string path, ILogger<DataBudgetStore> logger)
 {
@@ -12,6 +14,13 @@ public sealed partial class DataBudgetStore(string path, ILogger<DataBudgetStore
 
     public DataBudgetState? Load()
     {
+        if (DataFiles.LinkTarget(Path) is { } target)
+        {
+            // Not read through: the next save replaces the link itself (a rename), never its target.
+            LogLinked(logger, DataFiles.Refusal(Path, target));
+            return null;
+        }
+
         if (!File.Exists(Path))
         {
             return null;
@@ -50,9 +59,13 @@ public sealed partial class DataBudgetStore(string path, ILogger<DataBudgetStore
         var temporary = Path + ".tmp";
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            File.WriteAllText(temporary, JsonSerializer.Serialize(state, DataBudgetJsonContext.Default.DataBudgetState));
-            File.Move(temporary, Path, overwrite: true);
+            DataFiles.CreateFolder(System.IO.Path.GetDirectoryName(Path)!);
+            using (var file = DataFiles.CreateNew(temporary)) // exclusive and owner-only: a link planted there is deleted, never written through
+            {
+                JsonSerializer.Serialize(file, state, DataBudgetJsonContext.Default.DataBudgetState);
+            }
+
+            File.Move(temporary, Path, overwrite: true); // a rename: a link at Path is replaced itself
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -64,6 +77,9 @@ public sealed partial class DataBudgetStore(string path, ILogger<DataBudgetStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The speed-test budget file {Path} could not be read; it was moved to {Aside} and counting starts from zero")]
     private static partial void LogUnreadable(ILogger logger, Exception exception, string path, string aside);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The speed-test budget file is refused: {Refusal}; counting starts from zero, and the next save replaces the link")]
+    private static partial void LogLinked(ILogger logger, string refusal);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The speed-test budget file {Path} could not be written; the counts are kept in memory until it can")]
     private static partial void LogUnwritable(ILogger logger, Exception exception, string path);
