@@ -81,6 +81,52 @@ public sealed class RemoteClientTests
     }
 
     [Fact]
+    public async Task A_request_framed_both_by_length_and_by_chunks_is_refused_and_nothing_behind_it_is_answered()
+    {
+        await using var exposed = await ExposedProbe.StartAsync();
+
+        // Request smuggling: a front end that reads Content-Length and a back end that reads the chunks disagree on where
+        // the next request starts. The probe reads the chunks (as RFC 9112 says), refuses the post (a client on the
+        // network without a token) and closes the connection: the request hidden behind it is never answered.
+        var answer = await exposed.RawAsync(
+            "POST /api/alerts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n", ExposedProbe.RemoteAddress);
+
+        Assert.StartsWith("HTTP/1.1 401 ", answer, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer, "^HTTP/1.1 ", System.Text.RegularExpressions.RegexOptions.Multiline));
+        Assert.DoesNotContain("internet_monitor_", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pings_are_undisturbed_while_clients_on_the_network_ask_as_fast_as_they_can()
+    {
+        await using var exposed = await ExposedProbe.StartAsync();
+        var before = await exposed.Probe.WaitForAsync(_ => true, "a scrape", cancellationToken: TestContext.Current.CancellationToken);
+
+        // Eight clients, each asking /api/status again as soon as it is answered, 2,500 times.
+        var answered = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var ok = 0;
+            for (var i = 0; i < 2_500; i++)
+            {
+                using var response = await exposed.Remote.GetAsync(new Uri("/api/status", UriKind.Relative), TestContext.Current.CancellationToken);
+                ok += response.IsSuccessStatusCode ? 1 : 0;
+            }
+
+            return ok;
+        }));
+
+        // Every echo sent during the storm has been judged once its timeout (0.2 s ... 2 s) has passed.
+        var sentDuring = (await exposed.Probe.WaitForAsync(_ => true, "a scrape", cancellationToken: TestContext.Current.CancellationToken)).Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
+        var after = await exposed.Probe.WaitForAsync(
+            m => (m.Value("internet_monitor_ping_packets_received_total", ("target", "lo")) ?? 0) + (m.Value("internet_monitor_ping_packet_loss_total", ("target", "lo")) ?? 0) >= sentDuring,
+            "the storm's echoes judged", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(20_000, answered.Sum());
+        Assert.True(after.Value("internet_monitor_ping_packets_sent_total", ("target", "lo")) > before.Value("internet_monitor_ping_packets_sent_total", ("target", "lo")), "echoes went on");
+        Assert.Equal(before.Value("internet_monitor_ping_packet_loss_total", ("target", "lo")) ?? 0, after.Value("internet_monitor_ping_packet_loss_total", ("target", "lo")) ?? 0);
+    }
+
+    [Fact]
     public async Task A_time_before_the_default_range_can_start_is_a_bad_request_not_a_fault()
     {
         await using var exposed = await ExposedProbe.StartAsync();
