@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
+using InternetMonitor.Probe.Hosting;
 
 namespace InternetMonitor.Probe.History;
 
@@ -64,6 +65,7 @@ public static partial class HistoryEndpoints
 
         using (page)
         {
+            using var done = new ReadEnded(context);
             if (page.Next is { } next)
             {
                 context.Response.Headers.Link = query.NextLink(context.Request, next);
@@ -117,6 +119,12 @@ public static partial class HistoryEndpoints
         }
 
         await Results.Json(availability, HistoryJsonContext.Default.AvailabilityRecord).ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>When a page has been written (or cut): the memory it took is given back once reads pause (<see cref="MemoryReturn"/>).</summary>
+    private readonly struct ReadEnded(HttpContext context) : IDisposable
+    {
+        public void Dispose() => context.RequestServices.GetRequiredService<MemoryReturn>().WorkEnded();
     }
 
     /// <summary>The reader and the checked query, or null for the query once the answer (404, 400) has been given.</summary>

@@ -33,6 +33,7 @@ public static class ProbeServiceCollectionExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MemoryReturn>();
         services.AddMonitorSectionCheck();
         builder.AddConnectionLimits();
         services.AddDataFolder(configuration); // before the features whose relative paths it resolves
