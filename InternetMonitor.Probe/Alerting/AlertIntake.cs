@@ -23,14 +23,15 @@ public sealed partial class AlertIntake(AlertLog log, HistoryReader history, Res
         try
         {
             var published = 0;
-            foreach (var alert in alerts)
+            var kept = HistoryHolds(alerts);
+            for (var i = 0; i < alerts.Count; i++)
             {
-                if (log.Holds(alert) || HistoryHolds(alert))
+                if (kept[i] || log.Holds(alerts[i]))
                 {
                     continue;
                 }
 
-                publisher.Publish(alert); // the alert log among the recorders: a second copy in the same notification is held
+                publisher.Publish(alerts[i]); // the alert log among the recorders: a second copy in the same notification is held
                 published++;
             }
 
@@ -44,17 +45,17 @@ public sealed partial class AlertIntake(AlertLog log, HistoryReader history, Res
 
     public void Dispose() => _one.Dispose();
 
-    /// <summary>Whether the history holds the alert; while it cannot be read, the recent log decides alone.</summary>
-    private bool HistoryHolds(AlertNotification alert)
+    /// <summary>Which of the alerts the history holds; while it cannot be read, none (the recent log decides alone).</summary>
+    private bool[] HistoryHolds(IReadOnlyList<AlertNotification> alerts)
     {
         if (!history.Enabled)
         {
-            return false;
+            return new bool[alerts.Count];
         }
 
         try
         {
-            var holds = history.Holds(alert);
+            var holds = history.Holds(alerts);
             _lastFailure = null;
             return holds;
         }
@@ -66,7 +67,7 @@ public sealed partial class AlertIntake(AlertLog log, HistoryReader history, Res
                 LogHistoryUnread(logger, exception.Reason);
             }
 
-            return false;
+            return new bool[alerts.Count];
         }
     }
 

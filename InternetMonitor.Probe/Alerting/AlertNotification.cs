@@ -35,15 +35,16 @@ public sealed record AlertNotification(
     /// <summary>The longest description kept (line breaks in it kept too).</summary>
     public const int MaxDescriptionLength = 4000;
 
-    /// <summary>The most labels kept of one alert (the first by name); Alertmanager's own alerts carry a handful.</summary>
+    /// <summary>The most labels kept of one alert (alertname and severity, then the first by name); Alertmanager's own alerts carry a handful.</summary>
     public const int MaxLabels = 64;
 
     /// <summary>
     /// What tells this alert apart from every other (with its status and start): Alertmanager's fingerprint, a hash of
-    /// its labels; without one, the labels themselves (alertname among them), in name order.
+    /// its labels; without one, the labels themselves (alertname among them), in name order. The prefixes keep a
+    /// fingerprint, which is the sender's text, from ever equalling another alert's labels.
     /// </summary>
     [JsonIgnore]
-    public string Identity => Fingerprint.Length > 0 ? Fingerprint : "labels:" + JsonSerializer.Serialize(Labels, History.HistoryJsonContext.Default.IReadOnlyDictionaryStringString);
+    public string Identity => Fingerprint.Length > 0 ? "fp:" + Fingerprint : "labels:" + JsonSerializer.Serialize(Labels, History.HistoryJsonContext.Default.IReadOnlyDictionaryStringString);
 
     /// <summary>
     /// The alerts of one webhook body, or the reason it cannot be one: a notification must say firing or
@@ -102,12 +103,14 @@ public sealed record AlertNotification(
         return Status == other.Status && StartsAt == other.StartsAt && Identity == other.Identity;
     }
 
-    // Cleaned, capped and in name order (the identity of an alert without a fingerprint); JSON may carry null where a
-    // string belongs: such a label is left out. Two names the same once cleaned keep the first.
+    // Cleaned, capped and in name order (the identity of an alert without a fingerprint), alertname and severity kept
+    // whatever else there is; JSON may carry null where a string belongs: such a label is left out. Two names the same
+    // once cleaned keep the first.
     private static SortedDictionary<string, string> CleanLabels(IReadOnlyDictionary<string, string?>? values)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in (values ?? new Dictionary<string, string?>()).Where(pair => pair.Value is not null).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        var present = (values ?? new Dictionary<string, string?>()).Where(pair => pair.Value is not null);
+        foreach (var (key, value) in present.OrderBy(pair => pair.Key is "alertname" or "severity" ? 0 : 1).ThenBy(pair => pair.Key, StringComparer.Ordinal))
         {
             if (labels.Count == MaxLabels)
             {

@@ -13,15 +13,27 @@ namespace InternetMonitor.Probe.History;
 /// the URL of the next one (keyset: <c>after</c> the page's last row). At most <see cref="HistoryOptions.MaxConcurrentReads"/>
 /// run at once (<see cref="HistoryReadLimit"/>). Described in /openapi/v1.json.
 /// </summary>
-public static partial class HistoryEndpoints
+public static class HistoryEndpoints
 {
     public const string Prefix = "/api/history";
 
-    /// <summary>The page a request gets without <c>limit</c>: the largest, which holds a day of latency for the default four targets (5,760 rows).</summary>
+    /// <summary>The page a request gets without <c>limit</c>: the largest (a day of latency for up to 6 targets).</summary>
     public const int DefaultLimit = MaxLimit;
 
     /// <summary>The largest page: a few MB of JSON, written in a second or two even on a Raspberry Pi.</summary>
     public const int MaxLimit = 10_000;
+
+    /// <summary>
+    /// The largest CSV file, and a CSV request's default: a spreadsheet does not follow <c>Link</c>, so an export holds the
+    /// whole range (30 days of latency for 7 targets is 302,400 rows), streamed like a page.
+    /// </summary>
+    public const int MaxCsvLimit = 1_000_000;
+
+    /// <summary>
+    /// The longest a history answer may take to send: a client that reads slowly holds a read slot and a database
+    /// snapshot (which keeps the WAL from being reset) no longer than this.
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeLimit = TimeSpan.FromMinutes(5);
 
     public static WebApplication MapHistory(this WebApplication app)
     {
@@ -65,7 +77,9 @@ public static partial class HistoryEndpoints
 
         using (page)
         {
-            using var done = new ReadEnded(context);
+            using var work = context.RequestServices.GetRequiredService<MemoryReturn>().Work();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            deadline.CancelAfter(ResponseTimeLimit);
             if (page.Next is { } next)
             {
                 context.Response.Headers.Link = query.NextLink(context.Request, next);
@@ -76,18 +90,27 @@ public static partial class HistoryEndpoints
                 if (query.Csv)
                 {
                     Attachment(context, table, query);
-                    await HistoryResponse.WriteCsvAsync(context.Response, page, csvHeader, cells, context.RequestAborted).ConfigureAwait(false);
+                    await HistoryResponse.WriteCsvAsync(context.Response, page, csvHeader, cells, deadline.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await HistoryResponse.WriteJsonAsync(context.Response, page, json, context.RequestAborted).ConfigureAwait(false);
+                    await HistoryResponse.WriteJsonAsync(context.Response, page, json, deadline.Token).ConfigureAwait(false);
                 }
+            }
+            catch (HistoryException exception) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Unreadable(context, exception).ConfigureAwait(false);
             }
             catch (HistoryException)
             {
                 // The status line and part of the rows have gone: end the connection, so that the client sees a cut
                 // response rather than a short one that looks whole (the reader has logged why).
                 context.Abort();
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                context.Abort(); // past ResponseTimeLimit: cut, as above
             }
         }
     }
@@ -100,6 +123,7 @@ public static partial class HistoryEndpoints
             return;
         }
 
+        using var work = context.RequestServices.GetRequiredService<MemoryReturn>().Work();
         AvailabilityRecord availability;
         try
         {
@@ -119,12 +143,6 @@ public static partial class HistoryEndpoints
         }
 
         await Results.Json(availability, HistoryJsonContext.Default.AvailabilityRecord).ExecuteAsync(context).ConfigureAwait(false);
-    }
-
-    /// <summary>When a page has been written (or cut): the memory it took is given back once reads pause (<see cref="MemoryReturn"/>).</summary>
-    private readonly struct ReadEnded(HttpContext context) : IDisposable
-    {
-        public void Dispose() => context.RequestServices.GetRequiredService<MemoryReturn>().WorkEnded();
     }
 
     /// <summary>The reader and the checked query, or null for the query once the answer (404, 400) has been given.</summary>

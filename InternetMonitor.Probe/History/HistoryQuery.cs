@@ -34,11 +34,21 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Li
             return (null, "from must be before to");
         }
 
-        var limit = HistoryEndpoints.DefaultLimit;
-        var text = query["limit"].ToString();
-        if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > HistoryEndpoints.MaxLimit))
+        var format = query["format"].ToString();
+        if (format.Length > 0 && format is not ("json" or "csv"))
         {
-            return (null, $"limit must be a whole number of rows from 1 to {HistoryEndpoints.MaxLimit} (got {ClientText.Quote(text)})");
+            return (null, $"format must be json or csv (got {ClientText.Quote(format)})");
+        }
+
+        var csv = format == "csv" || (format.Length == 0 && request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+
+        // A CSV file is read whole by a spreadsheet: its default and its most are the range's rows, up to MaxCsvLimit.
+        var max = csv ? HistoryEndpoints.MaxCsvLimit : HistoryEndpoints.MaxLimit;
+        var limit = max;
+        var text = query["limit"].ToString();
+        if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
+        {
+            return (null, $"limit must be a whole number of rows from 1 to {max}{(csv ? " for CSV" : string.Empty)} (got {ClientText.Quote(text)})");
         }
 
         HistoryCursor? after = null;
@@ -48,13 +58,6 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Li
             return (null, $"after must be the cursor of a next link this endpoint gave (got {ClientText.Quote(cursor)})");
         }
 
-        var format = query["format"].ToString();
-        if (format.Length > 0 && format is not ("json" or "csv"))
-        {
-            return (null, $"format must be json or csv (got {ClientText.Quote(format)})");
-        }
-
-        var csv = format == "csv" || (format.Length == 0 && request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
         var target = query["target"].ToString();
         return (new HistoryQuery(from, to, limit, csv, target.Length > 0 ? target : null, after), null);
     }

@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
+using InternetMonitor.Probe.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.History;
 
 /// <summary>
-/// At most <see cref="HistoryOptions.MaxConcurrentReads"/> history reads at once, none queued: one more is answered 429
-/// with <c>Retry-After</c>. ASP.NET Core's concurrency limiter, applied to the history endpoints only (/metrics,
-/// /health and the rest are never limited), so that readers cannot take the cores and the disk from the measurements.
+/// At most <see cref="HistoryOptions.MaxConcurrentReads"/> history reads at once from other hosts and as many from this
+/// one, none queued: one more is answered 429 with <c>Retry-After</c>. ASP.NET Core's concurrency limiter, partitioned
+/// by client, applied to the history endpoints only (/metrics, /health and the rest are never limited), so that readers
+/// cannot take the cores and the disk from the measurements, and readers on the network cannot shut out the status page
+/// or an export on the probe's own host.
 /// </summary>
 public static class HistoryReadLimit
 {
@@ -24,7 +28,9 @@ public static class HistoryReadLimit
         {
             var permits = history.Value.MaxConcurrentReads;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddConcurrencyLimiter(Policy, concurrency => (concurrency.PermitLimit, concurrency.QueueLimit) = (permits, 0));
+            limiter.AddPolicy(Policy, context => RateLimitPartition.GetConcurrencyLimiter(
+                Client(context),
+                _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
             limiter.OnRejected = (context, cancellationToken) =>
             {
                 var response = context.HttpContext.Response;
@@ -36,4 +42,9 @@ public static class HistoryReadLimit
         });
         return services;
     }
+
+    /// <summary>Whether the request comes from this host or another, as the connection gate tells them apart.</summary>
+    private static ConnectionClient Client(HttpContext context) => context.Connection.RemoteIpAddress is { } address
+        ? ConnectionGate.Classify(new IPEndPoint(address, context.Connection.RemotePort))
+        : ConnectionClient.Loopback;
 }

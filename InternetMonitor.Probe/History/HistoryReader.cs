@@ -86,14 +86,18 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         key => new HistoryCursor(LatencyTable, key.GetInt64(0), Target: key.GetString(1)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
-    /// <summary>Whether the history holds <paramref name="alert"/> already (its identity, status and start): a repeat, or a notification sent again.</summary>
-    public bool Holds(Alerting.AlertNotification alert)
+    /// <summary>
+    /// For each of <paramref name="alerts"/>, whether the history holds it already (its identity, status and start): a
+    /// repeat, or a notification sent again. One connection for them all.
+    /// </summary>
+    public bool[] Holds(IReadOnlyList<Alerting.AlertNotification> alerts)
     {
-        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(alerts);
+        var held = new bool[alerts.Count];
         var path = Path.GetFullPath(options.Value.Path);
-        if (!File.Exists(path))
+        if (alerts.Count == 0 || !File.Exists(path))
         {
-            return false;
+            return held;
         }
 
         RefuseLinks(path);
@@ -103,15 +107,21 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             connection.Open();
             if (HistorySchema.UserVersion(connection) == 0)
             {
-                return false;
+                return held;
             }
 
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1 FROM alerts WHERE identity = $identity AND status = $status AND starts_at = $starts LIMIT 1";
-            command.Parameters.AddWithValue("$identity", alert.Identity);
-            command.Parameters.AddWithValue("$status", alert.Status);
-            command.Parameters.AddWithValue("$starts", alert.StartsAt.ToUnixTimeMilliseconds());
-            return command.ExecuteScalar() is not null;
+            var identity = command.Parameters.Add("$identity", SqliteType.Text);
+            var status = command.Parameters.Add("$status", SqliteType.Text);
+            var starts = command.Parameters.Add("$starts", SqliteType.Integer);
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                (identity.Value, status.Value, starts.Value) = (alerts[i].Identity, alerts[i].Status, alerts[i].StartsAt.ToUnixTimeMilliseconds());
+                held[i] = command.ExecuteScalar() is not null;
+            }
+
+            return held;
         }
         catch (SqliteException exception)
         {

@@ -71,8 +71,9 @@ public static class HistorySchema
         CREATE INDEX latency_minutes_by_minute ON latency_minutes (minute);
         """,
 
-        // 2: an alert is told apart by its identity (its fingerprint, or its labels when it has none), its status and its
-        // start; version 1 kept one of two alerts without a fingerprint that began at the same time.
+        // 2: an alert is told apart by its identity ("fp:" and its fingerprint, or "labels:" and its labels when it has
+        // none, as AlertNotification.Identity), its status and its start; version 1 kept one of two alerts without a
+        // fingerprint that began at the same time. Version 1's unique key is within this one: every row is kept.
         """
         CREATE TABLE alerts_v2 (
             id INTEGER PRIMARY KEY,
@@ -91,7 +92,7 @@ public static class HistorySchema
         );
         INSERT INTO alerts_v2 (id, received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels, identity)
             SELECT id, received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels,
-                   CASE WHEN fingerprint <> '' THEN fingerprint ELSE 'labels:' || labels END
+                   CASE WHEN fingerprint <> '' THEN 'fp:' || fingerprint ELSE 'labels:' || labels END
             FROM alerts;
         DROP TABLE alerts;
         ALTER TABLE alerts_v2 RENAME TO alerts;

@@ -9,7 +9,7 @@ internal sealed class StartupGarbageCollection : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        MemoryReturn.ReturnNow();
         return Task.CompletedTask;
     }
 

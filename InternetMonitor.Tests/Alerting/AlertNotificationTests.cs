@@ -12,7 +12,7 @@ public sealed class AlertNotificationTests
     {
         var (alerts, _) = AlertNotification.From(Webhook(("A", "fp1"), ("B", "fp1")), Start);
 
-        Assert.Equal("fp1", alerts[0].Identity);
+        Assert.Equal("fp:fp1", alerts[0].Identity);
         Assert.True(alerts[0].SameAs(alerts[1])); // Alertmanager's fingerprint already hashes the labels
     }
 
@@ -38,15 +38,29 @@ public sealed class AlertNotificationTests
     }
 
     [Fact]
-    public void Labels_are_capped_in_number_and_length()
+    public void Labels_are_capped_in_number_and_length_and_the_name_and_severity_always_kept()
     {
-        var labels = Enumerable.Range(0, 100).ToDictionary(i => $"l{i:000}", i => (string?)new string('v', 5000));
+        // Names that sort before "alertname": without a rule of its own, the cap would leave the alert nameless.
+        var labels = Enumerable.Range(0, 100).ToDictionary(i => $"Label{i:000}", i => (string?)new string('v', 5000));
         labels["alertname"] = "Many";
-        var alert = AlertNotification.From(new AlertmanagerWebhook { Status = "firing", Alerts = [new AlertmanagerAlert { Labels = labels, StartsAt = Start }] }, Start).Alerts[0];
+        labels["severity"] = "warning";
+        var (alerts, problem) = AlertNotification.From(new AlertmanagerWebhook { Status = "firing", Alerts = [new AlertmanagerAlert { Labels = labels, StartsAt = Start }] }, Start);
 
+        Assert.Null(problem);
+        var alert = Assert.Single(alerts);
         Assert.Equal(AlertNotification.MaxLabels, alert.Labels.Count);
-        Assert.Equal("Many", alert.AlertName); // "alertname" sorts first
+        Assert.Equal("Many", alert.AlertName);
+        Assert.Equal("warning", alert.Severity);
         Assert.All(alert.Labels.Values, value => Assert.True(value.Length <= AlertNotification.MaxTextLength));
+    }
+
+    [Fact]
+    public void A_fingerprint_can_never_equal_another_alerts_labels()
+    {
+        var labelled = AlertNotification.From(Webhook(("A", null)), Start).Alerts[0];
+        var forged = AlertNotification.From(Webhook(("B", labelled.Identity)), Start).Alerts[0];
+
+        Assert.NotEqual(labelled.Identity, forged.Identity);
     }
 
     private static AlertmanagerWebhook Webhook(params (string Name, string? Fingerprint)[] alerts) => new()

@@ -56,6 +56,7 @@ public sealed class ComposeUpTests(ContainerEngine engine)
             Assert.Equal("1654", (await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "id", "-u"], TimeSpan.FromMinutes(1), project)).Trim());
             Assert.NotEqual(0, (await engine.RunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/app/written"], TimeSpan.FromMinutes(1), project)).ExitCode);
             await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "touch", "/var/lib/internet-monitor/written"], TimeSpan.FromMinutes(1), project);
+            Assert.Equal("700 1654", (await engine.MustRunAsync("docker-compose", ["exec", "-T", "probe", "stat", "-c", "%a %u", "/var/lib/internet-monitor"], TimeSpan.FromMinutes(1), project)).Trim());
 
             await engine.MustRunAsync("docker-compose", ["down", "-v"], TimeSpan.FromMinutes(2), project);
 

@@ -81,6 +81,46 @@ public sealed class HistoryReadLimitTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task Readers_on_the_network_holding_every_read_leave_reads_from_this_host_served()
+    {
+        var path = Path.Combine(_folder, "history.db");
+        Write(path);
+        await using var exposed = await ExposedProbe.StartAsync(new Dictionary<string, string> { ["Monitor__History__Path"] = path });
+        var page = new Uri($"/api/history/latency?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&limit={HistoryEndpoints.MaxLimit}", UriKind.Relative);
+
+        using var slow1 = ExposedProbe.Client(exposed.Network, ExposedProbe.RemoteAddress, ExposedProbe.RemoteAddress, receiveBuffer: 8192);
+        using var slow2 = ExposedProbe.Client(exposed.Network, ExposedProbe.RemoteAddress, ExposedProbe.RemoteAddress, receiveBuffer: 8192);
+        using var held1 = await slow1.GetAsync(page, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var held2 = await slow2.GetAsync(page, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (held1.StatusCode, held2.StatusCode));
+
+        using (var remote = await exposed.Remote.GetAsync(page, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, remote.StatusCode);
+        }
+
+        using var local = await exposed.Local.GetAsync(new Uri("/api/history/latency?from=2026-01-01T00:00:00Z&limit=10", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode); // the status page and an export on the probe's host
+    }
+
+    [Fact]
+    public async Task A_csv_file_holds_the_whole_range_beyond_a_page()
+    {
+        Prerequisite.RequireRoot();
+        var path = Path.Combine(_folder, "history.db");
+        Write(path);
+        await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
+        using var http = new HttpClient { BaseAddress = ProbeHost.BaseAddress(probe) };
+
+        using var csv = await http.GetAsync(new Uri("/api/history/latency?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&format=csv", UriKind.Relative), TestContext.Current.CancellationToken);
+        var lines = (await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal(Rows + 1, lines.Length); // the header and every row, more than a JSON page holds
+        Assert.False(csv.Headers.Contains("Link"));
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -85,6 +85,36 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public void Alerts_of_the_first_schema_are_all_kept_given_their_identity_and_a_repeat_of_one_adds_nothing()
+    {
+        using (var old = Open())
+        {
+            HistoryFile.Execute(old, FirstSchema + "\nPRAGMA user_version = 1;");
+            HistoryFile.Execute(old, """
+                INSERT INTO alerts (received_at, status, alert_name, severity, summary, description, starts_at, ends_at, fingerprint, labels)
+                VALUES (1795543200000, 'firing', 'InternetDown', 'critical', '', '', 1795543100000, NULL, 'abc123', '{"alertname":"InternetDown"}'),
+                       (1795543200000, 'firing', 'Manual', '', '', '', 1795543100000, NULL, '', '{"alertname":"Manual"}');
+                """);
+        }
+
+        using var writer = Writer();
+        var (again, _) = AlertNotification.From(new AlertmanagerWebhook
+        {
+            Status = "firing",
+            Alerts =
+            [
+                new AlertmanagerAlert { Labels = new Dictionary<string, string?> { ["alertname"] = "InternetDown" }, StartsAt = DateTimeOffset.FromUnixTimeMilliseconds(1795543100000), Fingerprint = "abc123" },
+                new AlertmanagerAlert { Labels = new Dictionary<string, string?> { ["alertname"] = "Manual" }, StartsAt = DateTimeOffset.FromUnixTimeMilliseconds(1795543100000) },
+            ],
+        }, Start);
+
+        Assert.True(writer.Write([.. again.Select(alert => new AlertRow(alert))]));
+        using var connection = Open();
+        Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM alerts"));
+        Assert.Equal("fp:abc123|labels:{\"alertname\":\"Manual\"}", HistoryFile.Scalar<string>(connection, "SELECT group_concat(identity, '|') FROM (SELECT identity FROM alerts ORDER BY id)"));
+    }
+
+    [Fact]
     public async Task A_database_written_by_a_newer_probe_is_left_as_it_is_and_reported_degraded()
     {
         using (var connection = Open())

@@ -12,9 +12,9 @@ public sealed class MemoryReturnTests
         var time = new FakeTimeProvider();
         using var memory = new MemoryReturn(time);
 
-        memory.WorkEnded();
+        memory.Work().Dispose();
         time.Advance(MemoryReturn.Quiet / 2);
-        memory.WorkEnded(); // another read: the pause starts again
+        memory.Work().Dispose(); // another read: the pause starts again
         time.Advance(MemoryReturn.Quiet / 2);
         Assert.Equal(0, memory.Collections);
 
@@ -23,5 +23,23 @@ public sealed class MemoryReturnTests
 
         time.Advance(MemoryReturn.Quiet * 10);
         Assert.Equal(1, memory.Collections); // nothing read since: nothing more to give back
+    }
+
+    [Fact]
+    public void Memory_is_never_given_back_while_a_read_runs()
+    {
+        var time = new FakeTimeProvider();
+        using var memory = new MemoryReturn(time);
+
+        var first = memory.Work();
+        var second = memory.Work();
+        first.Dispose();
+        first.Dispose(); // ending twice counts once
+        time.Advance(MemoryReturn.Quiet * 3);
+        Assert.Equal(0, memory.Collections); // the second still runs
+
+        second.Dispose();
+        time.Advance(MemoryReturn.Quiet);
+        Assert.Equal(1, memory.Collections);
     }
 }

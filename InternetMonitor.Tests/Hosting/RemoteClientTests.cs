@@ -25,16 +25,19 @@ public sealed class RemoteClientTests
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Remote, "/api/history/outages", "localhost:8000"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Local, "/metrics", "127.0.0.1:8000"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Local, "/metrics", "host.docker.internal:8000"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Remote, "/api/status", "pi.home.arpa:8000")); // a private network's name
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Remote, "/api/status", "pi.lan"));
     }
 
     [Fact]
-    public async Task The_allowed_hosts_key_replaces_the_machines_names()
+    public async Task The_allowed_hosts_key_replaces_the_machines_names_and_loopback_stays()
     {
-        await using var exposed = await ExposedProbe.StartAsync(new Dictionary<string, string> { ["AllowedHosts"] = "probe.home.arpa;127.0.0.1" });
+        await using var exposed = await ExposedProbe.StartAsync(new Dictionary<string, string> { ["AllowedHosts"] = "monitor.example.org" });
 
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Remote, "/api/status", "probe.home.arpa:8000"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Remote, "/api/status", "monitor.example.org:8000"));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(exposed.Remote, "/api/status", null)); // 192.0.2.1, no longer listed
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(exposed.Local, "/api/status", "localhost:8000"));
+        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(exposed.Remote, "/api/status", "pi.home.arpa"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(exposed.Local, "/api/status", "localhost:8000")); // the stack's own parts call it so
     }
 
     [Fact]
@@ -159,7 +162,13 @@ public sealed class RemoteClientTests
                 Assert.Contains("\"Degraded\"", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             }
 
-            await exposed.Probe.WaitForLogAsync("Health check history is degraded", TestContext.Current.CancellationToken);
+            // A line logged after the calls (an alert's): the console writes in order, so a second "degraded" would be in by then.
+            using (var marker = new StringContent("""{"status":"firing","alerts":[{"labels":{"alertname":"Marker"},"startsAt":"2026-11-30T10:00:00Z"}]}""", System.Text.Encoding.UTF8, "application/json"))
+            {
+                using var posted = await exposed.Local.PostAsync(new Uri("/api/alerts", UriKind.Relative), marker, TestContext.Current.CancellationToken);
+            }
+
+            await exposed.Probe.WaitForLogAsync("Alert FIRING Marker", TestContext.Current.CancellationToken);
             var lines = exposed.Probe.Log.Split('\n');
             Assert.Single(lines, line => line.Contains("Health check history is degraded", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, line => line.Contains("DefaultHealthCheckService", StringComparison.Ordinal));

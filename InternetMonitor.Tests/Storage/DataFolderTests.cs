@@ -39,10 +39,11 @@ public sealed class DataFolderTests
     }
 
     [Fact]
-    public void Relative_paths_of_the_history_and_the_budget_land_in_the_data_directory_not_the_working_directory()
+    public async Task Relative_paths_of_the_history_and_the_budget_land_in_the_data_directory_not_the_working_directory()
     {
         var data = Path.Combine(Path.GetTempPath(), $"im-not-created-{Guid.NewGuid():N}");
-        var services = Build([$"--Monitor:DataDirectory={data}", "--Monitor:History:Path=kept/history.db", "--Monitor:SpeedTest:Budget:StatePath=budget.json"]);
+        await using var app = ProbeProgram.Build([$"--Monitor:DataDirectory={data}", "--Monitor:History:Path=kept/history.db", "--Monitor:SpeedTest:Budget:StatePath=budget.json"]);
+        var services = app.Services;
 
         Assert.Equal(Path.Combine(data, "kept", "history.db"), services.GetRequiredService<IOptions<HistoryOptions>>().Value.Path);
         Assert.Equal(Path.Combine(data, "kept", "history.db"), services.GetRequiredService<HistoryWriter>().FullPath);
@@ -53,14 +54,16 @@ public sealed class DataFolderTests
     }
 
     [Fact]
-    public void Absolute_paths_stay_where_they_are_and_the_defaults_are_files_of_the_default_data_folder()
+    public async Task Absolute_paths_stay_where_they_are_and_the_defaults_are_files_of_the_default_data_folder()
     {
         var elsewhere = Path.Combine(Path.GetTempPath(), "elsewhere", "history.db");
-        var named = Build([$"--Monitor:DataDirectory=/srv/monitor", $"--Monitor:History:Path={elsewhere}"]);
+        await using var namedApp = ProbeProgram.Build([$"--Monitor:DataDirectory=/srv/monitor", $"--Monitor:History:Path={elsewhere}"]);
+        var named = namedApp.Services;
         Assert.Equal(elsewhere, named.GetRequiredService<IOptions<HistoryOptions>>().Value.Path);
         Assert.Equal("/srv/monitor/speedtest-budget.json", named.GetRequiredService<IOptions<SpeedTestOptions>>().Value.Budget.StatePath);
 
-        var defaults = Build([]);
+        await using var defaultsApp = ProbeProgram.Build([]);
+        var defaults = defaultsApp.Services;
         var folder = DataFolder.Default();
         Assert.NotNull(folder);
         Assert.Equal(folder, defaults.GetRequiredService<IOptions<DataFolderOptions>>().Value.DataDirectory);
@@ -79,8 +82,6 @@ public sealed class DataFolderTests
         Assert.Equal("Monitor:DataDirectory must be an absolute path (got '')", Assert.Single(validator.Validate(null, new DataFolderOptions { DataDirectory = string.Empty }).Failures!));
         Assert.True(validator.Validate(null, new DataFolderOptions { DataDirectory = "/var/lib/internet-monitor" }).Succeeded);
     }
-
-    private static IServiceProvider Build(string[] arguments) => ProbeProgram.Build(arguments).Services;
 
     private static Func<string, string?> Lookup(Dictionary<string, string> environment) => name => environment.GetValueOrDefault(name);
 }

@@ -50,6 +50,7 @@ public sealed class ExposedProbe : IAsyncDisposable
     public static async Task<ExposedProbe> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? folder = null)
     {
         var network = await LabFixture.NamespaceAsync();
+        ExposedProbe exposed;
         try
         {
             await network.RunAsync("ip", "address", "add", $"{RemoteAddress}/32", "dev", "lo");
@@ -65,14 +66,22 @@ public sealed class ExposedProbe : IAsyncDisposable
                 environment[name] = value;
             }
 
-            var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, environment, listenOnAll: true);
-            var exposed = new ExposedProbe(network, probe, folder, own);
-            await probe.WaitForAsync(metrics => metrics.Value("internet_monitor_up") == 1, "the probe up", cancellationToken: TestContext.Current.CancellationToken);
-            return exposed;
+            exposed = new ExposedProbe(network, ProbeProcess.Start(network, LabFixture.ProbeProgram, environment, listenOnAll: true), folder, own);
         }
         catch
         {
             await network.DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            await exposed.Probe.WaitForAsync(metrics => metrics.Value("internet_monitor_up") == 1, "the probe up", cancellationToken: TestContext.Current.CancellationToken);
+            return exposed;
+        }
+        catch
+        {
+            await exposed.DisposeAsync(); // the probe stopped by its id, the namespace and a folder of its own deleted
             throw;
         }
     }
@@ -128,8 +137,12 @@ public sealed class ExposedProbe : IAsyncDisposable
         }
     }
 
-    /// <summary>An HTTP client whose connections are made in the namespace from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public static HttpClient Client(NetworkNamespace network, IPAddress from, IPAddress to)
+    /// <summary>
+    /// An HTTP client whose connections are made in the namespace from <paramref name="from"/> to <paramref name="to"/>;
+    /// with <paramref name="receiveBuffer"/>, sockets that take that much at a time (a fixed buffer: no autotuning), a
+    /// client that reads slowly.
+    /// </summary>
+    public static HttpClient Client(NetworkNamespace network, IPAddress from, IPAddress to, int? receiveBuffer = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         var handler = new SocketsHttpHandler
@@ -139,6 +152,11 @@ public sealed class ExposedProbe : IAsyncDisposable
                 var socket = NamespaceThread.Run(network, () => new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
                 try
                 {
+                    if (receiveBuffer is { } size)
+                    {
+                        socket.ReceiveBufferSize = size;
+                    }
+
                     socket.Bind(new IPEndPoint(from, 0));
                     await socket.ConnectAsync(new IPEndPoint(to, context.DnsEndPoint.Port), cancellationToken);
                     return new NetworkStream(socket, ownsSocket: true);

@@ -13,8 +13,8 @@ public static class ProbeEnvironment
     public const string DataDirectoryKey = "DataDirectory";
 
     /// <summary>
-    /// <c>Urls</c> (which the probe's appsettings.json would otherwise set to every address; in container mode the
-    /// engine's host gateway too, where the containers reach it), every <c>Monitor</c> setting
+    /// <c>Urls</c> (the stack's listen address, where the probe would otherwise listen on loopback alone; in container mode
+    /// the engine's host gateway too, where the containers reach it), every <c>Monitor</c> setting
     /// passed on as it is (<c>Monitor__Icmp__Interval</c>), so the stack has one place for its configuration; its data
     /// folder (<c>Monitor__DataDirectory</c>) unless set: as a program of this host its folder of the state directory
     /// (created owner-only), in the compose project its volume.

@@ -29,8 +29,9 @@ public static class ProbeImage
         ARG BASE_IMAGE={{DefaultBase}}
         FROM ${BASE_IMAGE}
         COPY app/ /app/
-        # Its data folder (the named volume's first content), owner-only: the probe's user writes there.
-        COPY --chown={{User}}:{{User}} data/ {{DataDirectory}}/
+        # Its data folder (the named volume's first content), owner-only: the probe's user writes there. (COPY would
+        # give a folder it creates 0755.)
+        RUN install -d -m 0700 -o {{User}} -g {{User}} {{DataDirectory}}
         ENV Monitor__DataDirectory={{DataDirectory}}
         WORKDIR /app
         # The .NET images' unprivileged user: pings go through unprivileged ICMP sockets (net.ipv4.ping_group_range).
@@ -65,17 +66,6 @@ public static class ProbeImage
 
         await log.WriteLineAsync($"Publishing the probe for its image ({runtime}): dotnet publish, self-contained").ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, "Dockerfile"), Dockerfile, cancellationToken).ConfigureAwait(false);
-        var data = Path.Combine(directory, "data");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(data);
-        }
-        else
-        {
-            Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // COPY keeps the mode
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(data, "README"), "The probe's data folder: its history and its data budget's record.\n", cancellationToken).ConfigureAwait(false);
         var app = Path.Combine(directory, "app");
         if (Directory.Exists(app))
         {
