@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace InternetMonitor.Lab;
@@ -8,17 +9,30 @@ namespace InternetMonitor.Lab;
 /// </summary>
 public static class NamespaceHttpClient
 {
-    public static HttpClient Create(NetworkNamespace network, TimeSpan timeout)
+    /// <param name="network">Where its sockets are made; null: this process's own namespace.</param>
+    /// <param name="timeout">The client's timeout.</param>
+    /// <param name="receiveBuffer">A fixed receive buffer (no autotuning): a client that takes that much at a time, to read slowly.</param>
+    /// <param name="from">The address its sockets are bound to (a client at that address rather than the kernel's choice).</param>
+    public static HttpClient Create(NetworkNamespace? network, TimeSpan timeout, int? receiveBuffer = null, IPAddress? from = null)
     {
-        ArgumentNullException.ThrowIfNull(network);
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
-                var socket = NamespaceThread.Run(network, () => new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
+                var socket = network is null ? NewSocket() : NamespaceThread.Run(network, NewSocket);
                 try
                 {
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    if (receiveBuffer is { } size)
+                    {
+                        socket.ReceiveBufferSize = size;
+                    }
+
+                    if (from is not null)
+                    {
+                        socket.Bind(new IPEndPoint(from, 0));
+                    }
+
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
@@ -30,4 +44,6 @@ public static class NamespaceHttpClient
         };
         return new HttpClient(handler) { Timeout = timeout };
     }
+
+    private static Socket NewSocket() => new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 }

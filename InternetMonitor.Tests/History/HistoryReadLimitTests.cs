@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using InternetMonitor.Lab;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -129,23 +129,7 @@ public sealed class HistoryReadLimitTests : IAsyncDisposable
     }
 
     /// <summary>A client whose sockets take 8 kB at a time (a fixed receive buffer: no autotuning).</summary>
-    private static HttpClient SlowClient() => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 8192, NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    });
+    private static HttpClient SlowClient() => NamespaceHttpClient.Create(network: null, TimeSpan.FromSeconds(100), receiveBuffer: 8192);
 
     /// <summary>A history of <see cref="Rows"/> latency minutes from <see cref="Start"/>, each with a 1,000-character address.</summary>
     private static void Write(string path)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using InternetMonitor.Lab;
 using InternetMonitor.Probe.History;
@@ -183,24 +182,7 @@ public sealed class HistoryReadLoadTests : IDisposable
     private static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 
     /// <summary>A client inside <paramref name="network"/> whose sockets take 8 kB at a time, so that a page it asks for stays open until it reads it.</summary>
-    private static HttpClient SlowClient(NetworkNamespace network) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = NamespaceThread.Run(network, () => new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 8192, NoDelay = true });
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { Timeout = TimeSpan.FromSeconds(60) };
+    private static HttpClient SlowClient(NetworkNamespace network) => NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(60), receiveBuffer: 8192);
 
     /// <summary>A million latency minutes from <paramref name="start"/>: four targets a minute (ties the target breaks), one INSERT in one transaction.</summary>
     private static void Write(string path, DateTimeOffset start)

@@ -139,35 +139,13 @@ public sealed class ExposedProbe : IAsyncDisposable
 
     /// <summary>
     /// An HTTP client whose connections are made in the namespace from <paramref name="from"/> to <paramref name="to"/>;
-    /// with <paramref name="receiveBuffer"/>, sockets that take that much at a time (a fixed buffer: no autotuning), a
-    /// client that reads slowly.
+    /// with <paramref name="receiveBuffer"/>, one that reads slowly (see <see cref="NamespaceHttpClient.Create"/>).
     /// </summary>
     public static HttpClient Client(NetworkNamespace network, IPAddress from, IPAddress to, int? receiveBuffer = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = NamespaceThread.Run(network, () => new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
-                try
-                {
-                    if (receiveBuffer is { } size)
-                    {
-                        socket.ReceiveBufferSize = size;
-                    }
-
-                    socket.Bind(new IPEndPoint(from, 0));
-                    await socket.ConnectAsync(new IPEndPoint(to, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri($"http://{to}:{ProbeProcess.Port}"), Timeout = TimeSpan.FromSeconds(15) };
+        var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(15), receiveBuffer, from);
+        client.BaseAddress = new Uri($"http://{(to.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{to}]" : to.ToString())}:{ProbeProcess.Port}");
+        return client;
     }
 }
