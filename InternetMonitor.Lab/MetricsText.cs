@@ -8,6 +8,9 @@ public sealed partial class MetricsText(string text)
 {
     public string Text { get; } = text;
 
+    /// <summary>The exposition itself, as a failed wait shows what it last read.</summary>
+    public override string ToString() => Text;
+
     /// <summary>Every sample of <paramref name="name"/> with its labels.</summary>
     public IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> Samples(string name) =>
         Text.Split('\n')

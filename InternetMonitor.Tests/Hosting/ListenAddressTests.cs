@@ -90,11 +90,8 @@ public sealed class ListenAddressTests
 
     private static async Task WaitForLineAsync(LabProcess probe, string text)
     {
-        for (var until = DateTime.UtcNow.AddSeconds(45); !probe.Log.Contains(text, StringComparison.Ordinal); await Task.Delay(100, TestContext.Current.CancellationToken))
-        {
-            Assert.False(probe.HasExited, $"the probe exited:\n{probe.Log}");
-            Assert.True(DateTime.UtcNow < until, $"no \"{text}\" in the probe's log:\n{probe.Log}");
-        }
+        await Poll.UntilAsync(() => probe.Log.Contains(text, StringComparison.Ordinal) || probe.HasExited, $"\"{text}\" in the probe's log", TimeSpan.FromSeconds(45));
+        Assert.True(probe.Log.Contains(text, StringComparison.Ordinal), $"the probe exited without \"{text}\":\n{probe.Log}");
     }
 
     /// <summary>The TCP sockets listening in <paramref name="network"/>, as address:port.</summary>

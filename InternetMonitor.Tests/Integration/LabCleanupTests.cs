@@ -13,12 +13,7 @@ public sealed class LabCleanupTests
     {
         var lab = await LabFixture.NetworkAsync();
         var sleeper = LabProcess.Start(lab.Far, ["sleep", "600"]);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await lab.Far.ProcessIdsAsync()).Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < until, "the process never entered the namespace");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(async () => (await lab.Far.ProcessIdsAsync()).Count > 0, "the process entering the namespace", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
 
         var names = new[] { lab.Near.Name, lab.Far.Name };
 
@@ -40,12 +35,11 @@ public sealed class LabCleanupTests
         var abandoned = $"imlab-{gone.Id.ToString(CultureInfo.InvariantCulture)}-abcdef";
         await Command.RunAsync("ip", "netns", "add", abandoned);
         var sleeper = Process.Start("ip", ["netns", "exec", abandoned, "sleep", "600"]);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (string.IsNullOrWhiteSpace((await Command.TryRunAsync("ip", "netns", "pids", abandoned)).Output))
-        {
-            Assert.True(DateTime.UtcNow < until, "the process never entered the namespace");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(
+            async () => !string.IsNullOrWhiteSpace((await Command.TryRunAsync("ip", "netns", "pids", abandoned)).Output),
+            "the process entering the namespace",
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(20));
 
         var swept = await NetworkNamespace.SweepAbandonedAsync();
 

@@ -45,23 +45,14 @@ public sealed class LateReplyTests
 
         Assert.Equal(PingOutcome.Timeout, result.Outcome);
         Assert.Null(result.RoundTripTime);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (_late.IsEmpty)
-        {
-            Assert.True(DateTime.UtcNow < until, "the late reply never reached the prober");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(() => !_late.IsEmpty, "the late reply reaching the prober", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
 
         var late = Assert.Single(_late);
         Assert.Equal(result.Sequence, late.Sequence);
         Assert.True(late.RoundTripTime >= TimeSpan.FromSeconds(1), $"late RTT {late.RoundTripTime}");
 
         // The responder counts a reply once its send returns, which the prober may beat to the reply itself.
-        while (responder.Answered == 0 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-
+        await Poll.UntilAsync(() => responder.Answered > 0, "the responder counting its reply", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10));
         Assert.Equal(1, responder.Answered);
     }
 

@@ -141,12 +141,7 @@ public sealed class AlertmanagerLiveTests
 
     private static async Task<(string From, IReadOnlyList<string> To, string Data)> WaitForMailAsync(SmtpSink smtp)
     {
-        var until = DateTime.UtcNow + Deadline;
-        while (!smtp.Messages.TryPeek(out _))
-        {
-            Assert.True(DateTime.UtcNow < until, "no email reached the SMTP server");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(() => smtp.Messages.TryPeek(out _), "an email reaching the SMTP server", Deadline);
 
         smtp.Messages.TryPeek(out var message);
         return message;

@@ -95,12 +95,11 @@ public sealed class QueriesLiveTests(LiveStack stack) : IClassFixture<LiveStack>
 
         Assert.Equal(["DownloadBelowPlan"], firing.Select(alert => alert.Labels["alertname"]).Distinct());
         using var probe = new HttpClient { BaseAddress = ProbeHost.BaseAddress(stack.Probe) };
-        var until = DateTime.UtcNow + Deadline;
-        while (!(await probe.GetStringAsync(new Uri("api/alerts", UriKind.Relative), TestContext.Current.CancellationToken)).Contains("\"alertName\":\"DownloadBelowPlan\"", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < until, "DownloadBelowPlan never reached the probe's alert log through Alertmanager");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(
+            async () => (await probe.GetStringAsync(new Uri("api/alerts", UriKind.Relative), TestContext.Current.CancellationToken)).Contains("\"alertName\":\"DownloadBelowPlan\"", StringComparison.Ordinal),
+            "DownloadBelowPlan reaching the probe's alert log through Alertmanager",
+            Deadline,
+            TimeSpan.FromMilliseconds(500));
 
         // By now (Alertmanager waits 30 s before a warning's first notification) any rule with a short "for" that a
         // healthy loopback set off would be pending or firing too.
@@ -126,11 +125,6 @@ public sealed class QueriesLiveTests(LiveStack stack) : IClassFixture<LiveStack>
 
     private async Task WaitForDataAsync(string promQl, string what)
     {
-        var until = DateTime.UtcNow + Deadline;
-        while ((await stack.Prometheus.QueryAsync(promQl)).Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < until, $"no data for {what}");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
+        await Poll.UntilAsync(async () => (await stack.Prometheus.QueryAsync(promQl)).Count > 0, $"data for {what}", Deadline, TimeSpan.FromMilliseconds(500));
     }
 }

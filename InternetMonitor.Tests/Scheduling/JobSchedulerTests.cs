@@ -164,15 +164,7 @@ public sealed class JobSchedulerTests
     private JobScheduler Scheduler(IScheduledJob job, Random? random = null) =>
         new([job], _clock, new JobMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<JobScheduler>.Instance, random);
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition) => Poll.UntilAsync(condition, "the condition", Deadline, TimeSpan.FromMilliseconds(10));
 
     private sealed class FixedRandom(double value) : Random
     {

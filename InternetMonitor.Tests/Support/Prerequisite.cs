@@ -39,13 +39,8 @@ public static class Prerequisite
         return path!;
     }
 
-    public static string? FindProgram(string program)
-    {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
-        return directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(File.Exists);
-    }
+    /// <summary>The full path of <paramref name="program"/> on PATH or in sbin, or null (the lab's lookup).</summary>
+    public static string? FindProgram(string program) => InternetMonitor.Lab.Command.Find(program);
 
     [DllImport("libc", SetLastError = false)]
 #pragma warning disable CA5392, SYSLIB1054 // libc is resolved by the loader; a source-generated import buys nothing here.

@@ -102,20 +102,6 @@ public static class ProbeHost
     }
 
     /// <summary>Polls /metrics until <paramref name="condition"/> holds; fails with the last text after the deadline.</summary>
-    public static async Task<MetricsText> WaitForMetricsAsync(WebApplication app, Func<MetricsText, bool> condition, TimeSpan? deadline = null)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var text = await ScrapeAsync(app);
-            if (condition(text))
-            {
-                return text;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"condition not met on /metrics before the deadline:\n{text.Text}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task<MetricsText> WaitForMetricsAsync(WebApplication app, Func<MetricsText, bool> condition, TimeSpan? deadline = null) =>
+        Poll.UntilAsync(() => ScrapeAsync(app), condition, "the condition on /metrics", deadline);
 }

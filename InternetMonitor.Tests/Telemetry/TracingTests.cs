@@ -94,17 +94,12 @@ public sealed class TracingTests
 
     private static async Task<Activity> WaitForSpanAsync(LockedCollection<Activity> spans, Func<Activity, bool> match)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (spans.Snapshot().FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"no such span; spans: {string.Join(", ", spans.Snapshot().Select(s => s.OperationName).Distinct())}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        var found = await Poll.UntilAsync(
+            () => Task.FromResult(spans.Snapshot()),
+            snapshot => snapshot.Any(match),
+            "such a span",
+            TimeSpan.FromSeconds(60));
+        return found.First(match);
     }
 
     private static string? Tag(ActivityEvent echo, string name) => echo.Tags.FirstOrDefault(tag => tag.Key == Prefix + name).Value as string;
