@@ -95,17 +95,15 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         ArgumentNullException.ThrowIfNull(alerts);
         var held = new bool[alerts.Count];
         var path = Path.GetFullPath(options.Value.Path);
-        if (alerts.Count == 0 || !File.Exists(path))
+        if (alerts.Count == 0)
         {
             return held;
         }
 
-        RefuseLinks(path);
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            if (HistorySchema.UserVersion(connection) == 0)
+            using var connection = OpenForReading(path);
+            if (connection is null)
             {
                 return held;
             }
@@ -172,22 +170,14 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         }
 
         var path = Path.GetFullPath(options.Value.Path);
-        if (!File.Exists(path))
-        {
-            return new();
-        }
-
-        RefuseLinks(path);
-
         SqliteConnection? connection = null;
         SqliteCommand? command = null;
         try
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            if (HistorySchema.UserVersion(connection) == 0)
+            connection = OpenForReading(path);
+            if (connection is null)
             {
-                return new(); // created, not yet migrated: nothing kept yet
+                return new();
             }
 
             using (var begin = connection.CreateCommand())
@@ -246,6 +236,37 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         command.Parameters.AddWithValue("$afterTarget", after?.Target ?? string.Empty);
         parameters?.Invoke(command);
         return command;
+    }
+
+    /// <summary>
+    /// The database at <paramref name="path"/> opened read-only for one read (WAL: the writer is never blocked), or null
+    /// while it holds nothing yet: no file, or one created and not yet migrated. A linked file is refused.
+    /// </summary>
+    private SqliteConnection? OpenForReading(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        RefuseLinks(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            if (HistorySchema.UserVersion(connection) > 0)
+            {
+                return connection;
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        connection.Dispose();
+        return null;
     }
 
     /// <summary>A database or a file beside it that is a symbolic link is not read (the writer refuses it too): nothing outside the data folder is served.</summary>
