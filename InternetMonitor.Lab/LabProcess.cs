@@ -83,6 +83,36 @@ public sealed class LabProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Waits until the program's output holds <paramref name="text"/>; throws, with the output, after
+    /// <paramref name="deadline"/> or when the program has ended without writing it.
+    /// </summary>
+    public async Task WaitForLogAsync(string text, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var until = DateTime.UtcNow + deadline;
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // the output readers drained: the text may be in the last of it
+                if (!Log.Contains(text, StringComparison.Ordinal))
+                {
+                    throw new LabException($"the program ended ({_process.ExitCode}) without \"{text}\" in its output:\n{Log}");
+                }
+
+                return;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new LabException($"no \"{text}\" in the output within {deadline.TotalSeconds} s:\n{Log}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/> (TERM, INT...) by process id and waits; SIGKILL after <paramref name="grace"/>.</summary>
     public async Task StopAsync(string signal = "TERM", TimeSpan? grace = null)
     {

@@ -171,19 +171,7 @@ public sealed class ProbeProcess : IAsyncDisposable
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);
 
     /// <summary>Waits until the probe's output holds <paramref name="text"/> (a line may follow the metric it goes with).</summary>
-    public async Task WaitForLogAsync(string text, CancellationToken cancellationToken = default)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!Log.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new LabException($"no \"{text}\" in the probe's output within {Deadline.TotalSeconds} s:\n{Log}");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task WaitForLogAsync(string text, CancellationToken cancellationToken = default) => _process.WaitForLogAsync(text, Deadline, cancellationToken);
 
     /// <summary>SIGKILL, as a power cut or the OOM killer would end it: no shutdown of its own.</summary>
     public Task KillAsync() => _process.StopAsync("KILL");

@@ -55,7 +55,7 @@ public sealed class HistoryReadLoadTests : IDisposable
         });
         var before = await probe.UntilAsync(m => m.Value("internet_monitor_history_healthy") == 1 && Sent(m) >= 20 && Sent(m) == Received(m), "the probe up and pinging");
         await probe.WaitForLogAsync("Listening on", TestContext.Current.CancellationToken); // logged once started, after start-up's garbage was given back
-        var idle = Memory(probe.Id, "VmRSS");
+        var idle = ProcessFigures.Memory(probe.Id, "VmRSS");
         await File.WriteAllTextAsync($"/proc/{probe.Id}/clear_refs", "5", TestContext.Current.CancellationToken); // VmHWM from here
 
         using var http = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(60));
@@ -108,13 +108,13 @@ public sealed class HistoryReadLoadTests : IDisposable
             client.Dispose();
         }
 
-        var peak = Memory(probe.Id, "VmHWM");
+        var peak = ProcessFigures.Memory(probe.Id, "VmHWM");
         await stop.CancelAsync();
         var during = await watch;
 
         // Afterwards: memory back near idle, /health quick, not one echo lost.
         long after;
-        for (var until = DateTime.UtcNow.AddSeconds(60); (after = Memory(probe.Id, "VmRSS")) - idle > AfterRiseBound && DateTime.UtcNow < until;)
+        for (var until = DateTime.UtcNow.AddSeconds(60); (after = ProcessFigures.Memory(probe.Id, "VmRSS")) - idle > AfterRiseBound && DateTime.UtcNow < until;)
         {
             await Task.Delay(500, TestContext.Current.CancellationToken);
         }
@@ -141,13 +141,6 @@ public sealed class HistoryReadLoadTests : IDisposable
     private static double Sent(MetricsText metrics) => metrics.Value("internet_monitor_ping_packets_sent_total", ("target", "lo")) ?? 0;
 
     private static double Received(MetricsText metrics) => metrics.Value("internet_monitor_ping_packets_received_total", ("target", "lo")) ?? 0;
-
-    /// <summary>A figure of /proc/PID/status in bytes (VmRSS: resident now; VmHWM: the peak since clear_refs).</summary>
-    private static long Memory(int pid, string field)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").Single(line => line.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-    }
 
     /// <summary>Asks /health every 200 ms until stopped; every answer must be 200. Returns the latencies in ms.</summary>
     private static async Task<List<double>> WatchAsync(int pid, HttpClient http, CancellationToken stop)

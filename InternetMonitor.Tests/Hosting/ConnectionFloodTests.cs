@@ -31,7 +31,7 @@ public sealed class ConnectionFloodTests
         await using var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, ProbeHost.Environment(ProbeHost.LoopbackArguments()), listenOnAll: true, descriptorLimit: Limit);
         await probe.WaitForLogAsync($"Connections: descriptor limit {Limit} ", cancel);
         await probe.WaitForAsync(metrics => metrics.Value("internet_monitor_ping_packets_received_total", ("target", "lo")) >= 5, "pings answered", cancellationToken: cancel);
-        var (idleDescriptors, idleRss) = (Descriptors(probe.Id), Rss(probe.Id));
+        var (idleDescriptors, idleRss) = (ProcessFigures.Descriptors(probe.Id), ProcessFigures.Memory(probe.Id, "VmRSS"));
 
         var before = await probe.WaitForAsync(_ => true, "a scrape before the flood", cancellationToken: cancel);
         using var stop = new CancellationTokenSource();
@@ -46,9 +46,9 @@ public sealed class ConnectionFloodTests
             {
                 Assert.False(probe.HasExited, $"the probe exited during the flood:\n{probe.Log}");
                 Assert.False(flood.IsCompleted, "the flood ended by itself: " + flood.Exception);
-                var descriptors = Descriptors(probe.Id);
+                var descriptors = ProcessFigures.Descriptors(probe.Id);
                 Assert.True(descriptors < Limit, $"{descriptors} descriptors open, the limit is {Limit}");
-                (peakDescriptors, peakRss) = (Math.Max(peakDescriptors, descriptors), Math.Max(peakRss, Rss(probe.Id)));
+                (peakDescriptors, peakRss) = (Math.Max(peakDescriptors, descriptors), Math.Max(peakRss, ProcessFigures.Memory(probe.Id, "VmRSS")));
                 slowestHealth = Max(slowestHealth, await HealthAsync(network, cancel));
 
                 during = await probe.WaitForAsync(_ => true, "a scrape during the flood", cancellationToken: cancel);
@@ -85,7 +85,7 @@ public sealed class ConnectionFloodTests
         // After: the held connections are let go, and the probe is as it was.
         var settle = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         int after;
-        while ((after = Descriptors(probe.Id)) > idleDescriptors + 32)
+        while ((after = ProcessFigures.Descriptors(probe.Id)) > idleDescriptors + 32)
         {
             Assert.True(DateTime.UtcNow < settle, $"{after} descriptors still open a minute after the flood (idle: {idleDescriptors})");
             await Task.Delay(250, cancel);
@@ -96,7 +96,7 @@ public sealed class ConnectionFloodTests
 
         var figures = string.Create(CultureInfo.InvariantCulture,
             $"flood: {Clients} slow clients from {Remote}, {made} connections made over {started.Elapsed.TotalSeconds:0} s; descriptor limit {Limit}, remote limit {remoteLimit}; "
-            + $"descriptors idle {idleDescriptors} / peak {peakDescriptors} / after {after}; RSS idle {idleRss / 1024} MiB / peak {peakRss / 1024} MiB / after {Rss(probe.Id) / 1024} MiB; "
+            + $"descriptors idle {idleDescriptors} / peak {peakDescriptors} / after {after}; RSS idle {idleRss >> 20} MiB / peak {peakRss >> 20} MiB / after {ProcessFigures.Memory(probe.Id, "VmRSS") >> 20} MiB; "
             + $"/health slowest during {slowestHealth.TotalMilliseconds:0} ms, after {healthAfter.TotalMilliseconds:0} ms; echoes sent {sent}, lost {lost}; connections refused {refused}");
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         InNamespace.Report(figures);
@@ -136,12 +136,6 @@ public sealed class ConnectionFloodTests
     private static double Increase(MetricsText before, MetricsText after, string name, params (string, string)[] labels) =>
         (after.Samples(name).Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Item1, out var value) && value == label.Item2)).Sum(sample => sample.Value))
         - (before.Samples(name).Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Item1, out var value) && value == label.Item2)).Sum(sample => sample.Value));
-
-    private static int Descriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
-
-    /// <summary>VmRSS in KiB.</summary>
-    private static long Rss(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

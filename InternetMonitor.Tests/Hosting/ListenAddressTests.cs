@@ -88,11 +88,7 @@ public sealed class ListenAddressTests
         return LabProcess.Start(network, ["dotnet", LabFixture.ProbeProgram, .. arguments], settings, Path.GetDirectoryName(LabFixture.ProbeProgram));
     }
 
-    private static async Task WaitForLineAsync(LabProcess probe, string text)
-    {
-        await Poll.UntilAsync(() => probe.Log.Contains(text, StringComparison.Ordinal) || probe.HasExited, $"\"{text}\" in the probe's log", TimeSpan.FromSeconds(45));
-        Assert.True(probe.Log.Contains(text, StringComparison.Ordinal), $"the probe exited without \"{text}\":\n{probe.Log}");
-    }
+    private static Task WaitForLineAsync(LabProcess probe, string text) => probe.WaitForLogAsync(text, TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken);
 
     /// <summary>The TCP sockets listening in <paramref name="network"/>, as address:port.</summary>
     private static async Task<List<string>> ListeningAsync(NetworkNamespace network)
