@@ -33,6 +33,10 @@ public sealed class ConnectionFloodTests
         await probe.WaitForAsync(metrics => metrics.Value("internet_monitor_ping_packets_received_total", ("target", "lo")) >= 5, "pings answered", cancellationToken: cancel);
         var (idleDescriptors, idleRss) = (ProcessFigures.Descriptors(probe.Id), ProcessFigures.Memory(probe.Id, "VmRSS"));
 
+        // /health answered once before the flood: what it is like idle, and its first answer (the code it first runs and
+        // loads) not left to the moment the flood starts, when sockets accepted and not yet counted can take every descriptor.
+        var healthBefore = await HealthAsync(network, () => probe.Log, cancel);
+
         var before = await probe.WaitForAsync(_ => true, "a scrape before the flood", cancellationToken: cancel);
         using var stop = new CancellationTokenSource();
         var flood = Task.Run(() => NamespaceThread.Run(network, () => SlowClients.Run(Remote, new IPEndPoint(Remote, ProbeProcess.Port), Clients, stop.Token)), cancel);
@@ -49,7 +53,7 @@ public sealed class ConnectionFloodTests
                 var descriptors = ProcessFigures.Descriptors(probe.Id);
                 Assert.True(descriptors < Limit, $"{descriptors} descriptors open, the limit is {Limit}");
                 (peakDescriptors, peakRss) = (Math.Max(peakDescriptors, descriptors), Math.Max(peakRss, ProcessFigures.Memory(probe.Id, "VmRSS")));
-                slowestHealth = Max(slowestHealth, await HealthAsync(network, cancel));
+                slowestHealth = Max(slowestHealth, await HealthAsync(network, () => probe.Log, cancel));
 
                 during = await probe.WaitForAsync(_ => true, "a scrape during the flood", cancellationToken: cancel);
                 peakRemote = Math.Max(peakRemote, during.Value("internet_monitor_http_connections_open", ("client", "remote")) ?? 0);
@@ -91,19 +95,19 @@ public sealed class ConnectionFloodTests
             await Task.Delay(250, cancel);
         }
 
-        var healthAfter = await HealthAsync(network, cancel);
+        var healthAfter = await HealthAsync(network, () => probe.Log, cancel);
         Assert.False(probe.HasExited);
 
         var figures = string.Create(CultureInfo.InvariantCulture,
             $"flood: {Clients} slow clients from {Remote}, {made} connections made over {started.Elapsed.TotalSeconds:0} s; descriptor limit {Limit}, remote limit {remoteLimit}; "
             + $"descriptors idle {idleDescriptors} / peak {peakDescriptors} / after {after}; RSS idle {idleRss >> 20} MiB / peak {peakRss >> 20} MiB / after {ProcessFigures.Memory(probe.Id, "VmRSS") >> 20} MiB; "
-            + $"/health slowest during {slowestHealth.TotalMilliseconds:0} ms, after {healthAfter.TotalMilliseconds:0} ms; echoes sent {sent}, lost {lost}; connections refused {refused}");
+            + $"/health before {healthBefore.TotalMilliseconds:0} ms, slowest during {slowestHealth.TotalMilliseconds:0} ms, after {healthAfter.TotalMilliseconds:0} ms; echoes sent {sent}, lost {lost}; connections refused {refused}");
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         InNamespace.Report(figures);
     }
 
     /// <summary>GET /health over a new loopback connection in the namespace until it answers 200; its latency. Fails after the deadline.</summary>
-    private static async Task<TimeSpan> HealthAsync(NetworkNamespace network, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> HealthAsync(NetworkNamespace network, Func<string> log, CancellationToken cancellationToken)
     {
         var until = DateTime.UtcNow + HealthDeadline;
         var last = "no answer";
@@ -119,7 +123,7 @@ public sealed class ConnectionFloodTests
                     return clock.Elapsed;
                 }
 
-                last = $"status {(int)response.StatusCode}";
+                last = $"status {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
@@ -129,7 +133,7 @@ public sealed class ConnectionFloodTests
             await Task.Delay(100, cancellationToken);
         }
 
-        Assert.Fail($"/health from loopback did not answer 200 within {HealthDeadline.TotalSeconds} s: {last}");
+        Assert.Fail($"/health from loopback did not answer 200 within {HealthDeadline.TotalSeconds} s: {last}\n--- the probe's log ---\n{log()}");
         return TimeSpan.Zero;
     }
 
