@@ -31,7 +31,8 @@ public sealed partial class AlertIntake(AlertLog log, HistoryReader history, Res
                     continue;
                 }
 
-                publisher.Publish(alerts[i]); // the alert log among the recorders: a second copy in the same notification is held
+                // Kept, then reported (the alert log among the recorders), before the next: a second copy in the same notification is held.
+                await publisher.PublishAsync(alerts[i]).ConfigureAwait(false);
                 published++;
             }
 

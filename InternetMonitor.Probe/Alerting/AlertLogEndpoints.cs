@@ -76,7 +76,7 @@ public static class AlertLogEndpoints
         // Answered 200 only once the history holds them (a repeat included: its first delivery may still wait). Otherwise
         // 503, and Alertmanager sends the notification again: nothing it was told was kept is lost if the probe then stops.
         var history = services.GetRequiredService<HistoryWriter>();
-        if (!history.Flush(HistoryWait))
+        if (!await history.FlushAsync(HistoryWait))
         {
             var status = history.Status;
             metrics.Rejected(AlertLogMetrics.NotKept);

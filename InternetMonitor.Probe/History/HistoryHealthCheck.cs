@@ -13,6 +13,6 @@ public sealed class HistoryHealthCheck(HistoryWriter writer) : IHealthCheck
         var status = writer.Status;
         return Task.FromResult(!writer.Enabled ? HealthCheckResult.Healthy("history is off (Monitor:History:Enabled=false)")
             : status.Healthy ? HealthCheckResult.Healthy("history kept")
-            : HealthCheckResult.Degraded($"the history cannot be written ({status.Reason}): {HistoryWriter.Describe(status.Reason ?? "other")}; {status.Pending} rows wait; the probe's log names the file"));
+            : HealthCheckResult.Degraded($"the history cannot be written ({status.Reason}): {HistoryFailure.Describe(status.Reason ?? "other")}; {status.Pending} rows wait; the probe's log names the file"));
     }
 }

@@ -286,7 +286,7 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
 
     private HistoryException Fail(string path, SqliteException exception)
     {
-        var reason = HistoryWriter.Classify(exception) ?? "other";
+        var reason = HistoryFailure.Classify(exception) ?? "other";
         var failure = new HistoryException(reason, $"the history database {path} cannot be read: {exception.Message}", exception);
         if (_reported.TryAdd(reason, true))
         {

@@ -5,26 +5,23 @@ using InternetMonitor.Probe.Recording;
 
 namespace InternetMonitor.Probe.History;
 
-/// <summary>Keeps every speed test in the history, before it is reported.</summary>
-public sealed class SpeedTestHistoryRecorder(HistoryWriter writer) : IRecorder<SpeedTestResult>, ICommittingRecorder
+/// <summary>Keeps every speed test in the history; its metrics are set once the row is committed.</summary>
+public sealed class SpeedTestHistoryRecorder(HistoryWriter writer) : ICommittingRecorder<SpeedTestResult>
 {
-    public void Record(SpeedTestResult result) => writer.Write(new SpeedTestRow(result));
+    public Task Commit(SpeedTestResult result) => writer.CommitAsync(new SpeedTestRow(result));
 }
 
 /// <summary>
 /// Keeps every outage in the history: its start as it is declared, its end when it ends. An outage is declared on the
-/// thread that reads echo replies, so it waits at most <see cref="Wait"/> for the commit: a slow disk must not delay
-/// replies into timeouts. A row not committed by then is written all the same, just after it is reported.
+/// thread that reads echo replies, which hands the row over and returns; its log line and count follow the commit.
 /// </summary>
-public sealed class OutageHistoryRecorder(HistoryWriter writer) : IRecorder<OutageEvent>, ICommittingRecorder
+public sealed class OutageHistoryRecorder(HistoryWriter writer) : ICommittingRecorder<OutageEvent>
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(1);
-
-    public void Record(OutageEvent result) => writer.Write(Wait, new OutageRow(result));
+    public Task Commit(OutageEvent result) => writer.CommitAsync(new OutageRow(result));
 }
 
 /// <summary>Keeps every alert notification Alertmanager delivered, once.</summary>
-public sealed class AlertHistoryRecorder(HistoryWriter writer) : IRecorder<AlertNotification>, ICommittingRecorder
+public sealed class AlertHistoryRecorder(HistoryWriter writer) : ICommittingRecorder<AlertNotification>
 {
-    public void Record(AlertNotification result) => writer.Write(new AlertRow(result));
+    public Task Commit(AlertNotification result) => writer.CommitAsync(new AlertRow(result));
 }

@@ -24,9 +24,9 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<LatencyHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<LatencyHistory>());
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<LatencyHistory>());
-        services.AddSingleton<IRecorder<SpeedTestResult>, SpeedTestHistoryRecorder>();
-        services.AddSingleton<IRecorder<OutageEvent>, OutageHistoryRecorder>();
-        services.AddSingleton<IRecorder<AlertNotification>, AlertHistoryRecorder>();
+        services.AddSingleton<ICommittingRecorder<SpeedTestResult>, SpeedTestHistoryRecorder>();
+        services.AddSingleton<ICommittingRecorder<OutageEvent>, OutageHistoryRecorder>();
+        services.AddSingleton<ICommittingRecorder<AlertNotification>, AlertHistoryRecorder>();
         services.AddHostedService<HistoryLocationLog>();
         services.AddHealthChecks().AddCheck<HistoryHealthCheck>("history");
         return services;

@@ -25,10 +25,9 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
         }
     }
 
-    /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes written (or left waiting), the retention applied when due.</summary>
-    private void Upkeep(DateTimeOffset now, bool retention)
+    /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes handed to the writer, the retention applied when due.</summary>
+    private async Task Upkeep(DateTimeOffset now, bool retention)
     {
-        writer.Watch();
         var rows = _minutes.Take(now);
         if (rows.Count > 0)
         {
@@ -37,7 +36,7 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
 
         if (retention)
         {
-            writer.DeleteLatencyBefore(now - history.Value.Retention);
+            await writer.DeleteLatencyBeforeAsync(now - history.Value.Retention).ConfigureAwait(false);
         }
     }
 
@@ -66,14 +65,14 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
             return;
         }
 
-        writer.Flush(); // opened now: its health known, outages an earlier run left open closed
+        await writer.FlushAsync().ConfigureAwait(false); // opened now: its health known, outages an earlier run left open closed
         var lastRetention = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(Tick, time);
         do
         {
             var now = time.GetUtcNow();
             var due = now - lastRetention >= RetentionEvery;
-            Upkeep(now, due);
+            await Upkeep(now, due).ConfigureAwait(false);
             if (due)
             {
                 lastRetention = now;

@@ -32,11 +32,18 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
 
     private DateTimeOffset? _accountedUntil;
 
+    /// <summary>An outage began: its seconds are counted from its start.</summary>
     public void Started(OutageStarted outage)
     {
         ArgumentNullException.ThrowIfNull(outage);
-        _outages.WithLabels(Label(outage.Cause)).Inc();
         _accountedUntil = outage.Start;
+    }
+
+    /// <summary>An outage is counted once it is kept in the history (<see cref="OutageCountRecorder"/>).</summary>
+    public void Counted(OutageStarted outage)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+        _outages.WithLabels(Label(outage.Cause)).Inc();
     }
 
     public void Ended(OutageEnded outage)

@@ -14,6 +14,7 @@ public static class OutageServiceCollectionExtensions
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<OutageDetector>());
         services.AddSingleton<IConnectivity>(provider => provider.GetRequiredService<OutageDetector>());
         services.AddSingleton<IRecorder<OutageEvent>, OutageLogRecorder>();
+        services.AddSingleton<IRecorder<OutageEvent>, OutageCountRecorder>();
         return services;
     }
 }

@@ -67,3 +67,14 @@ public static class HistoryFile
         return command;
     }
 }
+
+/// <summary>The writer's asynchronous calls, waited for, for tests that set up a database before they read it.</summary>
+public static class HistoryWriterWaits
+{
+    /// <summary>Hands <paramref name="rows"/> over and waits for their commit: true when they are on disk.</summary>
+    public static bool Commit(this HistoryWriter writer, params HistoryRow[] rows) =>
+        writer.CommitAsync(rows).GetAwaiter().GetResult() is HistoryCommit.Committed or HistoryCommit.Off;
+
+    /// <summary>Writes what waits and waits for it: true when nothing is left waiting.</summary>
+    public static bool Flush(this HistoryWriter writer) => writer.FlushAsync().GetAwaiter().GetResult();
+}

@@ -38,7 +38,7 @@ public sealed class HistoryLinkTests : IDisposable
         File.CreateSymbolicLink(testFile, Victim);
         using var writer = Writer();
 
-        Assert.False(writer.Write(Row()));
+        Assert.False(writer.Commit(Row()));
 
         Assert.Equal("io", writer.Status.Reason);
         Assert.Equal(VictimBytes, File.ReadAllBytes(Victim));
@@ -54,7 +54,7 @@ public sealed class HistoryLinkTests : IDisposable
         using var writer = Writer();
 
         Assert.False(writer.Flush());
-        Assert.False(writer.Write(Row()));
+        Assert.False(writer.Commit(Row()));
 
         Assert.Equal("symlink", writer.Status.Reason);
         Assert.Equal($"{DatabasePath} is a symbolic link (to {Victim}): the probe follows no link in its data folder; remove the link", writer.Status.Message);
@@ -116,7 +116,7 @@ public sealed class HistoryLinkTests : IDisposable
     {
         using (var first = Writer())
         {
-            Assert.True(first.Write(Row())); // a database of the probe's own, closed cleanly (its -wal and -shm gone)
+            Assert.True(first.Commit(Row())); // a database of the probe's own, closed cleanly (its -wal and -shm gone)
         }
 
         SqliteConnection.ClearAllPools();
@@ -125,7 +125,7 @@ public sealed class HistoryLinkTests : IDisposable
         File.CreateSymbolicLink(DatabasePath + suffix, Victim);
         using var writer = Writer();
 
-        Assert.False(writer.Write(Row()));
+        Assert.False(writer.Commit(Row()));
 
         Assert.Equal("symlink", writer.Status.Reason);
         Assert.StartsWith($"{DatabasePath}{suffix} is a symbolic link (to {Victim})", writer.Status.Message, StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public sealed class HistoryLinkTests : IDisposable
         var path = Path.Combine(_folder, "data", "kept", "history.db");
         using var writer = new HistoryWriter(Options.Create(new HistoryOptions { Path = path }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
 
-        Assert.True(writer.Write(Row()));
+        Assert.True(writer.Commit(Row()));
 
         const UnixFileMode folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;

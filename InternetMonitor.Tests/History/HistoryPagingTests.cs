@@ -38,7 +38,7 @@ public sealed class HistoryPagingTests : IDisposable
             rows.Add(new OutageRow(new OutageEnded(time, OutageCause.Internet, time.AddSeconds(90))));
         }
 
-        Assert.True(writer.Write([.. rows]));
+        Assert.True(writer.Commit([.. rows]));
     }
 
     private string DatabasePath => Path.Combine(_folder, "history.db");

@@ -24,7 +24,7 @@ public sealed class HistoryReaderTests : IDisposable
     {
         using (var writer = Writer())
         {
-            Assert.True(writer.Write(
+            Assert.True(writer.Commit(
                 new OutageRow(new OutageEnded(Hour.AddMinutes(10), OutageCause.Internet, Hour.AddMinutes(20))),
                 new OutageRow(new OutageEnded(Hour.AddMinutes(15), OutageCause.Local, Hour.AddMinutes(25))), // 5 of its minutes overlap the first
                 new OutageRow(new OutageStarted(Hour.AddMinutes(50), OutageCause.Internet, Hour.AddMinutes(50)))));
@@ -43,7 +43,7 @@ public sealed class HistoryReaderTests : IDisposable
     {
         using (var writer = Writer())
         {
-            Assert.True(writer.Write(
+            Assert.True(writer.Commit(
                 new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(12), 60, 60, null, null, null, null),
                 new OutageRow(new OutageStarted(Hour.AddMinutes(10), OutageCause.Internet, Hour.AddMinutes(10)))));
         }
@@ -63,7 +63,7 @@ public sealed class HistoryReaderTests : IDisposable
     {
         using (var writer = Writer())
         {
-            Assert.True(writer.Write([.. Enumerable.Range(0, 5).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(minute), 60, 0, 1, 1, 1, 1))]));
+            Assert.True(writer.Commit([.. Enumerable.Range(0, 5).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(minute), 60, 0, 1, 1, 1, 1))]));
         }
 
         using var rows = Reader().Latency(Hour.AddMinutes(1), Hour.AddMinutes(4), null, 2);

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Prometheus;
 
 namespace InternetMonitor.Tests.History;
@@ -16,14 +17,16 @@ namespace InternetMonitor.Tests.History;
 
 /// <summary>
 /// The history database on real files: every kind of row written and read back as the API will read it, and each way a
-/// database can refuse (locked, read-only, full, not a database, from a newer probe) reported while the rows wait and
-/// are written once it accepts again, the file never replaced.
+/// database can refuse (locked, read-only, full, not a database, from a newer probe, a write that hangs) reported while
+/// the rows wait and are written once it accepts again, the file never replaced. The writer's clock is a fake one: its
+/// retries and its hang watch run when a test moves the clock on, not after seconds of real time.
 /// </summary>
 public sealed class HistoryWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
     private readonly string _folder = Directory.CreateTempSubdirectory("im-history-test-").FullName;
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+    private readonly FakeTimeProvider _clock = new(Start);
 
     private string DatabasePath => Path.Combine(_folder, "history.db");
 
@@ -32,11 +35,11 @@ public sealed class HistoryWriterTests : IDisposable
     {
         using var writer = Writer();
 
-        Assert.True(writer.Write(new SpeedTestRow(SpeedTest())));
-        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Internet, Start.AddSeconds(5)))));
-        Assert.True(writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Internet, Start.AddSeconds(95)))));
-        Assert.True(writer.Write(new AlertRow(Alert()), new AlertRow(Alert() with { ReceivedAt = Start.AddMinutes(5) }))); // a repeat: kept once
-        Assert.True(writer.Write(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5)));
+        Assert.True(writer.Commit(new SpeedTestRow(SpeedTest())));
+        Assert.True(writer.Commit(new OutageRow(new OutageStarted(Start, OutageCause.Internet, Start.AddSeconds(5)))));
+        Assert.True(writer.Commit(new OutageRow(new OutageEnded(Start, OutageCause.Internet, Start.AddSeconds(95)))));
+        Assert.True(writer.Commit(new AlertRow(Alert()), new AlertRow(Alert() with { ReceivedAt = Start.AddMinutes(5) }))); // a repeat: kept once
+        Assert.True(writer.Commit(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5)));
 
         using var connection = Open();
         Assert.Equal(HistorySchema.Version, HistoryFile.Scalar<long>(connection, "PRAGMA user_version"));
@@ -59,7 +62,7 @@ public sealed class HistoryWriterTests : IDisposable
         using var writer = Writer();
         var failed = SpeedTest() with { Download = null, Upload = null, Reason = "timeout", FailedIn = SpeedTestPhase.Download, Detail = "no byte in 10 s" };
 
-        Assert.True(writer.Write(new SpeedTestRow(failed)));
+        Assert.True(writer.Commit(new SpeedTestRow(failed)));
 
         using var connection = Open();
         Assert.Equal("|||0|0|timeout|download|no byte in 10 s", HistoryFile.Row(connection, "SELECT download_bits_per_second, upload_bits_per_second, download_latency_ms, download_bytes, upload_bytes, reason, failed_in, detail FROM speed_tests"));
@@ -77,7 +80,7 @@ public sealed class HistoryWriterTests : IDisposable
 
         using var writer = Writer();
 
-        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start.AddHours(1), OutageCause.Local, Start.AddHours(1)))));
+        Assert.True(writer.Commit(new OutageRow(new OutageStarted(Start.AddHours(1), OutageCause.Local, Start.AddHours(1)))));
         using var connection = Open();
         Assert.Equal(HistorySchema.Version, HistoryFile.Scalar<long>(connection, "PRAGMA user_version"));
         Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM outages"));
@@ -108,7 +111,7 @@ public sealed class HistoryWriterTests : IDisposable
             ],
         }, Start);
 
-        Assert.True(writer.Write([.. again.Select(alert => new AlertRow(alert))]));
+        Assert.True(writer.Commit([.. again.Select(alert => new AlertRow(alert))]));
         using var connection = Open();
         Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM alerts"));
         Assert.Equal("fp:abc123|labels:{\"alertname\":\"Manual\"}", HistoryFile.Scalar<string>(connection, "SELECT group_concat(identity, '|') FROM (SELECT identity FROM alerts ORDER BY id)"));
@@ -124,7 +127,7 @@ public sealed class HistoryWriterTests : IDisposable
 
         using var writer = Writer();
 
-        Assert.False(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        Assert.False(writer.Commit(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
         Assert.Equal("newer_schema", writer.Status.Reason);
         Assert.Contains("schema version 99", writer.Status.Message, StringComparison.Ordinal);
         Assert.Equal(1, writer.Status.Pending);
@@ -138,15 +141,15 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_is_not_a_database_is_reported_never_replaced_and_the_rows_wait_until_it_is_moved_aside()
+    public async Task A_file_that_is_not_a_database_is_reported_never_replaced_and_the_rows_wait_until_it_is_moved_aside()
     {
         var garbage = "this is not a SQLite database, and it is the user's"u8.ToArray().Concat(new byte[4096]).ToArray();
         File.WriteAllBytes(DatabasePath, garbage);
         using var writer = Writer();
 
         Assert.False(writer.Flush()); // found at open, with nothing waiting yet: as when the probe starts
-        Assert.False(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
-        Assert.False(writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Local, Start.AddMinutes(2)))));
+        Assert.False(writer.Commit(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        Assert.False(writer.Commit(new OutageRow(new OutageEnded(Start, OutageCause.Local, Start.AddMinutes(2)))));
 
         Assert.Equal("corrupt", writer.Status.Reason);
         Assert.Equal(2, writer.Status.Pending);
@@ -154,35 +157,40 @@ public sealed class HistoryWriterTests : IDisposable
 
         // Moved aside, as the message says: the writer finds out by itself (it tries again every 10 s).
         File.Move(DatabasePath, DatabasePath + ".damaged");
-        WaitUntilHealthy(writer);
+        await RetriesUntilHealthy(writer);
         using var connection = Open();
         Assert.Equal("1795543200000|1795543320000|local", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
     }
 
     [Fact]
-    public void A_locked_database_makes_rows_wait_and_they_are_written_once_it_is_free()
+    public async Task A_locked_database_makes_rows_wait_and_they_are_written_once_it_is_free()
     {
         using var writer = Writer();
-        Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
+        Assert.True(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
         using (var other = Open())
         {
             HistoryFile.Execute(other, "BEGIN EXCLUSIVE;");
 
-            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 1 s busy timeout
+            Assert.False(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1))); // after the 1 s busy timeout
             Assert.Equal("busy", writer.Status.Reason);
-            var failures = Metric("internet_monitor_history_write_failures_total", "reason", "busy"); // 1, or 2 when the row caught the end of the first write's attempt
+            Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
 
             // While it fails, a caller does not wait on it: the row waits, and no attempt is made for it.
-            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(2), 60, 0, 1, 1, 1, 1)));
-            Assert.Equal(failures, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
+            var waiting = writer.CommitAsync(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(2), 60, 0, 1, 1, 1, 1));
+            Assert.True(waiting.IsCompleted);
+            Assert.Equal(HistoryCommit.Waiting, await waiting);
+            Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
             Assert.Equal(2, writer.Status.Pending);
             Assert.Equal(2, Metric("internet_monitor_history_pending_rows"));
 
+            // Nor does it try again before its time, however long the lock lasts in real time.
+            _clock.Advance(HistoryWriter.RetryEvery - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "busy"));
             HistoryFile.Execute(other, "ROLLBACK;");
         }
 
         // The writer tries again by itself (every 10 s): no write or flush is needed to bring it back.
-        WaitUntilHealthy(writer);
+        await RetriesUntilHealthy(writer);
 
         using var connection = Open();
         Assert.Equal(3, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
@@ -193,30 +201,30 @@ public sealed class HistoryWriterTests : IDisposable
     public async Task A_write_that_hangs_reads_slow_and_callers_do_not_wait_on_it_until_it_ends()
     {
         using var release = new ManualResetEventSlim();
-        using var writer = Writer(hangAfter: TimeSpan.FromMilliseconds(100));
+        using var entered = new ManualResetEventSlim();
+        using var writer = Writer();
         Assert.True(writer.Flush());
 
         // The disk stops answering in the middle of a write (a row that blocks stands for it).
-        Assert.False(writer.Write(TimeSpan.Zero, new HangingRow(release, new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1))));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (writer.Status.Healthy)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "a hanging write was never reported");
-            Thread.Sleep(50);
-            writer.Watch();
-        }
+        var hanging = writer.CommitAsync(new HangingRow(entered, release, new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
+        Assert.True(entered.Wait(Poll.Deadline, TestContext.Current.CancellationToken), "the write never began");
+        _clock.Advance(HistoryWriter.CommitWait - TimeSpan.FromMilliseconds(1));
+        Assert.True(writer.Status.Healthy); // not yet: a write may take its time
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal("slow", writer.Status.Reason);
+        Assert.Equal(HistoryCommit.Waiting, await hanging); // its caller hears at once that the row waits
         Assert.Equal(HealthStatus.Degraded, (await new HistoryHealthCheck(writer).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status);
         Assert.Equal(1, Metric("internet_monitor_history_write_failures_total", "reason", "slow"));
         Assert.Equal(0, Metric("internet_monitor_history_healthy"));
 
         // A caller hands its row over and does not wait: the gauge counts it at once as waiting.
-        Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
+        var next = writer.CommitAsync(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1));
+        Assert.True(next.IsCompleted);
         Assert.Equal(2, Metric("internet_monitor_history_pending_rows"));
 
         release.Set(); // the disk answers again
-        WaitUntilHealthy(writer);
+        await Poll.UntilAsync(() => writer.Status.Healthy && writer.Status.Pending == 0, "the writer never wrote the rows after the disk answered");
         using var connection = Open();
         Assert.Equal(2, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
     }
@@ -230,21 +238,21 @@ public sealed class HistoryWriterTests : IDisposable
         {
             using (var first = Writer())
             {
-                Assert.True(first.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
+                Assert.True(first.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
             }
 
             // Read-only (a file system cannot turn read-only under an open file: as after a reboot with an error).
             SqliteConnection.ClearAllPools();
             await Mount("-o", "remount,ro", _folder);
             using var writer = Writer();
-            Assert.False(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
+            Assert.False(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
             Assert.Equal("readonly", writer.Status.Reason);
             await Mount("-o", "remount,rw", _folder);
             Assert.True(writer.Flush());
 
             // Minutes until the 512 kB are spent: every one after that waits.
             var minute = 2;
-            while (writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(minute), 60, 0, 1, 1, 1, 1)))
+            while (writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(minute), 60, 0, 1, 1, 1, 1)))
             {
                 minute++;
                 Assert.True(minute < 100_000, "512 kB never filled");
@@ -268,23 +276,25 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
-    public void Latency_rollups_older_than_the_retention_are_deleted_and_the_rest_kept()
+    public async Task Latency_rollups_older_than_the_retention_are_deleted_and_the_rest_kept()
     {
         using var writer = Writer();
         writer.Write([.. Enumerable.Range(0, 10).Select(day => new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddDays(-day), 60, 0, 1, 1, 1, 1))]);
 
-        Assert.Equal(6, writer.DeleteLatencyBefore(Start.AddDays(-3.5)));
+        Assert.Equal(6, await writer.DeleteLatencyBeforeAsync(Start.AddDays(-3.5)));
 
         using var connection = Open();
         Assert.Equal(4, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
     }
 
     [Fact]
-    public void With_history_off_nothing_is_written()
+    public async Task With_history_off_nothing_is_written()
     {
         using var writer = Writer(enabled: false);
 
-        Assert.True(writer.Write(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        Assert.Equal(HistoryCommit.Off, await writer.CommitAsync(new OutageRow(new OutageStarted(Start, OutageCause.Local, Start))));
+        writer.Write(new OutageRow(new OutageEnded(Start, OutageCause.Local, Start.AddMinutes(1))));
+        Assert.True(await writer.FlushAsync());
 
         Assert.False(File.Exists(DatabasePath));
     }
@@ -323,22 +333,16 @@ public sealed class HistoryWriterTests : IDisposable
         Start, "alert-log", AlertNotification.Firing, "InternetDown", "critical", "The internet is down", "No public target answers",
         Start.AddMinutes(-1), null, "fp-1", new Dictionary<string, string> { ["alertname"] = "InternetDown", ["site"] = "home" });
 
-    /// <summary>Polls until the writer reads healthy again by itself, within six of its retry periods.</summary>
-    private static void WaitUntilHealthy(HistoryWriter writer)
+    /// <summary>Moves the writer's clock on by its retry period and polls until it has taken the database back by itself.</summary>
+    private async Task RetriesUntilHealthy(HistoryWriter writer)
     {
-        var deadline = DateTime.UtcNow + (HistoryWriter.RetryEvery * 6);
-        while (!writer.Status.Healthy)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the writer never took the database back: {writer.Status}");
-            Thread.Sleep(100);
-        }
+        Assert.False(writer.Status.Healthy);
+        _clock.Advance(HistoryWriter.RetryEvery);
+        await Poll.UntilAsync(() => writer.Status.Healthy, "the writer never took the database back after its retry period");
     }
 
-    private HistoryWriter Writer(bool enabled = true, TimeSpan? hangAfter = null) => new(
-        Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance)
-    {
-        HangAfter = hangAfter ?? HistoryWriter.CommitWait,
-    };
+    private HistoryWriter Writer(bool enabled = true) => new(
+        Options.Create(new HistoryOptions { Enabled = enabled, Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance, _clock);
 
     private SqliteConnection Open() => HistoryFile.Open(DatabasePath);
 
@@ -355,13 +359,14 @@ public sealed class HistoryWriterTests : IDisposable
     private static async Task Mount(params string[] arguments) => await Lab.Command.RunAsync("mount", arguments);
 }
 
-/// <summary>A row whose write blocks until <paramref name="Release"/> is set, as a disk that stops answering; then it writes <paramref name="Row"/>.</summary>
-internal sealed record HangingRow(ManualResetEventSlim Release, HistoryRow Row) : HistoryRow
+/// <summary>A row whose write sets <paramref name="Entered"/> and blocks until <paramref name="Release"/> is set, as a disk that stops answering; then it writes <paramref name="Row"/>.</summary>
+internal sealed record HangingRow(ManualResetEventSlim Entered, ManualResetEventSlim Release, HistoryRow Row) : HistoryRow
 {
     public override string Table => Row.Table;
 
     public override void Write(SqliteCommand command)
     {
+        Entered.Set();
         Release.Wait();
         Row.Write(command);
     }

@@ -24,7 +24,7 @@ public static class KnownHistory
     {
         using var writer = HistoryFile.Writer(path);
         var test = HistoryWriterTests.SpeedTest();
-        Assert.True(writer.Write(
+        Assert.True(writer.Commit(
             new SpeedTestRow(test with { Start = hour.AddMinutes(10), End = hour.AddMinutes(10.5) }),
             new SpeedTestRow(test with { Start = hour.AddMinutes(40), End = hour.AddMinutes(41), Download = null, Upload = null, Reason = "http_error", FailedIn = SpeedTestPhase.Download, Detail = "=HYPERLINK(\"http://x\",\"click\")" }),
             new SpeedTestRow(test with { Start = hour.AddHours(-2), End = hour.AddHours(-2).AddSeconds(30) }),

@@ -214,7 +214,7 @@ public sealed class ProbeHistoryTests
 
             // And the next probe writes on in it.
             using var writer = HistoryFile.Writer(history);
-            Assert.True(writer.Write(new LatencyMinuteRow("lo", "public", "127.0.0.1", DateTimeOffset.UnixEpoch, 1, 0, 1, 1, 1, 1)));
+            Assert.True(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", DateTimeOffset.UnixEpoch, 1, 0, 1, 1, 1, 1)));
         }
         finally
         {

@@ -27,11 +27,12 @@ public sealed class OutageDetectorTests
         var resolver = new TargetResolver(
             Options.Create(new TargetOptions { Public = { ["a"] = "192.0.2.1" }, Gateway = "192.0.2.254" }),
             new RouteTable("/nonexistent", "/nonexistent"));
+        var metrics = new ConnectivityMetrics(Metrics.WithCustomRegistry(_registry));
         _detector = new OutageDetector(
             new MonitoredTargets(resolver),
             Options.Create(new OutageOptions { DownAfter = TimeSpan.FromSeconds(5), UpAfterReplies = 2 }),
-            new ConnectivityMetrics(Metrics.WithCustomRegistry(_registry)),
-            new ResultPublisher<OutageEvent>([_events], NullLogger<ResultPublisher<OutageEvent>>.Instance),
+            metrics,
+            new ResultPublisher<OutageEvent>([_events, new OutageCountRecorder(metrics)], NullLogger<ResultPublisher<OutageEvent>>.Instance),
             _clock);
     }
 
