@@ -31,7 +31,8 @@ public sealed class ProbeHistoryTests
             double sentUntilStopped;
             await using (client)
             {
-                metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+                metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1
+                    && m.Value("internet_monitor_upload_total", ("server", "peer")) == 1); // its figures are set once its row is kept
                 using var http = new HttpClient();
                 using var body = new StringContent("""{"status":"firing","alerts":[{"labels":{"alertname":"HighLatency","severity":"warning"},"startsAt":"2026-11-25T10:00:00Z","fingerprint":"h1"}]}""", Encoding.UTF8, "application/json");
                 using var posted = await http.PostAsync(new Uri(ProbeHost.BaseAddress(client), "/api/alerts"), body, TestContext.Current.CancellationToken);

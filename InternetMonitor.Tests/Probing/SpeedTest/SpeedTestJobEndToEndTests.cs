@@ -14,7 +14,8 @@ public sealed class SpeedTestJobEndToEndTests
         var state = Path.Combine(Directory.CreateTempSubdirectory("im-budget-").FullName, "budget.json");
         await using var client = await ProbeHost.StartAsync(ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), state));
 
-        var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+        var metrics = await ProbeHost.WaitForMetricsAsync(client, m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1
+            && m.Value("internet_monitor_upload_total", ("server", "peer")) == 1); // its figures are set once its row is kept
 
         var download = metrics.Value("internet_monitor_speedtest_throughput_bytes_per_second", ("direction", "download"), ("server", "peer"));
         Assert.True(download > 0);
