@@ -36,7 +36,7 @@ public static class Polling
         var deadline = within ?? Deadline;
         var (held, value, reason) = await LoopAsync(read, done, deadline, every, gaveUp, cancellationToken).ConfigureAwait(false);
         return held ? value
-            : throw new LabException($"{what}: {reason ?? $"not within {deadline.TotalSeconds:0} s"}{await SeenAsync(value, explain).ConfigureAwait(false)}");
+            : throw new LabException($"{what}: {reason ?? $"not within {deadline.TotalSeconds:0.##} s"}{await SeenAsync(value, explain).ConfigureAwait(false)}");
     }
 
     /// <summary>Waits until <paramref name="done"/> holds.</summary>
