@@ -90,27 +90,25 @@ public sealed class LabProcess : IAsyncDisposable
     public async Task WaitForLogAsync(string text, TimeSpan deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var until = DateTime.UtcNow + deadline;
-        while (!Log.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited)
+        var ended = false;
+        await Polling.UntilAsync(
+            () =>
             {
-                _process.WaitForExit(); // the output readers drained: the text may be in the last of it
-                if (!Log.Contains(text, StringComparison.Ordinal))
+                ended = _process.HasExited;
+                if (ended)
                 {
-                    throw new LabException($"the program ended ({_process.ExitCode}) without \"{text}\" in its output:\n{Log}");
+                    _process.WaitForExit(); // the output readers drained: the text may be in the last of it
                 }
 
-                return;
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                throw new LabException($"no \"{text}\" in the output within {deadline.TotalSeconds} s:\n{Log}");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
+                return Task.FromResult(Log.Contains(text, StringComparison.Ordinal));
+            },
+            seen => seen,
+            $"\"{text}\" in the output",
+            deadline,
+            TimeSpan.FromMilliseconds(50),
+            () => ended ? $"the program ended ({_process.ExitCode}) without it" : null,
+            _ => Task.FromResult($"the output:\n{Log}"),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends <paramref name="signal"/> (TERM, INT...) by process id and waits; SIGKILL after <paramref name="grace"/>.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
+using Prometheus;
 
 namespace InternetMonitor.Lab;
 
@@ -10,6 +12,22 @@ public sealed partial class MetricsText(string text)
 
     /// <summary>The exposition itself, as a failed wait shows what it last read.</summary>
     public override string ToString() => Text;
+
+    /// <summary>What a scrape of <paramref name="registry"/> reads now (a probe hosted in the test's own process).</summary>
+    public static async Task<MetricsText> ScrapeAsync(CollectorRegistry registry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream, cancellationToken).ConfigureAwait(false);
+        return new MetricsText(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>What a GET of <paramref name="url"/> (a probe's /metrics) reads now; throws when it does not answer 200.</summary>
+    public static async Task<MetricsText> ScrapeAsync(HttpClient client, Uri url, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new MetricsText(await client.GetStringAsync(url, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>Every sample of <paramref name="name"/> with its labels.</summary>
     public IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> Samples(string name) =>
@@ -22,7 +40,7 @@ public sealed partial class MetricsText(string text)
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels include <paramref name="labels"/>, or null.</summary>
     public double? Value(string name, params (string Name, string Value)[] labels)
     {
-        var matches = Samples(name).Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Name, out var value) && value == label.Value)).ToList();
+        var matches = Samples(name).Where(sample => Matches(sample.Labels, labels)).ToList();
         return matches.Count switch
         {
             0 => null,
@@ -30,6 +48,13 @@ public sealed partial class MetricsText(string text)
             _ => throw new InvalidOperationException($"{matches.Count} samples of {name} match; give more labels"),
         };
     }
+
+    /// <summary>The total of every sample of <paramref name="name"/> whose labels include <paramref name="labels"/>; 0 when there is none.</summary>
+    public double Sum(string name, params (string Name, string Value)[] labels) =>
+        Samples(name).Where(sample => Matches(sample.Labels, labels)).Sum(sample => sample.Value);
+
+    private static bool Matches(IReadOnlyDictionary<string, string> have, (string Name, string Value)[] wanted) =>
+        wanted.All(label => have.TryGetValue(label.Name, out var value) && value == label.Value);
 
     private static Dictionary<string, string> Labels(string text) =>
         LabelPair().Matches(text).ToDictionary(match => match.Groups[1].Value, match => match.Groups[2].Value, StringComparer.Ordinal);

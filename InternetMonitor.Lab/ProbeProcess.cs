@@ -103,8 +103,7 @@ public sealed class ProbeProcess : IAsyncDisposable
     {
         try
         {
-            using var response = await _client.GetAsync(new Uri("/metrics", UriKind.Relative)).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? new MetricsText(await response.Content.ReadAsStringAsync().ConfigureAwait(false)) : null;
+            return await MetricsText.ScrapeAsync(_client, new Uri("/metrics", UriKind.Relative)).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
@@ -147,25 +146,16 @@ public sealed class ProbeProcess : IAsyncDisposable
     public async Task<MetricsText> WaitForAsync(Func<MetricsText, bool> condition, string what, TimeSpan? deadline = null, TimeSpan? every = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        var until = DateTime.UtcNow + (deadline ?? Deadline);
-        MetricsText? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            if (_process.HasExited)
-            {
-                throw new LabException($"the probe exited ({_process.ExitCode}) while waiting for {what}:\n{Log}");
-            }
-
-            last = await TryMetricsAsync().ConfigureAwait(false);
-            if (last is not null && condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(every ?? TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new LabException($"not seen before the deadline: {what}\n--- last /metrics ---\n{Filter(last)}\n--- probe log ---\n{Log}");
+        var seen = await Polling.UntilAsync(
+            TryMetricsAsync,
+            metrics => metrics is not null && condition(metrics),
+            what,
+            deadline ?? Deadline,
+            every ?? TimeSpan.FromMilliseconds(250),
+            () => _process.HasExited ? $"the probe exited ({_process.ExitCode})" : null,
+            last => Task.FromResult($"\n--- last /metrics ---\n{Filter(last)}\n--- probe log ---\n{Log}"),
+            cancellationToken).ConfigureAwait(false);
+        return seen!;
     }
 
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);

@@ -174,13 +174,6 @@ public sealed class ContainerModeTests(ContainerEngine engine)
             () => apphost.HasExited ? $"the AppHost exited: {apphost.Log}" : null, TestContext.Current.CancellationToken);
 
     /// <summary>Polls <paramref name="done"/> until it holds (60 s at most), failing with <paramref name="why"/>.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> done, Func<Task<string>> why)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < until, await why());
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> done, Func<Task<string>> why) =>
+        Poll.UntilAsync(done, holds => holds, "the run cleaned up", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), explain: _ => why());
 }

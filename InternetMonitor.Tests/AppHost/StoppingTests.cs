@@ -113,27 +113,24 @@ public sealed class StoppingTests
     }
 
     /// <summary>GETs <paramref name="url"/> inside the namespace until it answers 200 (3 minutes at most).</summary>
-    private static async Task WaitAsync(HttpClient client, string url, LabProcess apphost)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            Assert.False(apphost.HasExited, $"the AppHost exited: {apphost.Log}");
-            try
+    private static Task WaitAsync(HttpClient client, string url, LabProcess apphost) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                using var response = await client.GetAsync(new Uri(url), TestContext.Current.CancellationToken);
-                if (response.IsSuccessStatusCode)
+                try
                 {
-                    return;
+                    using var response = await client.GetAsync(new Uri(url), TestContext.Current.CancellationToken);
+                    return response.IsSuccessStatusCode;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{url} never answered; AppHost output:\n{apphost.Log}");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-    }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            },
+            answered => answered,
+            $"{url} answering",
+            TimeSpan.FromMinutes(3),
+            TimeSpan.FromMilliseconds(500),
+            () => apphost.HasExited ? "the AppHost exited" : null,
+            _ => Task.FromResult($"AppHost output:\n{apphost.Log}"));
 }

@@ -62,8 +62,9 @@ public sealed class HistoryLinkTests : IDisposable
         var health = await new HistoryHealthCheck(writer).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
         Assert.Equal(HealthStatus.Degraded, health.Status);
         Assert.Contains("cannot be written (symlink)", health.Description, StringComparison.Ordinal);
-        Assert.True(Metric("internet_monitor_history_write_failures_total", "reason", "symlink") >= 1);
-        Assert.Equal(0, Metric("internet_monitor_history_healthy"));
+        var metrics = await LabFixture.ScrapeAsync(_registry);
+        Assert.True(metrics.Value("internet_monitor_history_write_failures_total", ("reason", "symlink")) >= 1);
+        Assert.Equal(0, metrics.Value("internet_monitor_history_healthy"));
         Assert.Empty(File.ReadAllBytes(Victim));
         Assert.Equal(["victim"], Directory.GetFileSystemEntries(_elsewhere).Select(Path.GetFileName)); // no -wal or -shm beside the target
 
@@ -161,14 +162,4 @@ public sealed class HistoryLinkTests : IDisposable
 
     private HistoryWriter Writer() =>
         new(Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<HistoryWriter>.Instance);
-
-    private double Metric(string name, string? label = null, string? value = null)
-    {
-        using var stream = new MemoryStream();
-#pragma warning disable CA2025 // Waited for here, before the stream is disposed.
-        _registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
-#pragma warning restore CA2025
-        var text = new Lab.MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        return label is null ? text.Value(name) ?? double.NaN : text.Value(name, (label, value!)) ?? double.NaN;
-    }
 }

@@ -113,11 +113,13 @@ public sealed class HistoryReadLoadTests : IDisposable
         var during = await watch;
 
         // Afterwards: memory back near idle, /health quick, not one echo lost.
-        long after;
-        for (var until = DateTime.UtcNow.AddSeconds(60); (after = ProcessFigures.Memory(probe.Id, "VmRSS")) - idle > AfterRiseBound && DateTime.UtcNow < until;)
-        {
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
+        var after = await Poll.UntilAsync(
+            () => Task.FromResult(ProcessFigures.Memory(probe.Id, "VmRSS")),
+            rss => rss - idle <= AfterRiseBound,
+            "the probe's memory back near idle",
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(500),
+            explain: rss => Task.FromResult($"RSS {rss >> 20} MB, idle {idle >> 20} MB, peak {peak >> 20} MB"));
 
         var healthAfter = await HealthAsync(http);
         var metrics = await probe.UntilAsync(m => Sent(m) - Received(m) <= Sent(before) - Received(before), "every echo sent answered", TimeSpan.FromSeconds(10));

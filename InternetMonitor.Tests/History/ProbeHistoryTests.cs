@@ -40,9 +40,7 @@ public sealed class ProbeHistoryTests
                 await client.StopAsync(TestContext.Current.CancellationToken); // writes the minutes still open
 
                 // The registry as it stands after the stop: every echo the ping job reported, to its last one.
-                using var stream = new MemoryStream();
-                await client.Services.GetRequiredService<CollectorRegistry>().CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
-                sentUntilStopped = new MetricsText(Encoding.UTF8.GetString(stream.ToArray())).Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
+                sentUntilStopped = (await LabFixture.ScrapeAsync(client.Services.GetRequiredService<CollectorRegistry>())).Value("internet_monitor_ping_packets_sent_total", ("target", "lo"))!.Value;
             }
 
             using var connection = HistoryFile.Open(history);
@@ -254,11 +252,7 @@ public sealed class ProbeHistoryTests
 
                 // Under way, transferring, once it has opened a second connection to the server (the first serves its idle
                 // round trips); then SIGKILL.
-                for (var until = DateTime.UtcNow.AddSeconds(30); server.Accepted < connections + 2;)
-                {
-                    Assert.True(DateTime.UtcNow < until, "the second speed test never reached the server");
-                    await Task.Delay(10, TestContext.Current.CancellationToken);
-                }
+                await Poll.UntilAsync(() => server.Accepted >= connections + 2, "the second speed test reaching the server", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
 
                 await probe.KillAsync();
                 Assert.True(probe.HasExited);
@@ -299,17 +293,20 @@ public sealed class ProbeHistoryTests
     /// POST /api/speedtests/run once the scheduled run has let go of its gate: it does so just after its metric, so an
     /// ask in between is answered 409 and asked again, for up to 10 s.
     /// </summary>
-    private static async Task<HttpResponseMessage> RunNowAsync(HttpClient client, Uri run)
+    private static Task<HttpResponseMessage> RunNowAsync(HttpClient client, Uri run)
     {
-        var response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken);
-        for (var until = DateTime.UtcNow.AddSeconds(10); response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < until;)
-        {
-            response.Dispose();
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-            response = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken);
-        }
-
-        return response;
+        HttpResponseMessage? refused = null;
+        return Poll.UntilAsync(
+            async () =>
+            {
+                refused?.Dispose();
+                return refused = await client.PostAsync(run, JsonBody(), TestContext.Current.CancellationToken);
+            },
+            response => response.StatusCode != HttpStatusCode.Conflict,
+            "the on-demand speed test let in (not 409)",
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(20),
+            explain: response => Task.FromResult($"status {(int)response.StatusCode}"));
     }
 
     private static StringContent JsonBody() => new("{}", Encoding.UTF8, "application/json");

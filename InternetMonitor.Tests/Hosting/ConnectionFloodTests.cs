@@ -45,29 +45,26 @@ public sealed class ConnectionFloodTests
         var started = Stopwatch.StartNew();
         try
         {
-            var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (true)
-            {
-                Assert.False(probe.HasExited, $"the probe exited during the flood:\n{probe.Log}");
-                Assert.False(flood.IsCompleted, "the flood ended by itself: " + flood.Exception);
-                var descriptors = ProcessFigures.Descriptors(probe.Id);
-                Assert.True(descriptors < Limit, $"{descriptors} descriptors open, the limit is {Limit}");
-                (peakDescriptors, peakRss) = (Math.Max(peakDescriptors, descriptors), Math.Max(peakRss, ProcessFigures.Memory(probe.Id, "VmRSS")));
-                slowestHealth = Max(slowestHealth, await HealthAsync(network, () => probe.Log, cancel));
-
-                during = await probe.WaitForAsync(_ => true, "a scrape during the flood", cancellationToken: cancel);
-                peakRemote = Math.Max(peakRemote, during.Value("internet_monitor_http_connections_open", ("client", "remote")) ?? 0);
-
-                // Long enough for a minute of latency to be written, with the remote clients' share full and refusals counted.
-                if (started.Elapsed > TimeSpan.FromSeconds(30) && Increase(before, during, "internet_monitor_history_rows_written_total", ("table", "latency_minutes")) > 0
-                    && during.Value("internet_monitor_http_connections_refused_total", ("client", "remote")) > 0)
+            // Sampled every half second, each sample checked, until the flood has run long enough for a minute of latency
+            // to be written, with the remote clients' share full and refusals counted.
+            during = await Poll.UntilAsync(
+                async () =>
                 {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < until, $"the flood did not fill the remote share or no latency minute was written:\n{during.Text}");
-                await Task.Delay(500, cancel);
-            }
+                    Assert.False(probe.HasExited, $"the probe exited during the flood:\n{probe.Log}");
+                    Assert.False(flood.IsCompleted, "the flood ended by itself: " + flood.Exception);
+                    var descriptors = ProcessFigures.Descriptors(probe.Id);
+                    Assert.True(descriptors < Limit, $"{descriptors} descriptors open, the limit is {Limit}");
+                    (peakDescriptors, peakRss) = (Math.Max(peakDescriptors, descriptors), Math.Max(peakRss, ProcessFigures.Memory(probe.Id, "VmRSS")));
+                    slowestHealth = Max(slowestHealth, await HealthAsync(network, () => probe.Log, cancel));
+                    var sample = await probe.WaitForAsync(_ => true, "a scrape during the flood", cancellationToken: cancel);
+                    peakRemote = Math.Max(peakRemote, sample.Value("internet_monitor_http_connections_open", ("client", "remote")) ?? 0);
+                    return sample;
+                },
+                sample => started.Elapsed > TimeSpan.FromSeconds(30) && Increase(before, sample, "internet_monitor_history_rows_written_total", ("table", "latency_minutes")) > 0
+                    && sample.Value("internet_monitor_http_connections_refused_total", ("client", "remote")) > 0,
+                "the flood filling the remote share while a latency minute is written",
+                TimeSpan.FromMinutes(3),
+                TimeSpan.FromMilliseconds(500));
         }
         finally
         {
@@ -87,13 +84,12 @@ public sealed class ConnectionFloodTests
         Assert.Equal(0, during.Value("internet_monitor_http_connections_refused_total", ("client", "loopback")));
 
         // After: the held connections are let go, and the probe is as it was.
-        var settle = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        int after;
-        while ((after = ProcessFigures.Descriptors(probe.Id)) > idleDescriptors + 32)
-        {
-            Assert.True(DateTime.UtcNow < settle, $"{after} descriptors still open a minute after the flood (idle: {idleDescriptors})");
-            await Task.Delay(250, cancel);
-        }
+        var after = await Poll.UntilAsync(
+            () => Task.FromResult(ProcessFigures.Descriptors(probe.Id)),
+            descriptors => descriptors <= idleDescriptors + 32,
+            $"the probe's descriptors back near idle ({idleDescriptors}) after the flood",
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(250));
 
         var healthAfter = await HealthAsync(network, () => probe.Log, cancel);
         Assert.False(probe.HasExited);
@@ -109,37 +105,33 @@ public sealed class ConnectionFloodTests
     /// <summary>GET /health over a new loopback connection in the namespace until it answers 200; its latency. Fails after the deadline.</summary>
     private static async Task<TimeSpan> HealthAsync(NetworkNamespace network, Func<string> log, CancellationToken cancellationToken)
     {
-        var until = DateTime.UtcNow + HealthDeadline;
-        var last = "no answer";
-        while (DateTime.UtcNow < until)
-        {
-            using var client = NamespaceHttpClient.Create(network, HealthDeadline);
-            var clock = Stopwatch.StartNew();
-            try
+        var answer = await Poll.UntilAsync(
+            async () =>
             {
-                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/health"), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                using var client = NamespaceHttpClient.Create(network, HealthDeadline);
+                var clock = Stopwatch.StartNew();
+                try
                 {
-                    return clock.Elapsed;
+                    using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{ProbeProcess.Port}/health"), cancellationToken);
+                    return response.StatusCode == HttpStatusCode.OK
+                        ? (Latency: clock.Elapsed, Last: "200")
+                        : (Latency: (TimeSpan?)null, Last: $"status {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
                 }
-
-                last = $"status {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                last = exception.Message;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        Assert.Fail($"/health from loopback did not answer 200 within {HealthDeadline.TotalSeconds} s: {last}\n--- the probe's log ---\n{log()}");
-        return TimeSpan.Zero;
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    return (Latency: null, Last: exception.Message);
+                }
+            },
+            health => health.Latency is not null,
+            "/health from loopback answering 200",
+            HealthDeadline,
+            TimeSpan.FromMilliseconds(100),
+            explain: health => Task.FromResult($"last: {health.Last}\n--- the probe's log ---\n{log()}"));
+        return answer.Latency!.Value;
     }
 
-    private static double Increase(MetricsText before, MetricsText after, string name, params (string, string)[] labels) =>
-        (after.Samples(name).Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Item1, out var value) && value == label.Item2)).Sum(sample => sample.Value))
-        - (before.Samples(name).Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Item1, out var value) && value == label.Item2)).Sum(sample => sample.Value));
+    private static double Increase(MetricsText before, MetricsText after, string name, params (string Name, string Value)[] labels) =>
+        after.Sum(name, labels) - before.Sum(name, labels);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

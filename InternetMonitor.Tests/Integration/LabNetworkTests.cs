@@ -58,12 +58,12 @@ public sealed class LabNetworkTests
 
         await lab.CutAsync();
         var down = await probe.UntilAsync(m => m.Value("internet_monitor_up") == 0, "internet_monitor_up 0 after the cut");
-        Assert.Equal(1, down.Samples("internet_monitor_outage_active").Sum(sample => sample.Value));
+        Assert.Equal(1, down.Sum("internet_monitor_outage_active"));
 
         await lab.RestoreAsync();
         var up = await probe.UntilAsync(m => m.Value("internet_monitor_up") == 1, "internet_monitor_up 1 after the restore");
-        Assert.Equal(1, up.Samples("internet_monitor_outages_total").Sum(sample => sample.Value));
-        Assert.Equal(0, up.Samples("internet_monitor_outage_active").Sum(sample => sample.Value));
+        Assert.Equal(1, up.Sum("internet_monitor_outages_total"));
+        Assert.Equal(0, up.Sum("internet_monitor_outage_active"));
         await probe.WaitForLogAsync("Internet UP again", TestContext.Current.CancellationToken); // kept in the history first, then logged
     }
 
@@ -82,13 +82,13 @@ public sealed class LabNetworkTests
         }));
 
         var metrics = await probe.UntilAsync(
-            m => m.Samples("internet_monitor_ping_packets_sent_total").Sum(sample => sample.Value) >= 4500,
+            m => m.Sum("internet_monitor_ping_packets_sent_total") >= 4500,
             "1500 echoes to each of three targets", TimeSpan.FromSeconds(120));
 
         Assert.All(metrics.Samples("internet_monitor_outages_total"), sample => Assert.Equal(0, sample.Value));
         Assert.Equal(1, metrics.Value("internet_monitor_up"));
-        var received = metrics.Samples("internet_monitor_ping_packets_received_total").Sum(sample => sample.Value);
-        var lost = metrics.Samples("internet_monitor_ping_packet_loss_total").Sum(sample => sample.Value);
+        var received = metrics.Sum("internet_monitor_ping_packets_received_total");
+        var lost = metrics.Sum("internet_monitor_ping_packet_loss_total");
         Assert.InRange(lost / (lost + received), 0.15, 0.25); // the responder really dropped about a fifth
     }
 
@@ -96,24 +96,22 @@ public sealed class LabNetworkTests
         metrics.Value("internet_monitor_ping_failures_total", ("target", "far"), ("reason", "timeout")) ?? 0;
 
     /// <summary>The responder's verdicts once no new echo has reached it for half a second.</summary>
-    private static async Task<IReadOnlyList<bool>> Settled(EchoResponder responder, IPAddress target)
+    private static Task<IReadOnlyList<bool>> Settled(EchoResponder responder, IPAddress target)
     {
         var last = -1;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var drops = responder.Drops(LabNetwork.NearAddress, target);
-            if (drops.Count == last)
+        return Poll.UntilAsync(
+            () => Task.FromResult(responder.Drops(LabNetwork.NearAddress, target)),
+            drops =>
             {
-                return drops;
-            }
-
-            last = drops.Count;
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"echoes still reach the responder 30 s after they were blocked ({last} so far)");
-        return [];
+                // Settled when a read half a second on counts as many as the one before.
+                var settled = drops.Count == last;
+                last = drops.Count;
+                return settled;
+            },
+            "no new echo reaching the responder after they were blocked",
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(500),
+            explain: drops => Task.FromResult($"{drops.Count} so far"));
     }
 
     /// <summary>The targets t0, t1, t2 (t2 over IPv6); no gateway; no DNS or HTTP jobs, unless the test says otherwise.</summary>

@@ -78,22 +78,19 @@ public sealed class AlertmanagerLiveTests
             Alert("HighLatency", "warning", "probe:8000", "High latency to cloudflare"),
             Alert("HighLatency", "warning", "office-probe:8000", "High latency to cloudflare"));
 
-        var until = DateTime.UtcNow + Deadline;
-        Dictionary<(string, string), string> states;
-        while (true)
-        {
-            using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
-            states = alerts.RootElement.EnumerateArray().ToDictionary(
-                alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("instance").GetString()!),
-                alert => alert.GetProperty("status").GetProperty("state").GetString()!);
-            if (states.Count == 4 && states.Values.Count(state => state == "suppressed") == 2)
+        var states = await Poll.UntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"states: {string.Join(", ", states)}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+                using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
+                return alerts.RootElement.EnumerateArray().ToDictionary(
+                    alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("instance").GetString()!),
+                    alert => alert.GetProperty("status").GetProperty("state").GetString()!);
+            },
+            seen => seen.Count == 4 && seen.Values.Count(state => state == "suppressed") == 2,
+            "four alerts, two of them suppressed",
+            Deadline,
+            TimeSpan.FromMilliseconds(200),
+            explain: seen => Task.FromResult($"states: {string.Join(", ", seen)}"));
 
         Assert.Equal("active", states[("LocalNetworkDown", "probe:8000")]);
         Assert.Equal("suppressed", states[("InternetDown", "probe:8000")]);
@@ -123,21 +120,14 @@ public sealed class AlertmanagerLiveTests
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
-    private static async Task<JsonNode> WaitForAlertLogAsync(HttpClient probe, string name)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var alerts = await probe.GetFromJsonAsync<JsonArray>(new Uri("api/alerts", UriKind.Relative), TestContext.Current.CancellationToken);
-            if (alerts!.FirstOrDefault(alert => alert!["alertName"]!.GetValue<string>() == name) is { } alert)
-            {
-                return alert;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{name} never reached the probe's alert log");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
+    private static async Task<JsonNode> WaitForAlertLogAsync(HttpClient probe, string name) =>
+        (await Poll.UntilAsync(
+            async () => (await probe.GetFromJsonAsync<JsonArray>(new Uri("api/alerts", UriKind.Relative), TestContext.Current.CancellationToken))!
+                .FirstOrDefault(alert => alert!["alertName"]!.GetValue<string>() == name),
+            alert => alert is not null,
+            $"{name} reaching the probe's alert log",
+            Deadline,
+            TimeSpan.FromMilliseconds(200)))!;
 
     private static async Task<(string From, IReadOnlyList<string> To, string Data)> WaitForMailAsync(SmtpSink smtp)
     {

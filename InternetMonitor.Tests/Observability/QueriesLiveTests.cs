@@ -31,22 +31,21 @@ public sealed class QueriesLiveTests(LiveStack stack) : IClassFixture<LiveStack>
         }
 
         // A group not evaluated yet reports "unknown": asked again until every rule has been evaluated once.
-        var until = DateTime.UtcNow + Deadline;
-        List<(string Name, string Health, string? Error)> evaluated;
-        while (true)
-        {
-            using var document = await stack.Prometheus.GetAsync("api/v1/rules");
-            evaluated = [.. document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
-                .SelectMany(group => group.GetProperty("rules").EnumerateArray())
-                .Select(rule => (Name: rule.GetProperty("name").GetString()!, Health: rule.GetProperty("health").GetString()!,
-                    Error: rule.TryGetProperty("lastError", out var error) ? error.GetString() : null))];
-            if (evaluated.TrueForAll(rule => rule.Health != "unknown") || DateTime.UtcNow > until)
+        var evaluated = await Poll.UntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
+                using var document = await stack.Prometheus.GetAsync("api/v1/rules");
+                return document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
+                    .SelectMany(group => group.GetProperty("rules").EnumerateArray())
+                    .Select(rule => (Name: rule.GetProperty("name").GetString()!, Health: rule.GetProperty("health").GetString()!,
+                        Error: rule.TryGetProperty("lastError", out var error) ? error.GetString() : null))
+                    .ToList();
+            },
+            seen => seen.TrueForAll(rule => rule.Health != "unknown"),
+            "every rule evaluated once",
+            Deadline,
+            TimeSpan.FromMilliseconds(500),
+            explain: seen => Task.FromResult($"not yet: {string.Join(", ", seen.Where(rule => rule.Health == "unknown").Select(rule => rule.Name))}"));
 
         Assert.Equal(rules.Count, evaluated.Count);
         Assert.All(evaluated, rule => Assert.True(rule.Health == "ok", $"{rule.Name}: {rule.Health} {rule.Error}"));
@@ -65,26 +64,26 @@ public sealed class QueriesLiveTests(LiveStack stack) : IClassFixture<LiveStack>
 
         // All asked again each round until each has had data once: rates need two scrapes, the speed test a run.
         var waiting = queries.ToList();
-        var until = DateTime.UtcNow + Deadline;
-        while (waiting.Count > 0 && DateTime.UtcNow < until)
-        {
-            var answered = new List<DashboardQuery>();
-            foreach (var query in waiting)
+        await Poll.UntilAsync(
+            async () =>
             {
-                if ((await stack.Prometheus.QueryAsync(GrafanaDashboards.PromQl(query.Expression))).Count > 0)
+                var answered = new List<DashboardQuery>();
+                foreach (var query in waiting)
                 {
-                    answered.Add(query);
+                    if ((await stack.Prometheus.QueryAsync(GrafanaDashboards.PromQl(query.Expression))).Count > 0)
+                    {
+                        answered.Add(query);
+                    }
                 }
-            }
 
-            waiting.RemoveAll(answered.Contains);
-            if (waiting.Count > 0)
-            {
-                await Task.Delay(1000, TestContext.Current.CancellationToken);
-            }
-        }
-
-        Assert.True(waiting.Count == 0, $"{waiting.Count} of {queries.Count} queries returned no data:\n{string.Join("\n", waiting)}");
+                waiting.RemoveAll(answered.Contains);
+                return waiting.Count;
+            },
+            left => left == 0,
+            "data for every dashboard query",
+            Deadline,
+            TimeSpan.FromSeconds(1),
+            explain: left => Task.FromResult($"{left} of {queries.Count} queries returned no data:\n{string.Join("\n", waiting)}"));
     }
 
     [Fact]

@@ -55,20 +55,14 @@ public sealed class CaptureServer : IAsyncDisposable
     }
 
     /// <summary>The first request that satisfies <paramref name="match"/>, waiting for it up to <paramref name="deadline"/>.</summary>
-    public async Task<CapturedRequest> WaitForAsync(Func<CapturedRequest, bool> match, TimeSpan deadline, string what)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (true)
-        {
-            if (Requests.FirstOrDefault(match) is { } request)
-            {
-                return request;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{what} never arrived; requests seen: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path).Distinct())}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public async Task<CapturedRequest> WaitForAsync(Func<CapturedRequest, bool> match, TimeSpan deadline, string what) =>
+        (await Poll.UntilAsync(
+            () => Task.FromResult(Requests.FirstOrDefault(match)),
+            request => request is not null,
+            $"{what} arriving",
+            deadline,
+            TimeSpan.FromMilliseconds(50),
+            explain: _ => Task.FromResult($"requests seen: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path).Distinct())}")))!;
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

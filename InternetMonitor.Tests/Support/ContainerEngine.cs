@@ -69,16 +69,14 @@ public sealed class ContainerEngine : IAsyncLifetime
         dockerd.ErrorDataReceived += (_, line) => Append(log, line.Data);
         dockerd.BeginOutputReadLine();
         dockerd.BeginErrorReadLine();
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(10)).ConfigureAwait(false)).ExitCode != 0)
-        {
-            if (dockerd.HasExited || DateTime.UtcNow > until)
-            {
-                throw new LabException($"dockerd did not answer within 60 s: {Read(log)}");
-            }
-
-            await Task.Delay(250).ConfigureAwait(false);
-        }
+        await Polling.UntilAsync(
+            async () => (await RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(10)).ConfigureAwait(false)).ExitCode == 0,
+            answers => answers,
+            "dockerd answering",
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(250),
+            () => dockerd.HasExited ? "it exited" : null,
+            _ => Task.FromResult(Read(log))).ConfigureAwait(false);
 
         await ImportBaseAsync().ConfigureAwait(false);
         await BuildStandInAsync(Prometheus, "/usr/bin/prometheus", "/prometheus").ConfigureAwait(false);
@@ -150,11 +148,7 @@ public sealed class ContainerEngine : IAsyncLifetime
         {
             // Stopped by its pid: it stops its containers and its containerd, then exits; SIGKILL after 30 s.
             await Command.TryRunAsync("kill", "-TERM", pid.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < until)
-            {
-                await Task.Delay(200).ConfigureAwait(false);
-            }
+            await Polling.HoldsAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
 
             await Command.TryRunAsync("kill", "-KILL", pid.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }

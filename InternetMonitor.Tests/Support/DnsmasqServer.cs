@@ -72,31 +72,33 @@ public sealed class DnsmasqServer : IAsyncDisposable
         await _silentUpstream.DisposeAsync();
     }
 
+    /// <summary>Whether it answers the known name; a reply with an error code ends the wait, as waiting longer would not change it.</summary>
     private async Task<bool> AnswersAsync()
     {
         using var client = new UdpClient(AddressFamily.InterNetwork);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < until && !_process.HasExited)
-        {
-            await client.SendAsync(DnsWire.Query(KnownName), Endpoint);
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-            try
+        int? code = null;
+        return await Poll.HoldsAsync(
+            async () =>
             {
-                var reply = await client.ReceiveAsync(wait.Token);
-                return DnsWire.ResponseCode(reply.Buffer) == 0;
-            }
-            catch (OperationCanceledException)
-            {
-                // Not listening yet: ask again.
-            }
-            catch (SocketException)
-            {
-                // Port unreachable: not bound yet.
-                await Task.Delay(50);
-            }
-        }
-
-        return false;
+                await client.SendAsync(DnsWire.Query(KnownName), Endpoint);
+                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    code = DnsWire.ResponseCode((await client.ReceiveAsync(wait.Token)).Buffer);
+                    return code == 0;
+                }
+                catch (OperationCanceledException)
+                {
+                    return false; // not listening yet: ask again
+                }
+                catch (SocketException)
+                {
+                    return false; // port unreachable: not bound yet
+                }
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(50),
+            () => _process.HasExited ? "it exited" : code is not null ? $"it answered with code {code}" : null);
     }
 
     private static int FreePort()

@@ -27,10 +27,13 @@ public static class InNamespace
     public static async Task WaitUntilEmptyAsync(NetworkNamespace network, TimeSpan timeout, string when)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var until = DateTime.UtcNow + timeout;
-        while (await network.ProcessIdsAsync() is { Count: > 0 } left)
-        {
-            if (DateTime.UtcNow >= until)
+        await Poll.UntilAsync(
+            network.ProcessIdsAsync,
+            left => left.Count == 0,
+            $"no process left running {when}",
+            timeout,
+            TimeSpan.FromMilliseconds(200),
+            explain: async left =>
             {
                 var programs = new List<string>();
                 foreach (var pid in left)
@@ -38,11 +41,8 @@ public static class InNamespace
                     programs.Add(File.Exists($"/proc/{pid}/comm") ? $"{pid} {(await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim()}" : $"{pid}");
                 }
 
-                Assert.Fail($"left running {when}: {string.Join(", ", programs)}");
-            }
-
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+                return $"left running: {string.Join(", ", programs)}";
+            });
     }
 
     /// <summary>

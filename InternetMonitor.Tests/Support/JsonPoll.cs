@@ -27,42 +27,31 @@ public static class JsonPoll
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(done);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var until = DateTime.UtcNow + within;
         var last = string.Empty;
-        while (true)
-        {
-            if (gaveUp?.Invoke() is { } reason)
+        JsonDocument? previous = null;
+        return (await Poll.UntilAsync(
+            async () =>
             {
-                Assert.Fail(reason);
-            }
-
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"{url} never met the condition before the test's deadline; last answer: {last}\n{await diagnostics()}");
-            }
-
-            try
-            {
-                last = await client.GetStringAsync(url, deadline);
-                var json = JsonDocument.Parse(last);
-                if (done(json))
+                previous?.Dispose(); // an answer that did not do
+                try
                 {
-                    return json;
+                    last = await client.GetStringAsync(url, deadline);
+                    return previous = JsonDocument.Parse(last);
                 }
-
-                json.Dispose();
-            }
-            catch (HttpRequestException)
-            {
-                // not answering yet
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                continue; // said above
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{url} not as expected within {within.TotalMinutes:0} minutes; last answer: {last}\n{await diagnostics()}");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
+                catch (HttpRequestException)
+                {
+                    return previous = null; // not answering yet
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    return previous = null; // said by gaveUp below
+                }
+            },
+            json => json is not null && done(json),
+            $"{url} as expected",
+            within,
+            TimeSpan.FromMilliseconds(500),
+            () => gaveUp?.Invoke() ?? (deadline.IsCancellationRequested ? "the test's deadline passed" : null),
+            async _ => $"last answer: {last}\n{await diagnostics()}"))!;
     }
 }

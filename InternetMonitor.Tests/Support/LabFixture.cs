@@ -69,13 +69,7 @@ public static class LabFixture
     }
 
     /// <summary>What a scrape of <paramref name="registry"/> would read.</summary>
-    public static async Task<MetricsText> ScrapeAsync(CollectorRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
-        return new MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+    public static Task<MetricsText> ScrapeAsync(CollectorRegistry registry) => MetricsText.ScrapeAsync(registry, TestContext.Current.CancellationToken);
 
     /// <summary>
     /// The probe project's own build output (same configuration as the tests), not the copy beside the tests:

@@ -98,7 +98,7 @@ public static class ProbeHost
     public static async Task<MetricsText> ScrapeAsync(WebApplication app)
     {
         using var client = new HttpClient();
-        return new MetricsText(await client.GetStringAsync(new Uri(BaseAddress(app), "metrics"), TestContext.Current.CancellationToken));
+        return await MetricsText.ScrapeAsync(client, new Uri(BaseAddress(app), "metrics"), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Polls /metrics until <paramref name="condition"/> holds; fails with the last text after the deadline.</summary>

@@ -100,25 +100,15 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Polls a query until <paramref name="condition"/> holds for its results.</summary>
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
-        string expression, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> results = [];
-        while (DateTime.UtcNow < until)
-        {
-            results = await QueryAsync(expression);
-            if (condition(results))
-            {
-                return results;
-            }
-
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"{expression} never met the condition; last: {string.Join(", ", results.Select(r => r.Value))}");
-        return results;
-    }
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
+        string expression, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition) =>
+        Poll.UntilAsync(
+            () => QueryAsync(expression),
+            condition,
+            $"{expression} meeting the condition",
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(500),
+            explain: results => Task.FromResult($"last: {string.Join(", ", results.Select(r => r.Value))}"));
 
     public async ValueTask DisposeAsync()
     {
@@ -138,26 +128,21 @@ public sealed class PrometheusServer : IAsyncDisposable
         _client.Dispose();
     }
 
-    private async Task<bool> ReadyAsync()
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < until && !_process.HasExited)
-        {
-            try
+    private Task<bool> ReadyAsync() =>
+        Poll.HoldsAsync(
+            async () =>
             {
-                if ((await _client.GetAsync(new Uri("-/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return true;
+                    using var response = await _client.GetAsync(new Uri("-/ready", UriKind.Relative));
+                    return response.StatusCode == HttpStatusCode.OK;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        return false;
-    }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(200),
+            () => _process.HasExited ? "it exited" : null);
 }

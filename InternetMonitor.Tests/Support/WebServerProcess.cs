@@ -128,23 +128,22 @@ public sealed class WebServerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> AcceptsAsync(Process process, int port)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < until && !process.HasExited)
-        {
-            try
+    private static Task<bool> AcceptsAsync(Process process, int port) =>
+        Poll.HoldsAsync(
+            async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
-
-        return false;
-    }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromMilliseconds(50),
+            () => process.HasExited ? "it exited" : null);
 }

@@ -1,0 +1,118 @@
+using InternetMonitor.Tests.History;
+using InternetMonitor.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+namespace InternetMonitor.Tests.StatusPage;
+
+/// <summary>
+/// A probe with a known history and a plan of 100 / 20 Mbit/s, and its status page open in a real browser (Playwright
+/// driving Debian's chromium) at 1280 x 900 in UTC, loaded and saying Up: started once for
+/// <see cref="KnownHistoryPageTests"/>, whose tests read it. Leaves artifacts/status-page.png.
+/// </summary>
+public sealed class KnownHistoryPage : IAsyncLifetime
+{
+    private readonly List<string> _failures = [];
+    private WebApplication? _probe;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>A folder of its own, deleted with it.</summary>
+    public string Folder { get; } = Directory.CreateTempSubdirectory("im-status-page-").FullName;
+
+    /// <summary>Where the probe serves the page and its API.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The page, open at the desktop size.</summary>
+    public IPage Page { get; private set; } = null!;
+
+    /// <summary>The requests that failed and the script errors logged on <see cref="Page"/> so far.</summary>
+    public IReadOnlyList<string> Failures => _failures;
+
+    /// <summary>Why the page could not be opened here (no root, no chromium), or null.</summary>
+    public string? Missing { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = Prerequisite.FindProgram("chromium");
+        Missing = !Prerequisite.IsRoot ? "needs root (raw sockets, network namespaces)"
+            : chromium is null ? "needs 'chromium' (Debian package chromium; `make test` installs it)"
+            : null;
+        if (Missing is not null)
+        {
+            return;
+        }
+
+        var path = Path.Combine(Folder, "history.db");
+        KnownHistory.Write(path, KnownHistory.Hour());
+        _probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}", "--Monitor:Plan:DownloadMbps=100", "--Monitor:Plan:UploadMbps=20");
+        Address = ProbeHost.BaseAddress(_probe);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await StatusPageTests.LaunchAsync(_playwright, chromium!);
+        Page = await OpenAsync(1280, 900, _failures);
+
+        // The probe pings loopback: up, once its first echoes are judged (the page refreshes every minute; reload until then).
+        await Page.GotoAsync(Address.AbsoluteUri);
+        await LoadedAsync(Page);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var state = await Page.Locator("#state").TextContentAsync();
+                if (state != "Up")
+                {
+                    await Page.ReloadAsync();
+                    await LoadedAsync(Page);
+                }
+
+                return state;
+            },
+            state => state == "Up",
+            "the page saying Up",
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(500));
+
+        var shots = Repository.PathOf("artifacts");
+        Directory.CreateDirectory(shots);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(shots, "status-page.png"), FullPage = true });
+    }
+
+    /// <summary>Skips (or fails under CI) when the page could not be opened.</summary>
+    public void Require() => Prerequisite.Require(Missing is null, Missing ?? string.Empty);
+
+    /// <summary>A new page of the same browser, <paramref name="width"/> by <paramref name="height"/> in UTC, its failed requests and script errors added to <paramref name="failures"/>.</summary>
+    public async Task<IPage> OpenAsync(int width, int height, List<string> failures)
+    {
+        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = "UTC" });
+        var page = await context.NewPageAsync();
+        page.RequestFailed += (_, request) => failures.Add(request.Url);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                failures.Add(message.Text);
+            }
+        };
+        return page;
+    }
+
+    /// <summary>Waits until <paramref name="page"/> has drawn what it fetched.</summary>
+    public static Task LoadedAsync(IPage page) => Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_probe is not null)
+        {
+            await _probe.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
