@@ -240,7 +240,8 @@ public sealed class ProbeHistoryTests
             await using (var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, settings))
             {
                 first = await probe.WaitForAsync(
-                    m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1, "the first speed test",
+                    m => m.Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1
+                        && m.Value("internet_monitor_upload_total", ("server", "peer")) == 1, "the first speed test, its figures set once its row is kept",
                     TimeSpan.FromSeconds(120), cancellationToken: TestContext.Current.CancellationToken);
                 using var client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(5));
                 var run = new Uri($"http://127.0.0.1:{ProbeProcess.Port}/api/speedtests/run");
