@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -209,12 +210,23 @@ public static class Extensions
 
         // Unlike the Aspire template, these stay on in production: the AppHost, the compose health
         // checks and Prometheus-side probes all rely on them, and they reveal no more than up/down.
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        // Described for an API document (tag, summary, answers), where the service generates one.
+        const string Shape = "`{\"status\": \"Healthy\", \"checks\": {\"<name>\": {\"status\": \"Healthy\", \"description\": \"...\"}}}`";
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync })
+            .WithTags("operations")
+            .WithSummary("The service's checks, each with its status and why")
+            .WithDescription($"Answers {Shape}; 200 while every check is healthy or degraded.")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type: null, ["application/json"]) { Description = "Healthy or degraded." })
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, type: null, ["application/json"]) { Description = "A check failed." });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains("live"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        })
+            .WithTags("operations")
+            .WithSummary("200 while the process runs (only the checks tagged live)")
+            .WithDescription($"Answers {Shape}.")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type: null, ["application/json"]) { Description = "Alive." });
         return app;
     }
 }

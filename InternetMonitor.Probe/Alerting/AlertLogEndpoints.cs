@@ -1,9 +1,12 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Recording;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Alerting;
@@ -25,20 +28,37 @@ public static class AlertLogEndpoints
     public static WebApplication MapAlertLog(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost(Path, async context => await (await ReceiveAsync(context)).ExecuteAsync(context));
-        app.MapGet(Path, context => List(context).ExecuteAsync(context));
+        app.MapPost(Path, ReceiveAsync)
+            .WithTags(Tag)
+            .WithSummary("Alertmanager's webhook: each new firing or resolution is kept and logged once")
+            .WithDescription("Needs `Authorization: Bearer <token>` (or `?token=`) when Monitor:AlertLog:Token is set; without that setting, only a program on the probe's host is accepted (from loopback, to a loopback host name, with a JSON body), not a web page in a browser there.")
+            .Accepts<AlertmanagerWebhook>("application/json")
+            .ProducesText(StatusCodes.Status200OK, "Accepted and committed to the history; the body says how many alerts were new.")
+            .ProducesText(StatusCodes.Status400BadRequest, "Not Alertmanager's webhook JSON.")
+            .ProducesText(StatusCodes.Status401Unauthorized, "A token is configured and the request has none or another, or no token is configured and the request is not from a program on this host.")
+            .ProducesText(StatusCodes.Status413PayloadTooLarge, "Over 1 MiB.")
+            .ProducesText(StatusCodes.Status503ServiceUnavailable, "Received, but the history database cannot commit them now (locked, read-only, full, damaged): Alertmanager sends the notification again.");
+        app.MapGet(Path, List)
+            .WithTags(Tag)
+            .WithSummary("The most recent alerts received, newest first (kept in memory)")
+            .WithQuerySchema("limit", ApiDescription.WholeNumber(1))
+            .ProducesJson<IReadOnlyList<AlertNotification>, RouteHandlerBuilder>(StatusCodes.Status200OK, "Alerts, newest first.")
+            .ProducesText(StatusCodes.Status400BadRequest, "A bad limit.");
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context)
+    private const string Tag = "alerts";
+
+    /// <summary>Reads the body itself (not bound) so that its size is capped here and a bad one is answered with what is wrong with it.</summary>
+    private static async Task<ContentHttpResult> ReceiveAsync(
+        HttpContext context, [FromServices] IOptions<AlertLogOptions> settings, [FromServices] AlertLogMetrics metrics,
+        [FromServices] TimeProvider clock, [FromServices] AlertIntake intake, [FromServices] HistoryWriter history)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<AlertLogOptions>>().Value;
-        var metrics = services.GetRequiredService<AlertLogMetrics>();
+        var options = settings.Value;
         if (!RequestToken.AcceptsChange(context, options.Token))
         {
             metrics.Rejected(AlertLogMetrics.Unauthorized);
-            return Results.Text((options.Token.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:AlertLog:Token)") + "\n", statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Text((options.Token.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:AlertLog:Token)") + "\n", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -54,51 +74,50 @@ public static class AlertLogEndpoints
         catch (JsonException exception)
         {
             metrics.Rejected(AlertLogMetrics.Invalid);
-            return Results.Text($"not an Alertmanager webhook notification: {ClientText.Clean(exception.Message, 300)}\n", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Text($"not an Alertmanager webhook notification: {ClientText.Clean(exception.Message, 300)}\n", statusCode: StatusCodes.Status400BadRequest);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             metrics.Rejected(AlertLogMetrics.TooLarge);
-            return Results.Text($"at most {MaxBodyBytes} bytes per notification\n", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Text($"at most {MaxBodyBytes} bytes per notification\n", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var time = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var time = clock.GetUtcNow();
         var (alerts, problem) = webhook is null ? ([], "the body is empty") : AlertNotification.From(webhook, time);
         if (problem is not null)
         {
             metrics.Rejected(AlertLogMetrics.Invalid);
-            return Results.Text($"not an Alertmanager webhook notification: {problem}\n", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Text($"not an Alertmanager webhook notification: {problem}\n", statusCode: StatusCodes.Status400BadRequest);
         }
 
         // Alertmanager repeats every alert of a group in each notification of it: only what is new is kept.
-        var kept = await services.GetRequiredService<AlertIntake>().ReceiveAsync(alerts, context.RequestAborted);
+        var kept = await intake.ReceiveAsync(alerts, context.RequestAborted);
 
         // Answered 200 only once the history holds them (a repeat included: its first delivery may still wait). Otherwise
         // 503, and Alertmanager sends the notification again: nothing it was told was kept is lost if the probe then stops.
-        var history = services.GetRequiredService<HistoryWriter>();
         if (!await history.FlushAsync(HistoryWait))
         {
             var status = history.Status;
             metrics.Rejected(AlertLogMetrics.NotKept);
-            return Results.Text(
+            return TypedResults.Text(
                 $"{alerts.Count} alerts received but not yet kept: the history database cannot be written ({status.Reason ?? "slow"}); send them again\n",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        return Results.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received, {kept} new\n"));
+        return TypedResults.Text(string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts received, {kept} new\n"));
     }
 
-    private static IResult List(HttpContext context)
+    private static Results<JsonHttpResult<IReadOnlyList<AlertNotification>>, ContentHttpResult> List(
+        [FromQuery(Name = "limit"), Description("At most this many (default 100).")] string? query, [FromServices] AlertLog log, [FromServices] IOptions<AlertLogOptions> options)
     {
-        var log = context.RequestServices.GetRequiredService<AlertLog>();
-        var capacity = context.RequestServices.GetRequiredService<IOptions<AlertLogOptions>>().Value.Capacity;
-        var query = context.Request.Query["limit"].ToString();
+        var capacity = options.Value.Capacity;
+        query ??= string.Empty;
         var limit = DefaultLimit;
         if (query.Length > 0 && (!int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
         {
-            return Results.Text("limit must be a whole number of alerts, at least 1\n", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Text("limit must be a whole number of alerts, at least 1\n", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return Results.Json(log.Recent(Math.Min(limit, capacity)), AlertLogJsonContext.Default.IReadOnlyListAlertNotification);
+        return TypedResults.Json(log.Recent(Math.Min(limit, capacity)), AlertLogJsonContext.Default.IReadOnlyListAlertNotification);
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InternetMonitor.Probe.Hosting;
@@ -13,7 +14,7 @@ namespace InternetMonitor.Probe.Alerting;
 public sealed record AlertNotification(
     DateTimeOffset ReceivedAt,
     string Receiver,
-    string Status,
+    [property: AllowedValues("firing", "resolved")] string Status,
     string AlertName,
     string Severity,
     string Summary,

@@ -1,6 +1,10 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using InternetMonitor.Probe.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 
 namespace InternetMonitor.Probe.History;
 
@@ -11,7 +15,7 @@ namespace InternetMonitor.Probe.History;
 /// spreadsheet. <c>from</c> and <c>to</c> are ISO 8601 times (UTC unless they say otherwise); the range defaults to the
 /// last 30 days (the last day for latency). A page that is not the range's last carries <c>Link: &lt;...&gt;; rel="next"</c>,
 /// the URL of the next one (keyset: <c>after</c> the page's last row). At most <see cref="HistoryOptions.MaxConcurrentReads"/>
-/// run at once (<see cref="HistoryReadLimit"/>). Described in /openapi/v1.json.
+/// run at once (<see cref="HistoryReadLimit"/>). Each describes itself in /openapi/v1.json (<see cref="ApiDocument"/>).
 /// </summary>
 public static class HistoryEndpoints
 {
@@ -38,92 +42,97 @@ public static class HistoryEndpoints
     public static WebApplication MapHistory(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet($"{Prefix}/speedtests", context => Rows(context, HistoryReader.SpeedTestTable, TimeSpan.FromDays(30),
-            (reader, query) => reader.SpeedTests(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.SpeedTestRecord, HistoryCsv.SpeedTestHeader, HistoryCsv.Cells))
-            .RequireRateLimiting(HistoryReadLimit.Policy);
-        app.MapGet($"{Prefix}/outages", context => Rows(context, HistoryReader.OutageTable, TimeSpan.FromDays(30),
-            (reader, query) => reader.Outages(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.OutageRecord, HistoryCsv.OutageHeader, HistoryCsv.Cells))
-            .RequireRateLimiting(HistoryReadLimit.Policy);
-        app.MapGet($"{Prefix}/alerts", context => Rows(context, HistoryReader.AlertTable, TimeSpan.FromDays(30),
-            (reader, query) => reader.Alerts(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.AlertRecord, HistoryCsv.AlertHeader, HistoryCsv.Cells))
-            .RequireRateLimiting(HistoryReadLimit.Policy);
-        app.MapGet($"{Prefix}/latency", context => Rows(context, HistoryReader.LatencyTable, TimeSpan.FromDays(1),
-            (reader, query) => reader.Latency(query.From, query.To, query.Target, query.Limit, query.After), HistoryJsonContext.Default.LatencyMinuteRecord, HistoryCsv.LatencyHeader, HistoryCsv.Cells))
-            .RequireRateLimiting(HistoryReadLimit.Policy);
-        app.MapGet($"{Prefix}/availability", Availability).RequireRateLimiting(HistoryReadLimit.Policy);
+        app.MapGet($"{Prefix}/speedtests", ([AsParameters] HistoryParameters range, [AsParameters] HistoryPageParameters page, [FromServices] HistoryReader reader, [FromServices] TimeProvider clock, HttpContext context) =>
+                Rows(context, reader, clock, range, page, target: null, HistoryReader.SpeedTestTable, TimeSpan.FromDays(30),
+                    (reader, query) => reader.SpeedTests(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.SpeedTestRecord, HistoryCsv.SpeedTestHeader, HistoryCsv.Cells))
+            .DescribeRows<SpeedTestRecord>("Speed tests in a range, succeeded or failed", HistoryCsv.SpeedTestHeader);
+        app.MapGet($"{Prefix}/outages", ([AsParameters] HistoryParameters range, [AsParameters] HistoryPageParameters page, [FromServices] HistoryReader reader, [FromServices] TimeProvider clock, HttpContext context) =>
+                Rows(context, reader, clock, range, page, target: null, HistoryReader.OutageTable, TimeSpan.FromDays(30),
+                    (reader, query) => reader.Outages(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.OutageRecord, HistoryCsv.OutageHeader, HistoryCsv.Cells))
+            .DescribeRows<OutageRecord>("Outages that overlap a range (an ongoing one runs to now)", HistoryCsv.OutageHeader);
+        app.MapGet($"{Prefix}/alerts", ([AsParameters] HistoryParameters range, [AsParameters] HistoryPageParameters page, [FromServices] HistoryReader reader, [FromServices] TimeProvider clock, HttpContext context) =>
+                Rows(context, reader, clock, range, page, target: null, HistoryReader.AlertTable, TimeSpan.FromDays(30),
+                    (reader, query) => reader.Alerts(query.From, query.To, query.Limit, query.After), HistoryJsonContext.Default.AlertRecord, HistoryCsv.AlertHeader, HistoryCsv.Cells))
+            .DescribeRows<AlertRecord>("Alert notifications received from Alertmanager in a range, each kept once", HistoryCsv.AlertHeader);
+        app.MapGet($"{Prefix}/latency", (
+                [AsParameters] HistoryParameters range, [AsParameters] HistoryPageParameters page,
+                [FromQuery, Description("Only this target (its name, e.g. `cloudflare`, `gateway`).")] string? target,
+                [FromServices] HistoryReader reader, [FromServices] TimeProvider clock, HttpContext context) =>
+                Rows(context, reader, clock, range, page, target, HistoryReader.LatencyTable, TimeSpan.FromDays(1),
+                    (reader, query) => reader.Latency(query.From, query.To, query.Target, query.Limit, query.After), HistoryJsonContext.Default.LatencyMinuteRecord, HistoryCsv.LatencyHeader, HistoryCsv.Cells))
+            .DescribeRows<LatencyMinuteRecord>("One-minute latency and loss per target in a range", HistoryCsv.LatencyHeader);
+        app.MapGet($"{Prefix}/availability", Availability)
+            .DescribeRead("The share of a range outside any outage (the range cut at now)")
+            .ProducesJson<AvailabilityRecord, RouteHandlerBuilder>(StatusCodes.Status200OK, "One record.")
+            .WithTextVariant(StatusCodes.Status200OK, "text/csv", HistoryCsv.AvailabilityHeader + "\r\n")
+            .WithResponseHeader(StatusCodes.Status200OK, "Content-Disposition", CsvFileDescription);
         return app;
     }
 
-    private static async Task Rows<T>(
-        HttpContext context, string table, TimeSpan defaultRange, Func<HistoryReader, HistoryQuery, HistoryPage<T>> read,
+    private const string CsvFileDescription = "With `format=csv`: `attachment; filename=\"internet-monitor-<name>-<from>-<to>.csv\"` (UTC, `yyyyMMddTHHmm`).";
+
+    /// <summary>What a page of rows is in the API document: the rows as JSON or as a CSV file, and the Link to the next page.</summary>
+    private static RouteHandlerBuilder DescribeRows<T>(this RouteHandlerBuilder builder, string summary, string csvHeader) => builder
+        .DescribeRead(summary)
+        .ProducesJson<IReadOnlyList<T>, RouteHandlerBuilder>(StatusCodes.Status200OK, "The page's rows, oldest first, streamed.")
+        .WithTextVariant(StatusCodes.Status200OK, "text/csv", csvHeader + "\r\n")
+        .WithResponseHeader(StatusCodes.Status200OK, "Link", "`<URL>; rel=\"next\"` (RFC 8288) when rows follow this page: the same request, its range pinned, with `after` set. Absent on the range's last page.")
+        .WithResponseHeader(StatusCodes.Status200OK, "Content-Disposition", CsvFileDescription)
+        .WithQuerySchema("limit", ApiDescription.WholeNumber(1, MaxCsvLimit));
+
+    /// <summary>What every history read shares: its tag, its limit on reads at once, its parameters and its refusals.</summary>
+    private static RouteHandlerBuilder DescribeRead(this RouteHandlerBuilder builder, string summary) => builder
+        .RequireRateLimiting(HistoryReadLimit.Policy)
+        .WithTags("history")
+        .WithSummary(summary)
+        .WithQuerySchema("from", ApiDescription.Time)
+        .WithQuerySchema("to", ApiDescription.Time)
+        .WithQuerySchema("format", ApiDescription.OneOf("json", "csv"))
+        .ProducesText(StatusCodes.Status400BadRequest, "A bad parameter: one sentence saying which and why.")
+        .ProducesText(StatusCodes.Status404NotFound, "History is off (Monitor:History:Enabled=false).")
+        .ProducesText(StatusCodes.Status429TooManyRequests, "Too many history reads run at once (Monitor:History:MaxConcurrentReads, default 2); ask again after Retry-After.")
+        .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds to wait.", JsonSchemaType.Integer)
+        .ProducesText(StatusCodes.Status503ServiceUnavailable, "The history database cannot be read; the sentence gives the reason (busy, corrupt, io, ...), the probe's log the file.");
+
+    private static Results<HistoryPageResult<T>, ContentHttpResult> Rows<T>(
+        HttpContext context, HistoryReader reader, TimeProvider clock, HistoryParameters range, HistoryPageParameters page, string? target,
+        string table, TimeSpan defaultRange, Func<HistoryReader, HistoryQuery, HistoryPage<T>> read,
         JsonTypeInfo<T> json, string csvHeader, Func<T, object?[]> cells)
     {
-        var (reader, query) = await Prepare(context, defaultRange, table).ConfigureAwait(false);
+        var (query, refusal) = Prepare(context.Request, reader, clock, range, page, target, defaultRange, table);
         if (query is null)
         {
-            return;
+            return refusal!;
         }
 
-        HistoryPage<T> page;
+        HistoryPage<T> rows;
         try
         {
-            page = read(reader, query);
+            rows = read(reader, query);
         }
         catch (HistoryException exception)
         {
-            await Unreadable(context, exception).ConfigureAwait(false);
-            return;
+            return Unreadable(exception);
         }
 
-        using (page)
+        if (query.Csv)
         {
-            using var work = context.RequestServices.GetRequiredService<MemoryReturn>().Work();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            deadline.CancelAfter(ResponseTimeLimit);
-            if (page.Next is { } next)
-            {
-                context.Response.Headers.Link = query.NextLink(context.Request, next);
-            }
-
-            try
-            {
-                if (query.Csv)
-                {
-                    Attachment(context, table, query);
-                    await HistoryResponse.WriteCsvAsync(context.Response, page, csvHeader, cells, deadline.Token).ConfigureAwait(false);
-                }
-                else
-                {
-                    await HistoryResponse.WriteJsonAsync(context.Response, page, json, deadline.Token).ConfigureAwait(false);
-                }
-            }
-            catch (HistoryException exception) when (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                await Unreadable(context, exception).ConfigureAwait(false);
-            }
-            catch (HistoryException)
-            {
-                // The status line and part of the rows have gone: end the connection, so that the client sees a cut
-                // response rather than a short one that looks whole (the reader has logged why).
-                context.Abort();
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                context.Abort(); // past ResponseTimeLimit: cut, as above
-            }
+            Attachment(context, table, query);
         }
+
+        return new HistoryPageResult<T>(rows, query, json, csvHeader, cells);
     }
 
-    private static async Task Availability(HttpContext context)
+    private static Results<JsonHttpResult<AvailabilityRecord>, ContentHttpResult> Availability(
+        [AsParameters] HistoryParameters range, [FromServices] HistoryReader reader, [FromServices] TimeProvider clock, [FromServices] MemoryReturn memory, HttpContext context)
     {
-        var (reader, query) = await Prepare(context, TimeSpan.FromDays(30), table: null).ConfigureAwait(false);
+        var (query, refusal) = Prepare(context.Request, reader, clock, range, page: null, target: null, TimeSpan.FromDays(30), table: null);
         if (query is null)
         {
-            return;
+            return refusal!;
         }
 
-        using var work = context.RequestServices.GetRequiredService<MemoryReturn>().Work();
+        using var work = memory.Work();
         AvailabilityRecord availability;
         try
         {
@@ -131,43 +140,34 @@ public static class HistoryEndpoints
         }
         catch (HistoryException exception)
         {
-            await Unreadable(context, exception).ConfigureAwait(false);
-            return;
+            return Unreadable(exception);
         }
 
         if (query.Csv)
         {
             Attachment(context, "availability", query);
-            await Results.Text(HistoryCsv.Availability(availability), "text/csv; charset=utf-8").ExecuteAsync(context).ConfigureAwait(false);
-            return;
+            return TypedResults.Text(HistoryCsv.Availability(availability), "text/csv; charset=utf-8");
         }
 
-        await Results.Json(availability, HistoryJsonContext.Default.AvailabilityRecord).ExecuteAsync(context).ConfigureAwait(false);
+        return TypedResults.Json(availability, HistoryJsonContext.Default.AvailabilityRecord);
     }
 
-    /// <summary>The reader and the checked query, or null for the query once the answer (404, 400) has been given.</summary>
-    private static async Task<(HistoryReader Reader, HistoryQuery? Query)> Prepare(HttpContext context, TimeSpan defaultRange, string? table)
+    /// <summary>The checked query, or null and the answer (404, 400) to give instead.</summary>
+    private static (HistoryQuery? Query, ContentHttpResult? Refusal) Prepare(
+        HttpRequest request, HistoryReader reader, TimeProvider clock, HistoryParameters range, HistoryPageParameters? page, string? target, TimeSpan defaultRange, string? table)
     {
-        var reader = context.RequestServices.GetRequiredService<HistoryReader>();
         if (!reader.Enabled)
         {
-            await Results.Text("history is off (Monitor:History:Enabled=false)\n", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context).ConfigureAwait(false);
-            return (reader, null);
+            return (null, TypedResults.Text("history is off (Monitor:History:Enabled=false)\n", statusCode: StatusCodes.Status404NotFound));
         }
 
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var (query, problem) = HistoryQuery.Parse(context.Request, now, defaultRange, table);
-        if (query is null)
-        {
-            await Results.Text(problem + "\n", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context).ConfigureAwait(false);
-        }
-
-        return (reader, query);
+        var (query, problem) = HistoryQuery.Parse(range, page, target, request.Headers.Accept.ToString(), clock.GetUtcNow(), defaultRange, table);
+        return query is null ? (null, TypedResults.Text(problem + "\n", statusCode: StatusCodes.Status400BadRequest)) : (query, null);
     }
 
     /// <summary>503 with the reason alone: the file's path stays in the probe's log (<see cref="HistoryReader"/>).</summary>
-    private static Task Unreadable(HttpContext context, HistoryException exception) =>
-        Results.Text($"the history database cannot be read ({exception.Reason}); the probe's log says why\n", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+    internal static ContentHttpResult Unreadable(HistoryException exception) =>
+        TypedResults.Text($"the history database cannot be read ({exception.Reason}); the probe's log says why\n", statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static void Attachment(HttpContext context, string name, HistoryQuery query)
     {

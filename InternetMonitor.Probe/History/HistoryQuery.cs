@@ -7,14 +7,17 @@ namespace InternetMonitor.Probe.History;
 /// <summary>A history request's range, row limit, cursor, format and (for latency) target, checked.</summary>
 public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Limit, bool Csv, string? Target, HistoryCursor? After = null)
 {
-    /// <summary>Checks <paramref name="request"/>'s parameters; <paramref name="table"/> is the table a cursor must be of (null: no paging).</summary>
-    public static (HistoryQuery? Query, string? Problem) Parse(HttpRequest request, DateTimeOffset now, TimeSpan defaultRange, string? table = null)
+    /// <summary>
+    /// Checks a request's parameters (<paramref name="page"/> null: a range without pages; <paramref name="accept"/>: its
+    /// Accept header); <paramref name="table"/> is the table a cursor must be of (null: no paging).
+    /// </summary>
+    public static (HistoryQuery? Query, string? Problem) Parse(
+        HistoryParameters range, HistoryPageParameters? page, string? target, string? accept, DateTimeOffset now, TimeSpan defaultRange, string? table = null)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var query = request.Query;
-        if (!Time(query["to"], now, out var to))
+        ArgumentNullException.ThrowIfNull(range);
+        if (!Time(range.To, now, out var to))
         {
-            return (null, $"to must be an ISO 8601 time such as 2026-11-24T18:00:00Z (got {ClientText.Quote(query["to"])})");
+            return (null, $"to must be an ISO 8601 time such as 2026-11-24T18:00:00Z (got {ClientText.Quote(range.To)})");
         }
 
         if (to <= DateTimeOffset.UnixEpoch)
@@ -24,9 +27,9 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Li
 
         // The default start is the range before to, and never before 1970 (a to near year 1 has no range before it).
         var earliest = to - DateTimeOffset.UnixEpoch < defaultRange ? DateTimeOffset.UnixEpoch : to - defaultRange;
-        if (!Time(query["from"], earliest, out var from))
+        if (!Time(range.From, earliest, out var from))
         {
-            return (null, $"from must be an ISO 8601 time such as 2026-11-24T18:00:00Z (got {ClientText.Quote(query["from"])})");
+            return (null, $"from must be an ISO 8601 time such as 2026-11-24T18:00:00Z (got {ClientText.Quote(range.From)})");
         }
 
         if (from >= to)
@@ -34,32 +37,30 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Li
             return (null, "from must be before to");
         }
 
-        var format = query["format"].ToString();
+        var format = range.Format ?? string.Empty;
         if (format.Length > 0 && format is not ("json" or "csv"))
         {
             return (null, $"format must be json or csv (got {ClientText.Quote(format)})");
         }
 
-        var csv = format == "csv" || (format.Length == 0 && request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+        var csv = format == "csv" || (format.Length == 0 && accept is not null && accept.Contains("text/csv", StringComparison.OrdinalIgnoreCase));
 
         // A CSV file is read whole by a spreadsheet: its default and its most are the range's rows, up to MaxCsvLimit.
         var max = csv ? HistoryEndpoints.MaxCsvLimit : HistoryEndpoints.MaxLimit;
         var limit = max;
-        var text = query["limit"].ToString();
+        var text = page?.Limit ?? string.Empty;
         if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
         {
             return (null, $"limit must be a whole number of rows from 1 to {max}{(csv ? " for CSV" : string.Empty)} (got {ClientText.Quote(text)})");
         }
 
         HistoryCursor? after = null;
-        var cursor = query["after"].ToString();
-        if (table is not null && query.ContainsKey("after") && !HistoryCursor.TryDecode(cursor, table, out after))
+        if (table is not null && page?.After is { } cursor && !HistoryCursor.TryDecode(cursor, table, out after))
         {
             return (null, $"after must be the cursor of a next link this endpoint gave (got {ClientText.Quote(cursor)})");
         }
 
-        var target = query["target"].ToString();
-        return (new HistoryQuery(from, to, limit, csv, target.Length > 0 ? target : null, after), null);
+        return (new HistoryQuery(from, to, limit, csv, string.IsNullOrEmpty(target) ? null : target, after), null);
     }
 
     /// <summary>
@@ -88,14 +89,14 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, int Li
 
     private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static bool Time(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset time)
+    private static bool Time(string? value, DateTimeOffset fallback, out DateTimeOffset time)
     {
-        if (value.Count == 0 || string.IsNullOrEmpty(value[0]))
+        if (string.IsNullOrEmpty(value))
         {
             time = fallback;
             return true;
         }
 
-        return DateTimeOffset.TryParse(value[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
 }

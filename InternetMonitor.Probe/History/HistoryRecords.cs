@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace InternetMonitor.Probe.History;
 
 /// <summary>A speed test as the API gives it: times in UTC, speeds in Mbit/s (as plans are sold), latencies in ms.</summary>
@@ -5,8 +7,8 @@ public sealed record SpeedTestRecord(
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
     string Server,
-    string ServerType,
-    string Result,
+    [property: AllowedValues("cloudflare", "librespeed", "url")] string ServerType,
+    [property: AllowedValues("success", "failure")] string Result,
     double? DownloadMbps,
     double? UploadMbps,
     long DownloadBytes,
@@ -19,13 +21,13 @@ public sealed record SpeedTestRecord(
     string? FailedIn,
     string? Detail);
 
-/// <summary>An outage; <see cref="EndedAt"/> is null while it lasts, and its duration runs to the time of the answer.</summary>
-public sealed record OutageRecord(DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double DurationSeconds, string Cause, bool Ongoing);
+/// <summary>An outage; <c>endedAt</c> is null while it lasts, and its duration runs to the time of the answer.</summary>
+public sealed record OutageRecord(DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double DurationSeconds, [property: AllowedValues("local", "internet", "unknown")] string Cause, bool Ongoing);
 
 /// <summary>An alert notification Alertmanager delivered, kept once.</summary>
 public sealed record AlertRecord(
     DateTimeOffset ReceivedAt,
-    string Status,
+    [property: AllowedValues("firing", "resolved")] string Status,
     string AlertName,
     string Severity,
     string Summary,
@@ -39,7 +41,7 @@ public sealed record AlertRecord(
 public sealed record LatencyMinuteRecord(
     DateTimeOffset Minute,
     string Target,
-    string Role,
+    [property: AllowedValues("public", "gateway")] string Role,
     string Address,
     int Sent,
     int Lost,
@@ -50,7 +52,7 @@ public sealed record LatencyMinuteRecord(
     double? MaxMs);
 
 /// <summary>
-/// The share of a range outside any outage: <see cref="Availability"/> = 1 - outage seconds / range seconds, the
-/// range cut at the time of the answer; outages that began before the range count from its start.
+/// The share of a range outside any outage: <c>availability</c> = 1 - outage seconds / range seconds, the range cut at
+/// the time of the answer; outages that began before the range count from its start.
 /// </summary>
-public sealed record AvailabilityRecord(DateTimeOffset From, DateTimeOffset To, double Seconds, double OutageSeconds, int Outages, double Availability);
+public sealed record AvailabilityRecord(DateTimeOffset From, DateTimeOffset To, double Seconds, double OutageSeconds, int Outages, [property: Range(0.0, 1.0)] double Availability);

@@ -134,7 +134,10 @@ public static class ProbeProgram
         app.UseErrorResponses();
         app.UseRateLimiter(); // the history's concurrent reads (History/HistoryReadLimit)
         app.MapDefaultEndpoints();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>())
+            .WithTags("operations")
+            .WithSummary("Prometheus metrics (docs/metrics.md lists them)")
+            .ProducesText(StatusCodes.Status200OK, "The text exposition format.");
         app.MapSpeedTestServer();
         app.MapAlertLog();
         app.MapHistory();

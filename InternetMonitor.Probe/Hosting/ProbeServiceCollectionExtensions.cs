@@ -51,6 +51,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddSpeedTestServer(configuration);
         services.AddAlertLog(configuration);
         services.AddHistory(configuration);
+        services.AddApiDocument();
         services.AddHostedService<StartupGarbageCollection>(); // last: after every other service has started
         return builder;
     }

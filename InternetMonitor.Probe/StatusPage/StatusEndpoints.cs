@@ -1,8 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
 using InternetMonitor.Probe.Targets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.StatusPage;
@@ -22,38 +26,53 @@ public static class StatusEndpoints
         var script = Resource("uplot.js");
         var style = Resource("uplot.css");
         var policy = SecurityHeaders.ContentSecurityPolicy(page);
-        app.MapGet("/", context =>
-        {
-            SecurityHeaders.ForPage(context, policy);
-            return Results.Text(page, "text/html; charset=utf-8").ExecuteAsync(context);
-        });
-        app.MapGet("/status/uplot.js", context => Cached(context, script, "text/javascript; charset=utf-8"));
-        app.MapGet("/status/uplot.css", context => Cached(context, style, "text/css; charset=utf-8"));
-        app.MapGet("/api/status", context =>
-        {
-            var services = context.RequestServices;
-            var plan = services.GetRequiredService<IOptions<PlanOptions>>().Value;
-            var status = new ProbeStatus(
-                services.GetRequiredService<IConnectivity>().State.ToString().ToLowerInvariant(),
-                [.. services.GetRequiredService<MonitoredTargets>().All.Select(target => target.Name)],
-                new PlanStatus(plan.DownloadMbps, plan.UploadMbps),
-                services.GetRequiredService<TimeProvider>().GetUtcNow());
-            return Results.Json(status, StatusJsonContext.Default.ProbeStatus).ExecuteAsync(context);
-        });
+        app.MapGet("/", (HttpContext context) =>
+            {
+                SecurityHeaders.ForPage(context, policy);
+                return TypedResults.Text(page, "text/html; charset=utf-8");
+            })
+            .WithTags(Tag)
+            .WithSummary("The status page (HTML): up or down now, availability, latency, loss, speed tests, outages, alerts, exports")
+            .ProducesText(StatusCodes.Status200OK, "The page.", "text/html");
+        app.MapGet("/status/uplot.js", (HttpResponse response) => Cached(response, script, "text/javascript; charset=utf-8"))
+            .WithTags(Tag)
+            .WithSummary("The charting library the page draws with (uPlot), cached for a day")
+            .ProducesText(StatusCodes.Status200OK, "The script.", "text/javascript");
+        app.MapGet("/status/uplot.css", (HttpResponse response) => Cached(response, style, "text/css; charset=utf-8"))
+            .WithTags(Tag)
+            .WithSummary("The charting library's style sheet, cached for a day")
+            .ProducesText(StatusCodes.Status200OK, "The style sheet.", "text/css");
+        app.MapGet("/api/status", ([FromServices] IOptions<PlanOptions> plan, [FromServices] IConnectivity connectivity, [FromServices] MonitoredTargets targets, [FromServices] TimeProvider clock) =>
+                TypedResults.Json(
+                    new ProbeStatus(
+                        connectivity.State.ToString().ToLowerInvariant(),
+                        [.. targets.All.Select(target => target.Name)],
+                        new PlanStatus(plan.Value.DownloadMbps, plan.Value.UploadMbps),
+                        clock.GetUtcNow()),
+                    StatusJsonContext.Default.ProbeStatus))
+            .WithTags(Tag)
+            .WithSummary("The connection's state now, the targets and the plan (what the status page asks first)")
+            .ProducesJson<ProbeStatus, RouteHandlerBuilder>(StatusCodes.Status200OK, "The state now.");
         return app;
     }
 
-    private static Task Cached(HttpContext context, string text, string type)
+    private const string Tag = "status";
+
+    private static ContentHttpResult Cached(HttpResponse response, string text, string type)
     {
-        context.Response.Headers.CacheControl = "public, max-age=86400";
-        return Results.Text(text, type).ExecuteAsync(context);
+        response.Headers.CacheControl = "public, max-age=86400";
+        return TypedResults.Text(text, type);
     }
 
     private static string Resource(string name) => EmbeddedText.Read($"InternetMonitor.Probe.StatusPage.{name}");
 }
 
 /// <summary>What <c>/api/status</c> answers: the connection's state now (up, down, unknown before the first echoes), the targets, the plan.</summary>
-public sealed record ProbeStatus(string State, IReadOnlyList<string> Targets, PlanStatus Plan, DateTimeOffset CheckedAt);
+public sealed record ProbeStatus(
+    [property: Description("`unknown` until the first echoes have been judged."), AllowedValues("up", "down", "unknown")] string State,
+    [property: Description("The names of the monitored targets.")] IReadOnlyList<string> Targets,
+    [property: Description("The speeds the provider sells (0: no plan configured).")] PlanStatus Plan,
+    DateTimeOffset CheckedAt);
 
 /// <summary>The speeds the provider sells (0: none configured), in Mbit/s.</summary>
 public sealed record PlanStatus(double DownloadMbps, double UploadMbps);

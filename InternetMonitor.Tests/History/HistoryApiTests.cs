@@ -6,7 +6,6 @@ using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +17,7 @@ namespace InternetMonitor.Tests.History;
 /// <summary>
 /// The history API of a probe whose database holds a known history: the rows of a range as JSON and as CSV (the header
 /// a spreadsheet gets, times in UTC, a formula-like cell made inert), availability against an outage length worked out
-/// by hand, bad parameters refused with one sentence, and the OpenAPI document matching the routes and their CSV headers.
+/// by hand, bad parameters refused with one sentence (the API document's tests: Hosting/ApiDocumentTests).
 /// </summary>
 public sealed class HistoryApiTests : IAsyncLifetime
 {
@@ -123,27 +122,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(message + "\n", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
-    public async Task The_openapi_document_describes_every_api_route_and_the_csv_headers_it_serves()
-    {
-        Prerequisite.RequireRoot();
-
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken));
-        Assert.Equal("3.1.0", document.RootElement.GetProperty("openapi").GetString());
-        var paths = document.RootElement.GetProperty("paths");
-        var routes = _probe!.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Select(endpoint => "/" + endpoint.RoutePattern.RawText!.TrimStart('/'))
-            .Where(route => route.StartsWith("/api/", StringComparison.Ordinal) || route.StartsWith("/openapi", StringComparison.Ordinal))
-            .Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(routes, paths.EnumerateObject().Select(path => path.Name).Where(path => path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/openapi", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        foreach (var path in paths.EnumerateObject().Where(path => path.Name.StartsWith("/api/history/", StringComparison.Ordinal)))
-        {
-            var declared = path.Value.GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("text/csv").GetProperty("example").GetString();
-            var served = await Http.GetStringAsync(new Uri(path.Name + "?format=csv", UriKind.Relative), TestContext.Current.CancellationToken);
-            Assert.Equal(declared!.TrimEnd(), served.Split("\r\n")[0]);
-        }
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.ComponentModel;
 using System.Globalization;
 using InternetMonitor.Probe.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Prometheus;
@@ -22,20 +24,35 @@ public static class SpeedTestServerEndpoints
     public static WebApplication MapSpeedTestServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/__down", context => Serve(context, DownloadAsync));
-        app.MapPost("/__up", context => Serve(context, UploadAsync));
+        app.MapGet("/__down", (
+                HttpContext context, [FromQuery, Description("How many bytes to send (zeros), at most Monitor:SpeedTestServer:MaxBytes.")] string? bytes,
+                [FromServices] IOptions<SpeedTestServerOptions> options, [FromServices] SpeedTestServerMetrics metrics) =>
+                options.Value.Enabled ? DownloadAsync(context, bytes, options.Value, metrics.Served) : Off(context))
+            .DescribeServer("Send N bytes (a Cloudflare-compatible download)")
+            .WithQuerySchema("bytes", ApiDescription.WholeNumber(0))
+            .ProducesText(StatusCodes.Status200OK, "N bytes of zeros, with Content-Length and Cache-Control: no-store.", "application/octet-stream")
+            .ProducesText(StatusCodes.Status400BadRequest, "bytes is not a whole number.");
+        app.MapPost("/__up", (HttpContext context, [FromServices] IOptions<SpeedTestServerOptions> options, [FromServices] SpeedTestServerMetrics metrics) =>
+                options.Value.Enabled ? UploadAsync(context, options.Value, metrics.Served) : Off(context))
+            .DescribeServer("Read the body and say how many bytes came (a Cloudflare-compatible upload)")
+            .Accepts<string>(isOptional: true, "application/octet-stream")
+            .ProducesText(StatusCodes.Status200OK, "The number of bytes read.");
         return app;
     }
 
-    private static Task Serve(HttpContext context, Func<HttpContext, SpeedTestServerOptions, Counter, Task> handler)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<SpeedTestServerOptions>>().Value;
-        return options.Enabled
-            ? handler(context, options, context.RequestServices.GetRequiredService<SpeedTestServerMetrics>().Served)
-            : PlainAsync(context, StatusCodes.Status404NotFound, "this probe does not serve speed tests (Monitor:SpeedTestServer:Enabled is false)");
-    }
+    /// <summary>What both endpoints share in the API document: who may use them and what they refuse.</summary>
+    private static RouteHandlerBuilder DescribeServer(this RouteHandlerBuilder builder, string summary) => builder
+        .WithTags("speed test server")
+        .WithSummary(summary)
+        .WithDescription("Served while Monitor:SpeedTestServer:Enabled is true, so that one probe is another's speed-test server; with Monitor:SpeedTestServer:Token set, the request needs `Authorization: Bearer <token>` or `?token=`.")
+        .ProducesText(StatusCodes.Status401Unauthorized, "A token is configured and the request has none or another.")
+        .ProducesText(StatusCodes.Status404NotFound, "This probe does not serve speed tests (Monitor:SpeedTestServer:Enabled is false).")
+        .ProducesText(StatusCodes.Status413PayloadTooLarge, "Over Monitor:SpeedTestServer:MaxBytes.");
 
-    private static async Task DownloadAsync(HttpContext context, SpeedTestServerOptions options, Counter counter)
+    private static Task Off(HttpContext context) =>
+        PlainAsync(context, StatusCodes.Status404NotFound, "this probe does not serve speed tests (Monitor:SpeedTestServer:Enabled is false)");
+
+    private static async Task DownloadAsync(HttpContext context, string? bytesText, SpeedTestServerOptions options, Counter counter)
     {
         var served = counter.WithLabels("download");
         if (Refused(context, options) is { } refusal)
@@ -44,7 +61,7 @@ public static class SpeedTestServerEndpoints
             return;
         }
 
-        if (!long.TryParse(context.Request.Query["bytes"], NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+        if (!long.TryParse(bytesText, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
         {
             await PlainAsync(context, StatusCodes.Status400BadRequest, "bytes must be a whole number of bytes, e.g. /__down?bytes=1000000");
             return;
