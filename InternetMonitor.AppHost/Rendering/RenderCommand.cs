@@ -19,17 +19,17 @@ public static class RenderCommand
     /// <summary>The <c>render</c> command, taking the AppHost's settings (<paramref name="scope"/>).</summary>
     internal static SettingsCommand Create(SettingsScope scope)
     {
-        var output = new Option<string>("--output") { Description = "Where the rendered observability/ folder is written", HelpName = "DIR" };
+        var output = new Option<string>("--output") { Description = "Where the rendered observability/ folder is written", HelpName = "DIR" }.GivenLastWins();
         var version = new Option<string>("--alertmanager-version")
         {
             Description = "The Alertmanager that will read it; default: the one on PATH, else 0.25.0",
             HelpName = "X.Y.Z",
-        };
+        }.GivenLastWins();
         var configDirectory = new Option<string>("--alertmanager-config-dir")
         {
             Description = "Where that Alertmanager finds DIR/alertmanager; default: its absolute path here",
             HelpName = "PATH",
-        };
+        }.GivenLastWins();
         var render = new SettingsCommand("render", "Writes the stack's configuration (observability/, with Alertmanager's receivers rendered from the Alerting settings) for Prometheus, Alertmanager and Grafana run by hand or by a service manager, and exits.", scope)
         {
             Notes = "Exit codes: 0 written, 2 bad arguments or settings, or an output folder that cannot be written.",

@@ -45,7 +45,7 @@ public static partial class StackCommandLine
         {
             Description = "process: each part as the Debian program on PATH; container: each part as a container of its pinned image; default: container when a Docker engine answers",
             HelpName = "process|container",
-        };
+        }.GivenLastWins();
         mode.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>() ?? string.Empty;
@@ -85,12 +85,12 @@ public static partial class StackCommandLine
     /// <summary><c>publish --output DIR [--runtime RID]</c>: the compose project, written by a step on Aspire's pipeline.</summary>
     private static SettingsCommand Publish(SettingsScope scope, IReadOnlyList<Option<string>> aspire, Action<StackArguments> parsed)
     {
-        var output = new Option<string>("--output") { Description = "The folder the compose project is written to", HelpName = "DIR" };
+        var output = new Option<string>("--output") { Description = "The folder the compose project is written to", HelpName = "DIR" }.GivenLastWins();
         var runtime = new Option<string>("--runtime")
         {
             Description = $"The Linux runtime identifier of the host that will run it (linux-x64, linux-arm64, linux-arm); default: this host's, {HostRuntime.Identifier}",
             HelpName = "RID",
-        };
+        }.GivenLastWins();
         runtime.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } value && !RuntimePattern().IsMatch(value))

@@ -43,7 +43,7 @@ internal static class ProbeCommandLine
         {
             Description = "Where the probe serves HTTP, e.g. http://0.0.0.0:8000 to be reached from the network; default: Urls or ASPNETCORE_URLS, else http://127.0.0.1:8000",
             HelpName = "URL",
-        };
+        }.GivenLastWins();
         var checkConfig = new SettingsCommand(ProbeProgram.CheckConfigCommand, CheckConfigDescription, SettingsScope.Any) { Notes = CheckConfigExitCodes };
         checkConfig.SetAction((result, settings, _) => ProbeProgram.CheckConfigAsync([.. settings], result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         var root = new SettingsCommand(ProbeProgram.ServiceName, Description, SettingsScope.Any) { Notes = ExitCodes };

@@ -41,11 +41,11 @@ public sealed class StackCommandLineTests
     [Fact]
     public async Task Settings_in_either_form_and_aspires_switches_reach_aspires_builder()
     {
-        var (parsed, code, _, error) = await ParseAsync(["--mode", "process", "--Stack:ListenAddress", "0.0.0.0", "--Monitor:Targets:Gateway=none", "--log-level", "Debug"]);
+        var (parsed, code, _, error) = await ParseAsync(["--mode=container", "--mode", "process", "--Stack:ListenAddress", "0.0.0.0", "--Monitor:Targets:Gateway=none", "--log-level", "Debug"]);
 
         Assert.True(code == 0, error);
         Assert.NotNull(parsed);
-        Assert.Equal(StackMode.Process, parsed.Mode);
+        Assert.Equal(StackMode.Process, parsed.Mode); // the last one given, as a script's default and then the user's choice
         Assert.False(parsed.Publish);
         Assert.Equal(["--Stack:ListenAddress=0.0.0.0", "--Monitor:Targets:Gateway=none"], parsed.Settings);
         Assert.Equal(["--log-level", "Debug", "--Stack:ListenAddress=0.0.0.0", "--Monitor:Targets:Gateway=none"], parsed.ForAspire());

@@ -14,12 +14,12 @@ public sealed class SpeedTestCommandTests
     public void Flags_become_settings_of_the_speed_test_section()
     {
         var line = new SpeedTestCommandLine();
-        var result = line.Command.Parse(["--server", "http://127.0.0.1:9/", "--server-type=LibreSpeed", "--streams", "4", "--max-bytes", "5000000", "--json", "--Monitor:SpeedTest:StallTimeout=00:00:02", "--Monitor:SpeedTest:UploadUrl", "http://127.0.0.1:9/up"]);
+        var result = line.Command.Parse(["--server", "http://127.0.0.1:8/", "--server", "http://127.0.0.1:9/", "--server-type=LibreSpeed", "--streams", "4", "--max-bytes", "5000000", "--json", "--Monitor:SpeedTest:StallTimeout=00:00:02", "--Monitor:SpeedTest:UploadUrl", "http://127.0.0.1:9/up"]);
 
         var (settings, json) = line.Read(result);
         Assert.Empty(result.Errors);
         Assert.True(json);
-        Assert.Equal("http://127.0.0.1:9/", settings["Monitor:SpeedTest:Server"]);
+        Assert.Equal("http://127.0.0.1:9/", settings["Monitor:SpeedTest:Server"]); // the last one given, as with settings
         Assert.Equal("LibreSpeed", settings["Monitor:SpeedTest:ServerType"]);
         Assert.Equal("4", settings["Monitor:SpeedTest:Streams"]);
         Assert.Equal("5000000", settings["Monitor:SpeedTest:MaxBytes"]);
@@ -45,7 +45,7 @@ public sealed class SpeedTestCommandTests
     [Theory]
     [InlineData("--server-type ookla", "--server-type must be cloudflare, librespeed or url (got 'ookla')")]
     [InlineData("--streams", "Required argument missing for option: '--streams'")]
-    [InlineData("--streams many", "Cannot parse argument 'many' for option '--streams' as expected type 'System.Int32'")]
+    [InlineData("--streams many", "--streams must be a whole number (got 'many')")]
     [InlineData("--fast", "unknown argument --fast: settings are written --Monitor:SpeedTest:Key=value")]
     [InlineData("--Monitor:Icmp:Interval=00:00:01", "Monitor:Icmp:Interval is not a known setting: settings are under Monitor:SpeedTest")]
     public async Task Bad_arguments_exit_2_with_one_message(string arguments, string message)

@@ -37,6 +37,12 @@ public sealed class SpeedTestCommandLine
 
     public SpeedTestCommandLine()
     {
+        _server.GivenLastWins();
+        _serverType.GivenLastWins();
+        _uploadUrl.GivenLastWins();
+        _streams.GivenLastWins();
+        _maxBytes.GivenLastWins();
+        _token.GivenLastWins();
         _serverType.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } value && !ServerTypes.Contains(value, StringComparer.OrdinalIgnoreCase))
