@@ -8,20 +8,14 @@ using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Integrations.Probe;
 using InternetMonitor.AppHost.Integrations.Prometheus;
 using InternetMonitor.AppHost.Publishing;
-using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.AppHost.Stack;
 
-// `render --output DIR` writes the configuration alone, for a stack run by hand or by a service manager.
-if (args is ["render", ..])
-{
-    return await RenderCommand.RunAsync(args, Console.Out, Console.Error);
-}
-
-var (arguments, problems) = StackArguments.Parse(args);
+// The command line: `--help` and `render --output DIR` (the configuration alone, for a stack run by hand or by a
+// service manager) are answered here; a run's or a publish's arguments go on.
+var (arguments, exitCode) = await StackCommandLine.ParseAsync(args, Console.Out, Console.Error);
 if (arguments is null)
 {
-    problems.ToList().ForEach(problem => Console.Error.WriteLine($"Invalid configuration: {problem}"));
-    return StackBuilderExtensions.ErrorExitCode;
+    return exitCode;
 }
 
 var builder = DistributedApplication.CreateBuilder(arguments.ForAspire());

@@ -1,10 +1,12 @@
+using System.CommandLine;
 using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Stack;
+using InternetMonitor.CommandLine;
 
 namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
-/// The AppHost's command line. <c>render --output DIR</c> writes the stack's configuration (observability/, with
+/// <c>render --output DIR</c> writes the stack's configuration (observability/, with
 /// Alertmanager's receivers rendered from the <c>Alerting</c> settings) for Prometheus, Alertmanager and Grafana
 /// run by hand or by a service manager. Settings come from appsettings.json, the environment and
 /// <c>--Section:Key=value</c> arguments, in that order.
@@ -14,62 +16,41 @@ public static class RenderCommand
     /// <summary>Bad arguments or settings, or an output folder that cannot be written.</summary>
     public const int ErrorExitCode = 2;
 
-    private const string Usage = """
-        Usage: InternetMonitor.AppHost render --output DIR [--alertmanager-version X.Y.Z] [--alertmanager-config-dir PATH] [--Alerting:KEY=VALUE ...]
-          --output DIR                    where the rendered observability/ folder is written
-          --alertmanager-version X.Y.Z    the Alertmanager that will read it (default: the one on PATH, else 0.25.0)
-          --alertmanager-config-dir PATH  where that Alertmanager finds DIR/alertmanager (default: its absolute path here)
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>The <c>render</c> command, taking the AppHost's settings (<paramref name="scope"/>).</summary>
+    internal static SettingsCommand Create(SettingsScope scope)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (args.Length == 0 || args[0] != "render")
+        var output = new Option<string>("--output") { Description = "Where the rendered observability/ folder is written", HelpName = "DIR" }.GivenLastWins();
+        var version = new Option<string>("--alertmanager-version")
         {
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return ErrorExitCode;
-        }
-
-        string? outputDirectory = null;
-        string? version = null;
-        string? configDirectory = null;
-        var settings = new List<string>();
-        for (var i = 1; i < args.Length; i++)
+            Description = "The Alertmanager that will read it; default: the one on PATH, else 0.25.0",
+            HelpName = "X.Y.Z",
+        }.GivenLastWins();
+        var configDirectory = new Option<string>("--alertmanager-config-dir")
         {
-            // --name VALUE and --name=VALUE alike.
-            var (name, inline) = args[i].Split('=', 2) is [var head, var tail] && !head.Contains(':', StringComparison.Ordinal) ? (head, tail) : (args[i], null);
-            string? Value() => inline ?? (i + 1 < args.Length ? args[++i] : null);
-            switch (name)
+            Description = "Where that Alertmanager finds DIR/alertmanager; default: its absolute path here",
+            HelpName = "PATH",
+        }.GivenLastWins();
+        var render = new SettingsCommand("render", "Writes the stack's configuration (observability/, with Alertmanager's receivers rendered from the Alerting settings) for Prometheus, Alertmanager and Grafana run by hand or by a service manager, and exits.", scope)
+        {
+            Notes = "Exit codes: 0 written, 2 bad arguments or settings, or an output folder that cannot be written.",
+        };
+        render.Add(output);
+        render.Add(version);
+        render.Add(configDirectory);
+        render.Validators.Add(result =>
+        {
+            if (result.GetResult(output) is null)
             {
-                case "--output":
-                    outputDirectory = Value();
-                    break;
-                case "--alertmanager-version":
-                    version = Value();
-                    break;
-                case "--alertmanager-config-dir":
-                    configDirectory = Value();
-                    break;
-                default:
-                    if (!args[i].StartsWith("--", StringComparison.Ordinal) || !args[i].Contains('=', StringComparison.Ordinal))
-                    {
-                        await error.WriteLineAsync($"Unknown argument {args[i]}\n{Usage}").ConfigureAwait(false);
-                        return ErrorExitCode;
-                    }
-
-                    settings.Add(args[i]);
-                    break;
+                result.AddError("render needs --output DIR, where the rendered observability/ folder is written");
             }
-        }
+        });
+        render.SetAction((result, settings, _) => RunAsync(
+            result.GetRequiredValue(output), result.GetValue(version), result.GetValue(configDirectory), settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return render;
+    }
 
-        if (outputDirectory is null)
-        {
-            await error.WriteLineAsync($"--output is required\n{Usage}").ConfigureAwait(false);
-            return ErrorExitCode;
-        }
-
+    private static async Task<int> RunAsync(string outputDirectory, string? version, string? configDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error)
+    {
         var alertmanagerVersion = version is null ? await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12 : AlertmanagerVersion.Parse(version);
         if (alertmanagerVersion is null)
         {

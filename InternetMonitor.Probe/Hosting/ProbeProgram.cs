@@ -2,7 +2,6 @@ using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest;
-using InternetMonitor.Probe.Probing.SpeedTest.Command;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.StatusPage;
 using Microsoft.Extensions.Options;
@@ -19,40 +18,15 @@ public static class ProbeProgram
     /// <summary>The command that validates the settings and exits (0 valid, 2 not).</summary>
     public const string CheckConfigCommand = "check-config";
 
-    public const string Usage = """
-        Usage: InternetMonitor.Probe [--urls=URL] [--Section:Key=value ...]   run the probe (metrics on http://127.0.0.1:8000/metrics unless --urls or ASPNETCORE_URLS say otherwise)
-               InternetMonitor.Probe speedtest [options] [--json]   one speed test now (speedtest --help for its options)
-               InternetMonitor.Probe check-config [--Section:Key=value ...]   validate the settings and exit (0 valid, 2 not)
-
-        Settings come from appsettings.json, environment variables (Monitor__Icmp__Interval=00:00:02) and
-        arguments (--Monitor:Icmp:Interval=00:00:02); the README lists every key. By default the probe pings
-        public anchors and the gateway, and runs DNS, HTTP and speed-test checks against public servers.
-
-        """;
-
     /// <summary>The probe's OpenTelemetry service.name unless OTEL_SERVICE_NAME says otherwise.</summary>
     public const string ServiceName = "InternetMonitor.Probe";
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The probe's command line (<see cref="ProbeCommandLine"/>) run: the service, <c>speedtest</c> or <c>check-config</c>.</summary>
+    public static Task<int> RunAsync(string[] args) => ProbeCommandLine.RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the service until it is stopped, with <paramref name="args"/> as command-line configuration.</summary>
+    internal static async Task<int> RunProbeAsync(string[] args, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0 && args[0] == SpeedTestCommand.Name)
-        {
-            return await RunSpeedTestAsync(args[1..]).ConfigureAwait(false);
-        }
-
-        if (args is [CheckConfigCommand, ..])
-        {
-            return await CheckConfigAsync(args[1..]).ConfigureAwait(false);
-        }
-
-        // Asking for help must never start measuring (the defaults ping public addresses).
-        if (Array.Exists(args, argument => argument is "--help" or "-h" or "-?") || args is ["help", ..])
-        {
-            await Console.Out.WriteAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
-
         WebApplication app;
         try
         {
@@ -60,7 +34,7 @@ public static class ProbeProgram
         }
         catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
         {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
             return ConfigurationErrorExitCode;
         }
 
@@ -73,13 +47,13 @@ public static class ProbeProgram
             }
             catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
             {
-                await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
                 return ConfigurationErrorExitCode;
             }
             catch (Exception exception) when (exception is ProbeStartupException
                 || (exception is IOException && exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException))
             {
-                await Console.Error.WriteLineAsync($"Cannot start: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"Cannot start: {exception.Message}").ConfigureAwait(false);
                 return StartupErrorExitCode;
             }
         }
@@ -89,7 +63,7 @@ public static class ProbeProgram
     /// Validates the settings as a start would, without starting anything: how the AppHost checks the probe's settings
     /// before it brings the stack up, so that a bad value is one message instead of a probe restarted again and again.
     /// </summary>
-    private static async Task<int> CheckConfigAsync(string[] args)
+    internal static async Task<int> CheckConfigAsync(string[] args, TextWriter output, TextWriter error)
     {
         try
         {
@@ -98,23 +72,12 @@ public static class ProbeProgram
         }
         catch (Exception exception) when (ConfigurationErrorMessage.From(exception) is { } message)
         {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"Invalid configuration: {message}").ConfigureAwait(false);
             return ConfigurationErrorExitCode;
         }
 
-        await Console.Out.WriteLineAsync("The configuration is valid").ConfigureAwait(false);
+        await output.WriteLineAsync("The configuration is valid").ConfigureAwait(false);
         return 0;
-    }
-
-    private static async Task<int> RunSpeedTestAsync(string[] args)
-    {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        return await SpeedTestCommand.RunAsync(args, Console.Out, Console.Error, new(!Console.IsOutputRedirected, !Console.IsErrorRedirected), cancel.Token).ConfigureAwait(false);
     }
 
     /// <summary>The probe's web application, ready to run; tests build it with their own arguments.</summary>

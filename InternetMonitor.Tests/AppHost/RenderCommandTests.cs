@@ -1,4 +1,5 @@
 using InternetMonitor.AppHost.Rendering;
+using InternetMonitor.AppHost.Stack;
 using InternetMonitor.Lab;
 using InternetMonitor.Tests.Support;
 
@@ -34,13 +35,13 @@ public sealed class RenderCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "publish" }, "Usage: InternetMonitor.AppHost render --output DIR")]
-    [InlineData(new[] { "render" }, "--output is required")]
-    [InlineData(new[] { "render", "--output", "{output}", "--bogus" }, "Unknown argument --bogus")]
+    [InlineData(new[] { "render", "--output", "{output}", "--mode", "process" }, "Invalid configuration: unknown argument --mode: settings are written --Section:Key=value\n")]
+    [InlineData(new[] { "render" }, "Invalid configuration: render needs --output DIR, where the rendered observability/ folder is written\n")]
+    [InlineData(new[] { "render", "--output", "{output}", "--bogus" }, "Invalid configuration: unknown argument --bogus: settings are written --Section:Key=value\n")]
     [InlineData(new[] { "render", "--output", "{output}", "--alertmanager-version", "latest" }, "--alertmanager-version must be a version such as 0.25.0 (got \"latest\")")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Ntfy:Enabled=true" }, "Invalid configuration: Alerting:Ntfy:TopicUrl must be an absolute http or https URL\n")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Slack:Enable=true" }, "Invalid configuration: Alerting:Slack:Enable is not a known setting (known: Channel, Enabled, WebhookUrlFile)")]
-    [InlineData(new[] { "render", "--output" }, "--output is required")]
+    [InlineData(new[] { "render", "--output" }, "Invalid configuration: Required argument missing for option: '--output'.\n")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Telegram:ChatId=abc" }, "Invalid configuration: Failed to convert configuration value 'abc' at 'Alerting:Telegram:ChatId'")]
     public async Task Bad_arguments_or_settings_exit_with_2_and_say_what_is_wrong(string[] arguments, string expected)
     {
@@ -86,7 +87,8 @@ public sealed class RenderCommandTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await RenderCommand.RunAsync(arguments, output, error);
+        var (parsed, exitCode) = await StackCommandLine.ParseAsync(arguments, output, error);
+        Assert.Null(parsed); // answered by the command line: nothing for Aspire
         return (exitCode, output.ToString(), error.ToString());
     }
 }

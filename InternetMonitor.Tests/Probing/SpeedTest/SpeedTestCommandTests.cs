@@ -13,20 +13,41 @@ public sealed class SpeedTestCommandTests
     [Fact]
     public void Flags_become_settings_of_the_speed_test_section()
     {
-        var line = SpeedTestCommandLine.Parse(["--server", "http://127.0.0.1:9/", "--server-type=LibreSpeed", "--streams", "4", "--max-bytes", "5000000", "--json", "--Monitor:SpeedTest:StallTimeout=00:00:02"]);
+        var line = new SpeedTestCommandLine();
+        var result = line.Command.Parse(["--server", "http://127.0.0.1:8/", "--server", "http://127.0.0.1:9/", "--server-type=LibreSpeed", "--streams", "4", "--max-bytes", "5000000", "--json", "--Monitor:SpeedTest:StallTimeout=00:00:02", "--Monitor:SpeedTest:UploadUrl", "http://127.0.0.1:9/up"]);
 
-        Assert.True(line.Json);
-        Assert.Equal("http://127.0.0.1:9/", line.Settings["Monitor:SpeedTest:Server"]);
-        Assert.Equal("LibreSpeed", line.Settings["Monitor:SpeedTest:ServerType"]);
-        Assert.Equal("4", line.Settings["Monitor:SpeedTest:Streams"]);
-        Assert.Equal("5000000", line.Settings["Monitor:SpeedTest:MaxBytes"]);
-        Assert.Equal("00:00:02", line.Settings["Monitor:SpeedTest:StallTimeout"]);
+        var (settings, json) = line.Read(result);
+        Assert.Empty(result.Errors);
+        Assert.True(json);
+        Assert.Equal("http://127.0.0.1:9/", settings["Monitor:SpeedTest:Server"]); // the last one given, as with settings
+        Assert.Equal("LibreSpeed", settings["Monitor:SpeedTest:ServerType"]);
+        Assert.Equal("4", settings["Monitor:SpeedTest:Streams"]);
+        Assert.Equal("5000000", settings["Monitor:SpeedTest:MaxBytes"]);
+        Assert.Equal("00:00:02", settings["Monitor:SpeedTest:StallTimeout"]);
+        Assert.Equal("http://127.0.0.1:9/up", settings["Monitor:SpeedTest:UploadUrl"]); // --Key value, as the configuration reads it
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_and_exits_0_without_measuring()
+    {
+        var (code, output, error) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        foreach (var option in (string[])["--server <URL>", "--server-type <cloudflare|librespeed|url>", "--upload-url <URL>", "--streams <N>", "--max-bytes <N>", "--token <TOKEN>", "--json", "--help", "--Monitor:SpeedTest:Key=value", "Exit codes: 0 measured, 1"])
+        {
+            Assert.Contains(option, output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("additional arguments", output, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
     [InlineData("--server-type ookla", "--server-type must be cloudflare, librespeed or url (got 'ookla')")]
-    [InlineData("--streams", "--streams needs a value")]
-    [InlineData("--fast", "unknown argument '--fast'")]
+    [InlineData("--streams", "Required argument missing for option: '--streams'")]
+    [InlineData("--streams many", "--streams must be a whole number (got 'many')")]
+    [InlineData("--fast", "unknown argument --fast: settings are written --Monitor:SpeedTest:Key=value")]
+    [InlineData("--Monitor:Icmp:Interval=00:00:01", "Monitor:Icmp:Interval is not a known setting: settings are under Monitor:SpeedTest")]
     public async Task Bad_arguments_exit_2_with_one_message(string arguments, string message)
     {
         var (code, output, error) = await RunAsync(arguments.Split(' '));

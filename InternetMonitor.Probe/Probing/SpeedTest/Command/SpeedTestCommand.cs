@@ -1,5 +1,8 @@
+using System.CommandLine.Help;
 using System.Text.Json;
+using InternetMonitor.CommandLine;
 using InternetMonitor.Probe.Configuration;
+using InternetMonitor.Probe.Hosting;
 
 namespace InternetMonitor.Probe.Probing.SpeedTest.Command;
 
@@ -12,51 +15,65 @@ public static class SpeedTestCommand
 {
     public const string Name = "speedtest";
     public const int FailedExitCode = 1;
-    public const int UsageExitCode = 2;
+    public const int UsageExitCode = CommandLineRun.UsageExitCode;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter error, Terminals terminals, CancellationToken cancellationToken)
+    /// <summary>The arguments after <c>speedtest</c> parsed and run, as the probe's command line runs them.</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter error, Terminals terminals, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        SpeedTestCommandLine line;
-        try
-        {
-            line = SpeedTestCommandLine.Parse(arguments);
-        }
-        catch (ArgumentException exception)
-        {
-            await error.WriteLineAsync($"speedtest: {exception.Message} (see --help)").ConfigureAwait(false);
-            return UsageExitCode;
-        }
+        var command = Create(terminals);
+        command.Add(new HelpOption()); // the probe's is on its root command
+        return CommandLineRun.InvokeAsync(command, arguments, output, error, ProbeCommandLine.Line, cancellationToken);
+    }
 
-        if (line.Help)
+    /// <summary>The command; <paramref name="terminals"/> says where live progress may be drawn.</summary>
+    internal static SettingsCommand Create(Terminals terminals)
+    {
+        var line = new SpeedTestCommandLine();
+        line.Command.SetAction((result, _, cancellationToken) =>
         {
-            await output.WriteAsync(SpeedTestCommandLine.Usage).ConfigureAwait(false);
-            return 0;
-        }
+            var (settings, json) = line.Read(result);
+            return RunAsync(settings, json, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, terminals, cancellationToken);
+        });
+        return line.Command;
+    }
 
-        if (Options(line, out var problem) is not { } options)
+    private static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> settings, bool json, TextWriter output, TextWriter error, Terminals terminals, CancellationToken cancellationToken)
+    {
+        if (Options(settings, out var problem) is not { } options)
         {
             await error.WriteLineAsync($"Invalid configuration: {problem}").ConfigureAwait(false);
             return UsageExitCode;
         }
 
         // Live progress only where a person watches: stdout for the summary, stderr beside the JSON document.
-        var progress = (line.Json ? terminals.Error : terminals.Output) ? new TerminalProgress(line.Json ? error : output) : null;
+        var progress = (json ? terminals.Error : terminals.Output) ? new TerminalProgress(json ? error : output) : null;
         SpeedTestResult result;
+
+        // Ctrl+C ends the run with a line, not the process without one.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler cancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += cancel;
         try
         {
-            result = await new SpeedTestEngine(TimeProvider.System).ProbeAsync(new SpeedTestPlan(options.CreateServer(), options.Limits(), progress), cancellationToken).ConfigureAwait(false);
+            result = await new SpeedTestEngine(TimeProvider.System).ProbeAsync(new SpeedTestPlan(options.CreateServer(), options.Limits(), progress), interrupt.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
             progress?.Clear();
             await error.WriteLineAsync("speedtest: cancelled").ConfigureAwait(false);
             return FailedExitCode;
         }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
 
         progress?.Clear();
-        if (line.Json)
+        if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(SpeedTestReport.From(result, options.Server), SpeedTestReportJsonContext.Default.SpeedTestReport)).ConfigureAwait(false);
         }
@@ -78,12 +95,12 @@ public static class SpeedTestCommand
     public readonly record struct Terminals(bool Output, bool Error);
 
     /// <summary>Monitor:SpeedTest from appsettings.json, the environment and the command line, validated as the service validates it.</summary>
-    private static SpeedTestOptions? Options(SpeedTestCommandLine line, out string? problem)
+    private static SpeedTestOptions? Options(IReadOnlyDictionary<string, string?> settings, out string? problem)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
-            .AddInMemoryCollection(line.Settings)
+            .AddInMemoryCollection(settings)
             .Build();
         var options = new SpeedTestOptions();
         try

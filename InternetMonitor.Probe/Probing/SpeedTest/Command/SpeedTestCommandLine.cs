@@ -1,83 +1,90 @@
+using System.CommandLine;
 using System.Globalization;
+using InternetMonitor.CommandLine;
 
 namespace InternetMonitor.Probe.Probing.SpeedTest.Command;
 
 /// <summary>
 /// <c>speedtest [--server URL] [--server-type cloudflare|librespeed|url] [--upload-url URL] [--streams N]
-/// [--max-bytes N] [--json]</c>: what was given, as configuration keys over Monitor:SpeedTest, so that the same
-/// validation applies to both. <c>--Monitor:SpeedTest:Key=value</c> sets any other key.
+/// [--max-bytes N] [--token TOKEN] [--json] [--Monitor:SpeedTest:Key=value ...]</c>: its options and what a parse
+/// of them asks for, as configuration keys over Monitor:SpeedTest, so that the same validation applies to both.
 /// </summary>
-public sealed record SpeedTestCommandLine(IReadOnlyDictionary<string, string?> Settings, bool Json, bool Help)
+public sealed class SpeedTestCommandLine
 {
-    public const string Usage = """
-        Usage: InternetMonitor.Probe speedtest [options]
+    public const string Description = "Measures download, upload and latency once against one server, with the scheduled job's engine and settings (not its data budget).";
 
-        Measures download, upload and latency once against one server, with the engine of the scheduled job.
+    public const string ExitCodes = "Exit codes: 0 measured, 1 the test failed (the reason is printed), 2 bad arguments or settings.";
 
-          --server URL          base URL (cloudflare, librespeed) or download URL (url); default: Monitor:SpeedTest:Server
-          --server-type TYPE    cloudflare | librespeed | url
-          --upload-url URL      url servers only: where to POST uploads
-          --streams N           parallel streams, 0 = automatic (1 to 16)
-          --max-bytes N         body bytes the run may move, both directions together
-          --token TOKEN         bearer token for a probe that serves speed tests with one
-          --json                print one JSON document on stdout instead of the summary
-          --Monitor:SpeedTest:KEY=VALUE   any other setting of Monitor:SpeedTest
-          -h, --help            this text
+    private static readonly string[] ServerTypes = ["cloudflare", "librespeed", "url"];
 
-        Exit codes: 0 measured, 1 the test failed (the reason is printed), 2 bad arguments or settings.
-        """;
-
-    private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
+    private readonly Option<string> _server = new("--server")
     {
-        ["--server"] = nameof(SpeedTestOptions.Server),
-        ["--server-type"] = nameof(SpeedTestOptions.ServerType),
-        ["--upload-url"] = nameof(SpeedTestOptions.UploadUrl),
-        ["--streams"] = nameof(SpeedTestOptions.Streams),
-        ["--max-bytes"] = nameof(SpeedTestOptions.MaxBytes),
-        ["--token"] = nameof(SpeedTestOptions.Token),
+        Description = "Base URL (cloudflare, librespeed) or download URL (url); default: Monitor:SpeedTest:Server",
+        HelpName = "URL",
     };
 
-    /// <summary>Parses the arguments after <c>speedtest</c>; throws <see cref="ArgumentException"/> with the message to show.</summary>
-    public static SpeedTestCommandLine Parse(IReadOnlyList<string> arguments)
+    private readonly Option<string> _serverType = new("--server-type")
     {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var json = false;
-        var help = false;
-        for (var i = 0; i < arguments.Count; i++)
+        Description = "The server's kind; default: Monitor:SpeedTest:ServerType",
+        HelpName = string.Join('|', ServerTypes),
+    };
+
+    private readonly Option<string> _uploadUrl = new("--upload-url") { Description = "url servers only: where to POST uploads", HelpName = "URL" };
+    private readonly Option<int> _streams = new("--streams") { Description = "Parallel streams, 0 = automatic (up to 16)", HelpName = "N" };
+    private readonly Option<long> _maxBytes = new("--max-bytes") { Description = "Body bytes the run may move, both directions together", HelpName = "N" };
+    private readonly Option<string> _token = new("--token") { Description = "Bearer token for a probe that serves speed tests with one", HelpName = "TOKEN" };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON document on stdout instead of the summary" };
+
+    public SpeedTestCommandLine()
+    {
+        _server.GivenLastWins();
+        _serverType.GivenLastWins();
+        _uploadUrl.GivenLastWins();
+        _streams.GivenLastWins();
+        _maxBytes.GivenLastWins();
+        _token.GivenLastWins();
+        _serverType.Validators.Add(result =>
         {
-            var argument = arguments[i];
-            var (name, inline) = argument.IndexOf('=', StringComparison.Ordinal) is var equals and > 0
-                ? (argument[..equals], argument[(equals + 1)..])
-                : (argument, null);
-            switch (name)
+            if (result.GetValueOrDefault<string>() is { } value && !ServerTypes.Contains(value, StringComparer.OrdinalIgnoreCase))
             {
-                case "--json":
-                    json = true;
-                    break;
-                case "-h" or "--help":
-                    help = true;
-                    break;
-                case var key when Keys.TryGetValue(key, out var setting):
-                    var value = inline ?? (i + 1 < arguments.Count ? arguments[++i] : throw new ArgumentException($"{key} needs a value"));
-                    settings[Key(setting)] = setting == nameof(SpeedTestOptions.ServerType) ? ServerType(value) : value;
-                    break;
-                case var key when key.StartsWith("--Monitor:SpeedTest:", StringComparison.OrdinalIgnoreCase) && inline is not null:
-                    settings[key[2..]] = inline;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown argument '{argument}'");
+                result.AddError($"--server-type must be cloudflare, librespeed or url (got '{value}')");
+            }
+        });
+        Command = new SettingsCommand(SpeedTestCommand.Name, Description, SettingsScope.Under($"Monitor:{SpeedTestOptions.Section}")) { Notes = ExitCodes };
+        foreach (var option in (Option[])[_server, _serverType, _uploadUrl, _streams, _maxBytes, _token, _json])
+        {
+            Command.Add(option);
+        }
+    }
+
+    /// <summary>The <c>speedtest</c> command, without an action.</summary>
+    internal SettingsCommand Command { get; }
+
+    /// <summary>What a parse asked for: the settings given, then the options over them, as Monitor:SpeedTest keys; and whether to print JSON.</summary>
+    public (IReadOnlyDictionary<string, string?> Settings, bool Json) Read(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in Command.Read(result).Settings)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            settings[setting[2..equals]] = setting[(equals + 1)..];
+        }
+
+        void Set(string key, string? value)
+        {
+            if (value is not null)
+            {
+                settings[$"Monitor:{SpeedTestOptions.Section}:{key}"] = value;
             }
         }
 
-        return new SpeedTestCommandLine(settings, json, help);
+        Set(nameof(SpeedTestOptions.Server), result.GetValue(_server));
+        Set(nameof(SpeedTestOptions.ServerType), result.GetValue(_serverType));
+        Set(nameof(SpeedTestOptions.UploadUrl), result.GetValue(_uploadUrl));
+        Set(nameof(SpeedTestOptions.Streams), result.GetResult(_streams) is null ? null : result.GetValue(_streams).ToString(CultureInfo.InvariantCulture));
+        Set(nameof(SpeedTestOptions.MaxBytes), result.GetResult(_maxBytes) is null ? null : result.GetValue(_maxBytes).ToString(CultureInfo.InvariantCulture));
+        Set(nameof(SpeedTestOptions.Token), result.GetValue(_token));
+        return (settings, result.GetValue(_json));
     }
-
-    private static string Key(string setting) => $"Monitor:{SpeedTestOptions.Section}:{setting}";
-
-    private static string ServerType(string value) => value.ToLowerInvariant() switch
-    {
-        "cloudflare" or "librespeed" or "url" => value,
-        _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--server-type must be cloudflare, librespeed or url (got '{value}')")),
-    };
 }
