@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// <c>publish --output DIR</c>: the compose project, checked by docker-compose itself (<c>config</c> validates and
 /// interpolates it without an engine) and, from what <c>config</c> prints, against what a careful operator expects.
 /// </summary>
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class PublishTests
 {
     private static readonly string[] Services = ["probe", "node-exporter", "alertmanager", "cadvisor", "prometheus", "loki", "aspire-dashboard", "grafana"];

@@ -19,6 +19,7 @@ namespace InternetMonitor.Tests.History;
 /// database can refuse (locked, read-only, full, not a database, from a newer probe) reported while the rows wait and
 /// are written once it accepts again, the file never replaced.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HistoryWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

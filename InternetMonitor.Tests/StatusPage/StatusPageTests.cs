@@ -15,6 +15,7 @@ namespace InternetMonitor.Tests.StatusPage;
 /// without sideways scrolling (screenshots: artifacts/status-page.png and artifacts/status-page-phone.png); "today" in
 /// a time zone far from UTC; and the page of a probe that sees the internet down (artifacts/status-page-down.png).
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class StatusPageTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
 /// <summary><c>speedtest</c>: arguments, the JSON document, the summary, exit codes and the one message of a failure.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestCommandTests
 {
     private static readonly string[] Small = ["--Monitor:SpeedTest:RequestSizes:0=100000", "--Monitor:SpeedTest:RequestSizes:1=1000000", "--Monitor:SpeedTest:IdleLatencySamples=5"];
