@@ -86,9 +86,15 @@ public static class ProbeHost
 
     /// <summary>As <see cref="StartAsync(string[])"/>, with <paramref name="configure"/> applied to the builder (an in-memory exporter, say).</summary>
     public static Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure, params string[] arguments) =>
+        StartAsync(new FakePinger(), configure, arguments);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, its echoes answered by <paramref name="pinger"/> (round trips and losses set before the first echo).</summary>
+    public static Task<WebApplication> StartAsync(FakePinger pinger, params string[] arguments) => StartAsync(pinger, _ => { }, arguments);
+
+    private static Task<WebApplication> StartAsync(FakePinger pinger, Action<WebApplicationBuilder> configure, string[] arguments) =>
         BuildAndStartAsync(builder =>
         {
-            builder.Services.Replace(ServiceDescriptor.Singleton<IPinger>(new FakePinger()));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IPinger>(pinger));
             configure(builder);
         }, arguments);
 
