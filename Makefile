@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 # The runtime identifier of this machine, for the native build: linux-x64 or linux-arm64.
 RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
 
-.PHONY: run test build format format-check deps publish bench clean
+.PHONY: run test test-unit build format format-check deps publish bench update-uplot clean
 
 run:
 	scripts/install-test-deps.sh --stack
@@ -28,11 +28,20 @@ format:
 format-check:
 	$(DOTNET) format InternetMonitor.sln --verify-no-changes
 
+# Every layer (docs/testing.md), as CI runs it (.ci/run): Debian packages first, so it wants root or sudo.
 test: deps build format-check
 	$(DOTNET) test InternetMonitor.Tests -c $(CONFIGURATION) --no-build \
 	  --logger "console;verbosity=normal" \
 	  /p:CollectCoverage=true /p:CoverletOutputFormat=cobertura \
 	  /p:CoverletOutput=$(CURDIR)/artifacts/coverage/ \
+	  /p:Exclude="[InternetMonitor.Tests]*"
+
+# The unit layer alone (Layer=Unit): no packages, no root, nothing but the .NET SDK; the line-coverage table of what it covers.
+test-unit: build
+	$(DOTNET) test InternetMonitor.Tests -c $(CONFIGURATION) --no-build --filter "Layer=Unit" \
+	  --logger "console;verbosity=normal" \
+	  /p:CollectCoverage=true /p:CoverletOutputFormat=cobertura \
+	  /p:CoverletOutput=$(CURDIR)/artifacts/coverage-unit/ \
 	  /p:Exclude="[InternetMonitor.Tests]*"
 
 # The probe compiled natively for this machine (no .NET runtime needed to run it): artifacts/probe/InternetMonitor.Probe.
@@ -44,6 +53,10 @@ bench: deps publish
 	$(DOTNET) build InternetMonitor.Benchmarks -c Release
 	$(DOTNET) InternetMonitor.Benchmarks/bin/Release/net10.0/InternetMonitor.Benchmarks.dll --output docs/benchmarks.md \
 	  --native artifacts/probe/InternetMonitor.Probe $(BENCH_ARGS)
+
+# The status page's charting library, vendored in InternetMonitor.Probe/StatusPage/uplot/, refreshed from npm (needs npm).
+update-uplot:
+	scripts/update-uplot.sh
 
 clean:
 	$(DOTNET) clean InternetMonitor.sln

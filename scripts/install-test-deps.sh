@@ -5,8 +5,6 @@ set -euo pipefail
 
 if [ "${1:-}" = "--stack" ]; then
   packages=(prometheus prometheus-alertmanager prometheus-node-exporter)
-  # The probe's build copies its status page's charting library from npm: Debian's Node.js and npm, unless npm is there.
-  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 else
 packages=(
   prometheus                # prometheus + promtool: scrape tests
@@ -24,9 +22,6 @@ packages=(
   docker.io docker-compose  # container mode and the published compose project, on a Docker engine of the tests' own
   debootstrap               # the local base image (no registry is reachable): Debian with Prometheus, Alertmanager, node-exporter
 )
-# The probe's build runs `npm ci` for its status page's charting library: Debian's Node.js and npm, unless npm is there
-# (a Node.js from elsewhere brings its own npm, which Debian's npm package would conflict with).
-command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()

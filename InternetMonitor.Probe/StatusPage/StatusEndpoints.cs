@@ -13,9 +13,9 @@ namespace InternetMonitor.Probe.StatusPage;
 
 /// <summary>
 /// The page a person reads, at <c>/</c>: up or down now and why, availability, latency and loss per target, speed tests
-/// against the plan, outages, alerts and export links, drawn from the history API by uPlot (an npm package copied into
-/// the probe at build time: nothing is fetched from elsewhere at run time). <c>/api/status</c> is what it asks for the
-/// state now. Read-only.
+/// against the plan, outages, alerts and export links, drawn from the history API by uPlot (vendored from npm in
+/// StatusPage/uplot/ and embedded in the probe: nothing is fetched from elsewhere at run time). <c>/api/status</c> is
+/// what it asks for the state now. Read-only.
 /// </summary>
 public static class StatusEndpoints
 {

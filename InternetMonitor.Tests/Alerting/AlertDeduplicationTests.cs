@@ -12,6 +12,7 @@ namespace InternetMonitor.Tests.Alerting;
 /// after the probe restarted, also twice at the same moment) adds nothing, and alerts that differ only in their labels
 /// are each kept.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed partial class AlertDeduplicationTests
 {
     [Fact]

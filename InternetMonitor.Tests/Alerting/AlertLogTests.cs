@@ -7,6 +7,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Alerting;
 
 /// <summary>The probe's alert log (<c>/api/alerts</c>) in process: what it keeps, what it refuses and why.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class AlertLogTests
 {
     private const string Notification = """

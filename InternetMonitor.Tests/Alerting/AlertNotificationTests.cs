@@ -1,8 +1,10 @@
 using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Alerting;
 
 /// <summary>What tells an alert apart (its identity), and what is kept of a sender's texts.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class AlertNotificationTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);

@@ -11,6 +11,7 @@ namespace InternetMonitor.Tests.Alerting;
 /// query values that echo back: cleaned and capped before they reach the probe's console log, /metrics, the history and
 /// an answer.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HostileAlertTests
 {
     private const string Hostile = "Line\u001b]0;owned\u0007\u001b[2J\u0000\u000bDown\u202e";

@@ -15,6 +15,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// Prometheus scrapes every one, the internet-down alert reaches Alertmanager and the probe's alert log, and the Aspire
 /// dashboard lists every resource and shows the probe's spans, logs and meters.
 /// </summary>
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class AspireStackTests
 {
     private static readonly string[] Parts = ["probe", "node-exporter", "alertmanager", "prometheus"];

@@ -18,6 +18,7 @@ public sealed class ContainerEngineCollection : ICollectionFixture<ContainerEngi
 /// image is built from its Dockerfile on the local base, and the parts with no image here are off (their profiles).
 /// </summary>
 [Collection(ContainerEngineCollection.Name)]
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class ComposeUpTests(ContainerEngine engine)
 {
     private static readonly string[] Jobs = ["alertmanager", "internet-monitor", "node", "prometheus"];

@@ -1,9 +1,11 @@
 using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Stack;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.AppHost;
 
 /// <summary>What container mode computes before anything runs: the image an operator names, and where the probe listens.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ContainerLayoutTests
 {
     [Theory]

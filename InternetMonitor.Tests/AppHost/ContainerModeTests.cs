@@ -16,6 +16,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// container, network or process of the run behind, only the parts' data volumes, which are kept by design.
 /// </summary>
 [Collection(ContainerEngineCollection.Name)]
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class ContainerModeTests(ContainerEngine engine)
 {
     private static readonly string[] Jobs = ["alertmanager", "internet-monitor", "node", "prometheus"];

@@ -1,10 +1,12 @@
 using InternetMonitor.AppHost.Integrations.Probe;
 using InternetMonitor.AppHost.Stack;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace InternetMonitor.Tests.AppHost;
 
 /// <summary>The probe's data folder as the stack passes it: its folder of the state directory (owner-only), or its volume in the compose project; the user's own setting over either.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ProbeEnvironmentTests : IDisposable
 {
     private readonly string _state = Directory.CreateTempSubdirectory("im-state-").FullName;

@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// <c>publish --output DIR</c>: the compose project, checked by docker-compose itself (<c>config</c> validates and
 /// interpolates it without an engine); what it prints is read in <see cref="PublishedManifestTests"/>.
 /// </summary>
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class PublishTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.AppHost;
 
 /// <summary><c>InternetMonitor.AppHost render</c>: the stack's configuration written for a run, or one clear line per problem.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class RenderCommandTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// (what <c>make run</c> starts) and SIGKILL of the AppHost each leave no process of the stack behind (DCP watches the
 /// AppHost's process).
 /// </summary>
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class StoppingTests
 {
     private static readonly string Configuration =

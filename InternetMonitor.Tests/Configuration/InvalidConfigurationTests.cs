@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ namespace InternetMonitor.Tests.Configuration;
 /// message the user must read, the rest is an appsettings fragment. Each is fed through the probe's real
 /// start-up path (binding, then validation) and must produce that message and nothing else.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class InvalidConfigurationTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Configuration", "InvalidConfigs");

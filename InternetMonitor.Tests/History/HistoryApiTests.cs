@@ -19,6 +19,7 @@ namespace InternetMonitor.Tests.History;
 /// a spreadsheet gets, times in UTC, a formula-like cell made inert), availability against an outage length worked out
 /// by hand, bad parameters refused with one sentence (the API document's tests: Hosting/ApiDocumentTests).
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HistoryApiTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-history-api-").FullName;
@@ -30,11 +31,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!Prerequisite.IsRoot)
-        {
-            return; // each test says why it skips
-        }
-
         var path = Path.Combine(_folder, "history.db");
         KnownHistory.Write(path, _hour);
         _probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
@@ -57,7 +53,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task Speed_tests_of_a_range_come_as_json_and_as_a_csv_file_a_spreadsheet_cannot_be_tricked_by()
     {
-        Prerequisite.RequireRoot();
 
         using var json = JsonDocument.Parse(await Http.GetStringAsync(Range("speedtests"), TestContext.Current.CancellationToken));
         var tests = json.RootElement.EnumerateArray().ToList();
@@ -85,7 +80,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task Outages_overlapping_a_range_and_its_availability_match_the_minutes_worked_out_by_hand()
     {
-        Prerequisite.RequireRoot();
 
         using var outages = JsonDocument.Parse(await Http.GetStringAsync(Range("outages"), TestContext.Current.CancellationToken));
         Assert.Equal([(600.0, "internet"), (600.0, "local")], outages.RootElement.EnumerateArray().Select(outage => (outage.GetProperty("durationSeconds").GetDouble(), outage.GetProperty("cause").GetString())));
@@ -97,7 +91,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task Alerts_and_latency_minutes_read_back_with_their_figures_and_a_target_filter()
     {
-        Prerequisite.RequireRoot();
 
         var alerts = await Http.GetStringAsync(Range("alerts") + "&format=csv", TestContext.Current.CancellationToken);
         Assert.Contains(",firing,LocalNetworkDown,critical,\"The router is silent, too\",'@SUM(1+1),", alerts, StringComparison.Ordinal);
@@ -116,7 +109,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [InlineData("latency?format=xml", "format must be json or csv (got \"xml\")")]
     public async Task A_bad_parameter_is_refused_with_one_sentence(string query, string message)
     {
-        Prerequisite.RequireRoot();
 
         using var response = await Http.GetAsync(new Uri("/api/history/" + query, UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -127,7 +119,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task A_full_page_links_to_the_next_and_following_the_links_reads_every_row_once_as_json_and_as_csv()
     {
-        Prerequisite.RequireRoot();
 
         // Latency's two rows share their minute: the target breaks the tie, one a page.
         var (pages, links) = await FollowAsync(new Uri(Range("latency") + "&limit=1&target=", UriKind.Relative));
@@ -153,7 +144,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task A_cursor_of_one_table_is_refused_by_another()
     {
-        Prerequisite.RequireRoot();
 
         var (_, links) = await FollowAsync(new Uri(Range("speedtests") + "&limit=1", UriKind.Relative));
         var after = links[0][(links[0].IndexOf("after=", StringComparison.Ordinal) + 6)..];
@@ -167,7 +157,6 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [Fact]
     public async Task Json_is_json_and_csv_is_csv_each_only_when_asked()
     {
-        Prerequisite.RequireRoot();
 
         using var json = await Http.GetAsync(Range("alerts"), TestContext.Current.CancellationToken);
         Assert.Equal("application/json", json.Content.Headers.ContentType?.MediaType);

@@ -15,6 +15,7 @@ namespace InternetMonitor.Tests.History;
 /// database and the files SQLite keeps beside it are never written through a link, the database is refused with one
 /// reason (<c>symlink</c>), and what the writer creates is owner-only.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HistoryLinkTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
+using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace InternetMonitor.Tests.History;
 /// the range once, in order, rows that share a time included (split across pages by their tie-breaker); every page but
 /// the last is full and has a cursor, the last has none; a range with nothing in it is one empty page.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HistoryPagingTests : IDisposable
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

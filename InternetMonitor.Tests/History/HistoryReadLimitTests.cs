@@ -14,6 +14,7 @@ namespace InternetMonitor.Tests.History;
 /// bodies take both permits (the default Monitor:History:MaxConcurrentReads); a third is answered 429 with Retry-After
 /// and one sentence, while /health, /metrics and /api/status answer as ever; once the two are done, reads are served again.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HistoryReadLimitTests : IAsyncDisposable
 {
     private const int Rows = 10_050;
@@ -23,7 +24,6 @@ public sealed class HistoryReadLimitTests : IAsyncDisposable
     [Fact]
     public async Task A_read_beyond_the_concurrent_reads_is_answered_429_with_retry_after_and_other_endpoints_are_not_limited()
     {
-        Prerequisite.RequireRoot();
         var path = Path.Combine(_folder, "history.db");
         Write(path);
         await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
@@ -105,7 +105,6 @@ public sealed class HistoryReadLimitTests : IAsyncDisposable
     [Fact]
     public async Task A_csv_file_holds_the_whole_range_beyond_a_page()
     {
-        Prerequisite.RequireRoot();
         var path = Path.Combine(_folder, "history.db");
         Write(path);
         await using var probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");

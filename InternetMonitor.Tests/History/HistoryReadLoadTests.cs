@@ -17,6 +17,7 @@ namespace InternetMonitor.Tests.History;
 /// refused (429) rather than run; the probe's memory rises little, and stays there, not at a page's size; /health answers throughout, and
 /// not one echo to loopback is lost meanwhile. The figures go to the test's output.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HistoryReadLoadTests : IDisposable
 {
     private const int Targets = 4;

@@ -1,5 +1,6 @@
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
+using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ namespace InternetMonitor.Tests.History;
 /// The reader's arithmetic on a fixed clock, no probe needed: availability with outages that overlap, go on, or were
 /// left open by a run that stopped (closed at its last measured minute when the next run opens the history).
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HistoryReaderTests : IDisposable
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

@@ -21,6 +21,7 @@ namespace InternetMonitor.Tests.History;
 /// the rows wait and are written once it accepts again, the file never replaced. The writer's clock is a fake one: its
 /// retries and its hang watch run when a test moves the clock on, not after seconds of real time.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class HistoryWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

@@ -12,6 +12,7 @@ using Prometheus;
 namespace InternetMonitor.Tests.History;
 
 /// <summary>The roll-ups in a host as the probe runs them: the echoes reported while the host stops are written too.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class LatencyHistoryTests : IDisposable
 {
     private static readonly PingTarget Loopback = new("lo", IPAddress.Loopback, TargetRole.Public);

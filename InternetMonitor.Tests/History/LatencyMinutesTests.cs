@@ -2,10 +2,12 @@ using System.Net;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.History;
 
 /// <summary>Echoes gathered into one row per target and minute, against figures worked out by hand.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class LatencyMinutesTests
 {
     private static readonly DateTimeOffset Minute = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

@@ -16,6 +16,7 @@ namespace InternetMonitor.Tests.History;
 /// metrics, every echo in the minute roll-ups), and a probe killed with SIGKILL while it writes, or in the middle of a
 /// speed test, loses no row it had acknowledged or reported and leaves a database that opens, whole.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class ProbeHistoryTests
 {
     [Fact]

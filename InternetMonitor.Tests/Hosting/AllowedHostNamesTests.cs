@@ -1,8 +1,10 @@
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>The Host names allowed by default: the machine's own in its search domains, and the domains of private networks.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class AllowedHostNamesTests
 {
     [Fact]

@@ -1,8 +1,10 @@
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>Text from a client made safe to log, label and show: what is removed, what is kept, and where it is cut.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ClientTextTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>The descriptor limit shared out between measuring, loopback and remote clients, and the checks of Monitor:Server.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ConnectionBudgetTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace InternetMonitor.Tests.Hosting;
 /// loopback, pings and the history go on, and the probe's descriptors stay under its limit.
 /// </summary>
 [Collection(Alone.Name)]
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class ConnectionFloodTests
 {
     private const int Limit = 1024;

@@ -1,9 +1,11 @@
 using System.Net;
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>Remote and loopback connections counted apart, each refused over its own limit.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ConnectionGateTests
 {
     [Fact]

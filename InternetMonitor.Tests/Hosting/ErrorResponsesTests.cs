@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>A request the probe cannot answer for a reason of its own: 500 with a request id, logged once with that id, no stack trace in the answer.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ErrorResponsesTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.Hosting;
 /// Where the probe listens: the command line, then Urls or ASPNETCORE_URLS from the environment, then loopback port
 /// 8000; and the line at start that says where and why.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class ListenAddressTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>The memory a burst of reads took is given back once, after the burst has paused, not after every read.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class MemoryReturnTests
 {
     [Fact]

@@ -6,7 +6,8 @@ using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Hosting;
 
-/// <summary>The whole probe, in process, on a loopback port: the endpoints ServiceDefaults maps and the OTLP switch.</summary>
+/// <summary>The whole probe, in process, on a loopback port (its echoes answered by a fake): the endpoints ServiceDefaults maps and the OTLP switch.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ProbeHostTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -14,9 +15,7 @@ public sealed class ProbeHostTests
     [Fact]
     public async Task Health_alive_and_metrics_answer_while_the_probe_pings_loopback()
     {
-        Prerequisite.RequireRoot();
-        await using var app = ProbeProgram.Build(ProbeHost.LoopbackArguments());
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        await using var app = await ProbeHost.StartAsync();
         using var client = new HttpClient { BaseAddress = ProbeHost.BaseAddress(app) };
 
         var health = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -59,18 +58,14 @@ public sealed class ProbeHostTests
     [Fact]
     public async Task Logs_and_traces_go_out_over_otlp_when_the_endpoint_is_set()
     {
-        Prerequisite.RequireRoot();
         await using var receiver = await CaptureServer.StartAsync();
         receiver.Reply = ("application/x-protobuf", string.Empty);
 
-        await using var app = ProbeProgram.Build([
-            .. ProbeHost.LoopbackArguments(),
+        await using var app = await ProbeHost.StartAsync(
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url.ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
-            "--OTEL_BSP_SCHEDULE_DELAY=100",
-        ]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+            "--OTEL_BSP_SCHEDULE_DELAY=100");
 
         var logs = await receiver.WaitForAsync(request => request.Path == "/v1/logs" && request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export");
         Assert.True(logs.Contains("InternetMonitor.Probe"), "service.name is a resource attribute of the exported logs");
@@ -81,20 +76,16 @@ public sealed class ProbeHostTests
     [Fact]
     public async Task Logs_go_to_loki_as_well_as_to_the_shared_endpoint_that_aspire_sets()
     {
-        Prerequisite.RequireRoot();
         await using var dashboard = await CaptureServer.StartAsync();
         await using var loki = await CaptureServer.StartAsync();
         dashboard.Reply = loki.Reply = ("application/x-protobuf", string.Empty);
 
-        await using var app = ProbeProgram.Build([
-            .. ProbeHost.LoopbackArguments(),
+        await using var app = await ProbeHost.StartAsync(
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={dashboard.Url.ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             $"--INTERNET_MONITOR_LOGS_OTLP_ENDPOINT={new Uri(loki.Url, "/otlp/v1/logs")}",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
-            "--OTEL_BSP_SCHEDULE_DELAY=100",
-        ]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+            "--OTEL_BSP_SCHEDULE_DELAY=100");
 
         var atLoki = await loki.WaitForAsync(request => request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export at Loki's path");
         await dashboard.WaitForAsync(request => request.Path == "/v1/logs" && request.Contains("Pinging 1 targets"), Deadline, "the same log line at the shared endpoint");
@@ -108,19 +99,15 @@ public sealed class ProbeHostTests
     [Fact]
     public async Task Logs_go_to_their_own_endpoint_as_lokis_otlp_takes_them_and_traces_to_theirs()
     {
-        Prerequisite.RequireRoot();
         await using var loki = await CaptureServer.StartAsync();
         await using var traces = await CaptureServer.StartAsync();
         loki.Reply = traces.Reply = ("application/x-protobuf", string.Empty);
 
-        await using var app = ProbeProgram.Build([
-            .. ProbeHost.LoopbackArguments(),
+        await using var app = await ProbeHost.StartAsync(
             $"--OTEL_EXPORTER_OTLP_LOGS_ENDPOINT={new Uri(loki.Url, "/otlp/v1/logs")}",
             $"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={new Uri(traces.Url, "/v1/traces")}",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
-            "--OTEL_BSP_SCHEDULE_DELAY=100",
-        ]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+            "--OTEL_BSP_SCHEDULE_DELAY=100");
 
         var logs = await loki.WaitForAsync(request => request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export at Loki's path");
         var spans = await traces.WaitForAsync(request => request.Contains("ping round"), Deadline, "an OTLP trace export");

@@ -8,6 +8,7 @@ namespace InternetMonitor.Tests.Hosting;
 /// loopback): only its own names answered, no file named, browsers told not to sniff or frame, bad requests answered in
 /// one sentence, a fault answered with a request id and logged once, and /health's changes logged once.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class RemoteClientTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using System.Net;
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>Who may change something (post alerts, start a speed test): with a token, whoever sends it; without one, this host only.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class RequestTokenTests
 {
     [Theory]

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Tests.Integration;
 
 /// <summary>The ICMP prober with real sockets against this machine's own loopback (127.0.0.0/8 and ::1).</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class IcmpProberTests : IDisposable
 {
     private readonly IcmpProber _prober = new(

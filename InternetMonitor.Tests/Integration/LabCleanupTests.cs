@@ -6,6 +6,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Integration;
 
 /// <summary>The lab leaves nothing behind: not when disposed, and not after a run that was killed.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class LabCleanupTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace InternetMonitor.Tests.Integration;
 /// user-space responder with a known loss: what must not regress. Figures (how precise, how fast) belong to
 /// `make bench`; these tests hold only what a loaded machine cannot change.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class LabNetworkTests
 {
     private static readonly IPAddress[] Targets = [IPAddress.Parse("192.0.2.11"), IPAddress.Parse("192.0.2.12"), IPAddress.Parse("2001:db8::13")];

@@ -6,6 +6,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Integration;
 
 /// <summary>The lab's rate shaping (tc tbf): a transfer across the shaped link is never faster than the rate.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class LabShapingTests
 {
     [Fact]

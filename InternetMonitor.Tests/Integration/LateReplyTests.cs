@@ -15,6 +15,7 @@ namespace InternetMonitor.Tests.Integration;
 /// Replies that come from a user-space responder after a known delay, in a namespace where the kernel does not
 /// answer: a reply inside the timeout is a sample that holds the delay, one after it is late and never a sample.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class LateReplyTests
 {
     private static readonly PingTarget Target = new("lo", IPAddress.Loopback, TargetRole.Public);

@@ -7,6 +7,7 @@ namespace InternetMonitor.Tests.Integration;
 /// The built probe as its own process inside a network namespace that the test makes: nothing can leave it,
 /// so "no internet" is the truth there, and loss is injected with iptables rules that live only inside it.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class NamespaceTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Integration;
 
 /// <summary>A real Prometheus scrapes the probe on loopback; the old project's formulas still give one series per target.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class PrometheusScrapeTests
 {
     [Fact]

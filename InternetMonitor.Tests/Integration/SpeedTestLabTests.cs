@@ -10,6 +10,7 @@ namespace InternetMonitor.Tests.Integration;
 /// so a perfect reading of the payload is about 0.96 of the rate; the bounds leave room for a loaded machine,
 /// which can only read lower. The tight figures are in the benchmark.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class SpeedTestLabTests
 {
     [Theory]

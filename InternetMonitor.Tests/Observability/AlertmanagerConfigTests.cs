@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.Observability;
 /// observability/alertmanager/ checked by Debian's amtool: the shipped file, its routes, and the configuration the
 /// AppHost renders from the Alerting settings (receivers, secrets in owner-only files, one clear error per bad value).
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class AlertmanagerConfigTests
 {
     private static readonly string Folder = Repository.PathOf("observability", "alertmanager");

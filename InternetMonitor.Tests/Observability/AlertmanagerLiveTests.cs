@@ -13,6 +13,7 @@ namespace InternetMonitor.Tests.Observability;
 /// alert log and every receiver (each one's far end is a loopback server standing in for Slack, Telegram, ntfy, a
 /// webhook and an SMTP server), and an outage's alert silences the alerts it explains.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class AlertmanagerLiveTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -13,6 +13,7 @@ namespace InternetMonitor.Tests.Observability;
 /// data source, and every PromQL expression of the dashboards, the rules and the old project's queries accepted by
 /// promtool.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class DashboardTests
 {
     private static readonly string Provisioning = Repository.PathOf("observability", "grafana", "provisioning");

@@ -8,6 +8,7 @@ namespace InternetMonitor.Tests.Observability;
 /// observability/loki/loki.yml, read as Loki 3 reads it with <c>-config.expand-env=true</c> (Loki itself cannot be
 /// installed here): retention on and enforceable, OTLP ingestion possible, the probe's resource attributes as labels.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed partial class LokiConfigTests
 {
     private static readonly string File = Repository.PathOf("observability", "loki", "loki.yml");

@@ -10,6 +10,7 @@ namespace InternetMonitor.Tests.Observability;
 /// unit tests; and, read from the files, that every alert is complete and has a case where it fires and one where it
 /// must not.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed partial class PrometheusRulesTests
 {
     private static readonly string Folder = Repository.PathOf("observability", "prometheus");

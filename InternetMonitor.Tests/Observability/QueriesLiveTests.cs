@@ -9,6 +9,7 @@ namespace InternetMonitor.Tests.Observability;
 /// machine, and those of failures and outages, which a healthy loopback does not have: see <see cref="DashboardTests"/>),
 /// and the old project's queries still read as they did.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class QueriesLiveTests(LiveStack stack) : IClassFixture<LiveStack>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);

@@ -13,6 +13,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Outages;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class OutageDetectorTests
 {
     private static readonly PingTarget A = new("a", IPAddress.Parse("192.0.2.1"), TargetRole.Public);

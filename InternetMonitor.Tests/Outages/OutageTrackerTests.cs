@@ -2,9 +2,11 @@ using System.Net;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Outages;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class OutageTrackerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Plan;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class PlanMetricsTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Scheduling;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class JobSchedulerTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

@@ -11,6 +11,7 @@ namespace InternetMonitor.Tests.StatusPage;
 /// A probe with every token set: none of them is in its pages, its API's answers (refusals included), /metrics,
 /// /health or any log line, while the endpoints that change something accept the right token and refuse a wrong one.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SecretsStayHiddenTests
 {
     private const string AlertToken = "alert-secret-7f3a";

@@ -12,6 +12,7 @@ namespace InternetMonitor.Tests.StatusPage;
 /// the page of a probe that sees the internet down (artifacts/status-page-down.png). The page of a known history is
 /// <see cref="KnownHistoryPageTests"/>'s.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class StatusPageTests
 {
     [Fact]

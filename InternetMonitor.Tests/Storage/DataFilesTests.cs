@@ -1,8 +1,10 @@
 using InternetMonitor.Probe.Storage;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Storage;
 
 /// <summary>The data folder's own checks: a folder others may write in is warned about, an owner-only one is not.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class DataFilesTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-data-files-").FullName;

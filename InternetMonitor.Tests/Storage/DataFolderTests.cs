@@ -3,6 +3,7 @@ using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Budget;
 using InternetMonitor.Probe.Storage;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ namespace InternetMonitor.Tests.Storage;
 /// <c>Monitor:DataDirectory</c> over it, and relative paths of the history and the data budget resolved there, never
 /// in the working directory. Pure: nothing is written, the machine's /var/lib least of all.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class DataFolderTests
 {
     private static readonly Dictionary<string, string> UserEnvironment = new(StringComparer.Ordinal)

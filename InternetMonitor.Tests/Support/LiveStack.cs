@@ -31,7 +31,8 @@ public sealed class LiveStack : IAsyncLifetime
         var server = Own(new FaultySpeedTestServer(SpeedTestServerFault.None, bytesPerSecondPerConnection: 2_500_000));
         var dns = Own(await DnsmasqServer.StartAsync());
         var web = Own(await CaptureServer.StartAsync());
-        Probe = Own(await ProbeHost.StartAsync(
+        Probe = Own(await ProbeHost.StartWithIcmpAsync(
+            _ => { },
         [
             "--Monitor:Plan:DownloadMbps=100",
             "--Monitor:Plan:UploadMbps=20",

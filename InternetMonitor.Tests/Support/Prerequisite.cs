@@ -4,7 +4,8 @@ namespace InternetMonitor.Tests.Support;
 
 /// <summary>
 /// Tests that need root, a namespace or a Debian package skip with a clear reason on a machine that lacks
-/// them, but never under CI (CI=true): there a missing prerequisite is a failure.
+/// them, but never under CI (CI=true): there a missing prerequisite is a failure. A test of the unit layer
+/// (<see cref="Layer.Unit"/>) may need none of them, so asking fails it, even on a machine that has them.
 /// </summary>
 public static class Prerequisite
 {
@@ -16,6 +17,12 @@ public static class Prerequisite
     /// <summary>Skips (or fails under CI) unless <paramref name="condition"/> holds.</summary>
     public static void Require(bool condition, string reason)
     {
+        var test = TestContext.Current.Test;
+        if (test is not null && test.Traits.TryGetValue(Layer.Key, out var layers) && layers.Contains(Layer.Unit))
+        {
+            Assert.Fail($"{test.TestDisplayName} is in the {Layer.Unit} layer, which may not need this: {reason}. Use a fake, or mark its class {Layer.Integration}.");
+        }
+
         if (condition)
         {
             return;

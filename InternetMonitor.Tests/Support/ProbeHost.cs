@@ -1,10 +1,12 @@
 using InternetMonitor.Lab;
 using InternetMonitor.Probe.Hosting;
+using InternetMonitor.Probe.Probing.Icmp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InternetMonitor.Tests.Support;
 
@@ -76,13 +78,42 @@ public static class ProbeHost
         return environment;
     }
 
-    /// <summary>The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started (it needs root for ICMP).</summary>
+    /// <summary>
+    /// The whole probe in process with <see cref="LoopbackArguments"/> and <paramref name="arguments"/>, started, its echoes
+    /// answered by a <see cref="FakePinger"/> (<see cref="Pinger"/>): no raw socket, no root.
+    /// </summary>
     public static Task<WebApplication> StartAsync(params string[] arguments) => StartAsync(_ => { }, arguments);
 
     /// <summary>As <see cref="StartAsync(string[])"/>, with <paramref name="configure"/> applied to the builder (an in-memory exporter, say).</summary>
-    public static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure, params string[] arguments)
+    public static Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure, params string[] arguments) =>
+        StartAsync(new FakePinger(), configure, arguments);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, its echoes answered by <paramref name="pinger"/> (round trips and losses set before the first echo).</summary>
+    public static Task<WebApplication> StartAsync(FakePinger pinger, params string[] arguments) => StartAsync(pinger, _ => { }, arguments);
+
+    private static Task<WebApplication> StartAsync(FakePinger pinger, Action<WebApplicationBuilder> configure, string[] arguments) =>
+        BuildAndStartAsync(builder =>
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<IPinger>(pinger));
+            configure(builder);
+        }, arguments);
+
+    /// <summary>As <see cref="StartAsync(Action{WebApplicationBuilder}, string[])"/>, pinging with the real ICMP prober (it needs root).</summary>
+    public static Task<WebApplication> StartWithIcmpAsync(Action<WebApplicationBuilder> configure, params string[] arguments)
     {
         Prerequisite.RequireRoot();
+        return BuildAndStartAsync(configure, arguments);
+    }
+
+    /// <summary>The fake that answers the echoes of a probe started by <see cref="StartAsync(string[])"/>.</summary>
+    public static FakePinger Pinger(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return (FakePinger)app.Services.GetRequiredService<IPinger>();
+    }
+
+    private static async Task<WebApplication> BuildAndStartAsync(Action<WebApplicationBuilder> configure, string[] arguments)
+    {
         var app = ProbeProgram.Build([.. LoopbackArguments(), .. arguments], configure);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;

@@ -1,9 +1,11 @@
 using System.Net;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Tests.Targets;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class TargetResolverTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-routes-").FullName;

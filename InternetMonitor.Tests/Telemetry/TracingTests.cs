@@ -12,6 +12,7 @@ namespace InternetMonitor.Tests.Telemetry;
 /// The probe's spans, caught by OpenTelemetry's in-memory exporter while it measures real peers on loopback: a ping
 /// round, and one span per run of the DNS, HTTP and speed-test jobs with a child per measurement holding its figures.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class TracingTests
 {
     private const string Prefix = ProbeTracing.Prefix;

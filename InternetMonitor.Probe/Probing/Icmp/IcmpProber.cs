@@ -14,7 +14,7 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// after the timeout is a <see cref="LateReply"/>, never a sample.
 /// </summary>
 public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeProvider, ResultPublisher<LateReply> lateReplies)
-    : IProber<PingTarget, PingResult>, IDisposable
+    : IPinger, IDisposable
 {
     /// <summary>How long a timed-out echo is remembered, so that its reply can still be told apart as late.</summary>
     private static readonly TimeSpan LateReplyHorizon = TimeSpan.FromSeconds(60);
@@ -27,9 +27,8 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
     private readonly ConcurrentDictionary<IPAddress, SequenceCounter> _sequences = new();
     private readonly Lock _openLock = new();
 
-    /// <summary>Opens a channel for each family (idempotent) and returns them, so the caller can say what it uses.</summary>
-    /// <exception cref="IcmpUnavailableException">The process may open no ICMP socket of a needed family.</exception>
-    public IReadOnlyList<IcmpChannel> Open(IEnumerable<AddressFamily> families)
+    /// <inheritdoc />
+    public IReadOnlyList<IcmpChannelInfo> Open(IEnumerable<AddressFamily> families)
     {
         ArgumentNullException.ThrowIfNull(families);
         lock (_openLock)
@@ -42,7 +41,7 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
                 }
             }
 
-            return [.. _channels.Values];
+            return [.. _channels.Values.Select(channel => new IcmpChannelInfo(channel.Family, channel.Kind, channel.Identifier, channel.UsesKernelTimestamps))];
         }
     }
 

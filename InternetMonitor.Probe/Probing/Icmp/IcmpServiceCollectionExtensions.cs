@@ -13,7 +13,7 @@ public static class IcmpServiceCollectionExtensions
         services.AddSingleton(_ => new RouteTable());
         services.AddSingleton<TargetResolver>();
         services.AddSingleton<MonitoredTargets>();
-        services.AddSingleton<IcmpProber>();
+        services.AddSingleton<IPinger, IcmpProber>();
         services.AddSingleton<PingMetricsRecorder>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingMetricsRecorder>());
         services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingMetricsRecorder>());

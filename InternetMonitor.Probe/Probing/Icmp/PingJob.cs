@@ -11,7 +11,7 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// does not wait for the previous reply, and the targets' sends are spread across the interval.
 /// </summary>
 public sealed partial class PingJob(
-    IcmpProber prober,
+    IPinger prober,
     MonitoredTargets targets,
     ResultPublisher<PingResult> publisher,
     IOptions<IcmpOptions> options,
@@ -26,7 +26,7 @@ public sealed partial class PingJob(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<IcmpChannel> channels;
+        IReadOnlyList<IcmpChannelInfo> channels;
         try
         {
             channels = prober.Open(targets.All.Select(target => target.Address.AddressFamily));

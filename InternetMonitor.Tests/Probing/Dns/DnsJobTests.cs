@@ -11,6 +11,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Probing.Dns;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class DnsJobTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Tests.Probing.Dns;
 
 /// <summary>The prober against dnsmasq and against UDP servers that misbehave on purpose, all on loopback.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class DnsProberTests
 {
     private readonly DnsProber _prober = new(Options.Create(new DnsOptions { Timeout = TimeSpan.FromMilliseconds(500) }), TimeProvider.System);

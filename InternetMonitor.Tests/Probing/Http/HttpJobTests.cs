@@ -10,6 +10,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Probing.Http;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HttpJobTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -11,6 +11,7 @@ namespace InternetMonitor.Tests.Probing.Http;
 /// The prober against a real HTTP/HTTPS server on loopback whose phases are delayed or broken on purpose.
 /// Bounds are generous: a delay must show in its own phase (at least 80% of it), not in the others.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HttpProberTests
 {
     private static readonly TimeSpan Injected = TimeSpan.FromMilliseconds(300);

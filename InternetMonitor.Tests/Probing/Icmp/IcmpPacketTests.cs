@@ -2,9 +2,11 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using InternetMonitor.Probe.Probing.Icmp;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.Icmp;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class IcmpPacketTests
 {
     [Fact]

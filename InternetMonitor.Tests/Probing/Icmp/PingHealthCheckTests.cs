@@ -1,12 +1,14 @@
 using System.Net;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InternetMonitor.Tests.Probing.Icmp;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class PingHealthCheckTests
 {
     private static readonly PingTarget Target = new("a", IPAddress.Loopback, TargetRole.Public);

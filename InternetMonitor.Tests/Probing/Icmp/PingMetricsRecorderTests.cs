@@ -9,6 +9,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Probing.Icmp;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class PingMetricsRecorderTests
 {
     private static readonly PingTarget Target = new("cloudflare", IPAddress.Parse("192.0.2.1"), TargetRole.Public);

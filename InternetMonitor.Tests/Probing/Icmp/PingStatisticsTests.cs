@@ -1,9 +1,11 @@
 using System.Net;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.Icmp;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class PingStatisticsTests
 {
     private static readonly PingTarget Target = new("t", IPAddress.Loopback, TargetRole.Public);

@@ -1,11 +1,13 @@
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Budget;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class DataBudgetTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-budget-").FullName;

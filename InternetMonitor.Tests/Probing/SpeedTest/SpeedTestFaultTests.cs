@@ -3,10 +3,12 @@ using System.Net.Sockets;
 using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
 /// <summary>Bad servers are data: each fault ends the run with its reason, in the phase it hit, and no speed from a broken transfer.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestFaultTests
 {
     public static TheoryData<SpeedTestServerFault, bool, string, string> Faults => new()

@@ -5,6 +5,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
 /// <summary>Two probes in process: one serves the Cloudflare-compatible endpoints, the other runs its scheduled speed test against it.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestJobEndToEndTests
 {
     [Fact]

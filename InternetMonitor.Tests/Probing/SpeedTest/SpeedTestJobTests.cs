@@ -4,6 +4,7 @@ using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
 using InternetMonitor.Probe.Probing.SpeedTest.Budget;
 using InternetMonitor.Probe.Recording;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NSubstitute;
@@ -11,6 +12,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestJobTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);

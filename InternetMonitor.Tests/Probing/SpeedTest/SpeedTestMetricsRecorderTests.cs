@@ -5,6 +5,7 @@ using Prometheus;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestMetricsRecorderTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
 /// <summary>The probe as a Cloudflare-compatible speed-test server (GET /__down?bytes=N, POST /__up), in process on loopback.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestServerTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
 /// <summary>One run per server type against a real server on loopback, checked against what the server saw.</summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class SpeedTestServerTypeTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 using InternetMonitor.Lab;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
@@ -11,6 +12,7 @@ namespace InternetMonitor.Tests.Probing.SpeedTest;
 /// of the loaded 2-core build machine cannot halve a trial; and the class runs alone, apart from the heavy tests.
 /// </summary>
 [Collection(Support.Alone.Name)]
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class SpeedTestStreamsTests
 {
     private const int PerConnection = 2_000_000;

@@ -1,7 +1,9 @@
 using InternetMonitor.Probe.Probing.SpeedTest;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Probing.SpeedTest;
 
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ThroughputTests
 {
     [Fact]
