@@ -1,3 +1,4 @@
+using InternetMonitor.Tests.Support;
 using YamlDotNet.RepresentationModel;
 using static InternetMonitor.Tests.AppHost.PublishTests;
 
@@ -7,6 +8,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// The compose project <c>publish</c> writes by default, read from what <c>docker-compose config</c> prints, against
 /// what a careful operator expects: one behaviour a test, the project published and read once.
 /// </summary>
+[Trait(Layer.Key, Layer.EndToEnd)]
 public sealed class PublishedManifestTests(PublishedManifest manifest) : IClassFixture<PublishedManifest>
 {
     private static readonly string[] Services = ["probe", "node-exporter", "alertmanager", "cadvisor", "prometheus", "loki", "aspire-dashboard", "grafana"];

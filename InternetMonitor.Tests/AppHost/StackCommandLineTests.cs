@@ -1,8 +1,10 @@
 using InternetMonitor.AppHost.Stack;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.AppHost;
 
 /// <summary>The AppHost's command line: help for each command, one line per bad argument, settings and Aspire's switches passed on.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class StackCommandLineTests
 {
     [Theory]

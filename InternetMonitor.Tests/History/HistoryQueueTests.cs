@@ -1,8 +1,10 @@
 using InternetMonitor.Probe.History;
+using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.History;
 
 /// <summary>The writer's queue: numbered rows, oldest given up past its capacity, acknowledgements answered by commit, failure or loss.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HistoryQueueTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);

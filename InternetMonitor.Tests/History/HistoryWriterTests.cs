@@ -17,11 +17,12 @@ namespace InternetMonitor.Tests.History;
 
 /// <summary>
 /// The history database on real files: every kind of row written and read back as the API will read it, and each way a
-/// database can refuse (locked, read-only, full, not a database, from a newer probe, a write that hangs) reported while
+/// database can refuse (locked, not a database, from a newer probe, a write that hangs; read-only and full file systems in
+/// <see cref="HistoryFileSystemTests"/>) reported while
 /// the rows wait and are written once it accepts again, the file never replaced. The writer's clock is a fake one: its
 /// retries and its hang watch run when a test moves the clock on, not after seconds of real time.
 /// </summary>
-[Trait(Layer.Key, Layer.Integration)]
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class HistoryWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
@@ -231,52 +232,6 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_read_only_then_a_full_file_system_are_reported_and_the_waiting_rows_are_written_when_they_are_fixed()
-    {
-        Prerequisite.RequireRoot();
-        await Mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", _folder);
-        try
-        {
-            using (var first = Writer())
-            {
-                Assert.True(first.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 1, 1, 1, 1)));
-            }
-
-            // Read-only (a file system cannot turn read-only under an open file: as after a reboot with an error).
-            SqliteConnection.ClearAllPools();
-            await Mount("-o", "remount,ro", _folder);
-            using var writer = Writer();
-            Assert.False(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(1), 60, 0, 1, 1, 1, 1)));
-            Assert.Equal("readonly", writer.Status.Reason);
-            await Mount("-o", "remount,rw", _folder);
-            Assert.True(writer.Flush());
-
-            // Minutes until the 512 kB are spent: every one after that waits.
-            var minute = 2;
-            while (writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start.AddMinutes(minute), 60, 0, 1, 1, 1, 1)))
-            {
-                minute++;
-                Assert.True(minute < 100_000, "512 kB never filled");
-            }
-
-            Assert.Equal("full", writer.Status.Reason);
-            Assert.True(writer.Status.Pending > 0);
-            Assert.Contains("disk is full", writer.Status.Message, StringComparison.Ordinal);
-
-            await Mount("-o", "remount,size=16m", _folder);
-            Assert.True(writer.Flush());
-            using var connection = Open();
-            Assert.Equal(minute + 1, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM latency_minutes"));
-            Assert.Equal("ok", HistoryFile.Scalar<string>(connection, "PRAGMA integrity_check"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            await Lab.Command.TryRunAsync("umount", "-l", _folder);
-        }
-    }
-
-    [Fact]
     public async Task Latency_rollups_older_than_the_retention_are_deleted_and_the_rest_kept()
     {
         using var writer = Writer();
@@ -356,8 +311,6 @@ public sealed class HistoryWriterTests : IDisposable
         var text = new Lab.MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         return label is null ? text.Value(name) ?? double.NaN : text.Value(name, (label, value!)) ?? double.NaN;
     }
-
-    private static async Task Mount(params string[] arguments) => await Lab.Command.RunAsync("mount", arguments);
 }
 
 /// <summary>A row whose write sets <paramref name="Entered"/> and blocks until <paramref name="Release"/> is set, as a disk that stops answering; then it writes <paramref name="Row"/>.</summary>

@@ -11,6 +11,7 @@ namespace InternetMonitor.Tests.History;
 /// counted answered, with its true round trip), the outage is reported all the same, and every row reaches the file
 /// once the lock goes.
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class LockedHistoryTests
 {
     /// <summary>Lets the anchors' echoes through again, before the rule that drops them, whose packet count then stays as it was.</summary>

@@ -15,6 +15,7 @@ namespace InternetMonitor.Tests.Hosting;
 /// (found by asking each route for one) with its parameter and the header line it really sends, and a summary, a tag and
 /// a sentence for every answer.
 /// </summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ApiDocumentTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("im-api-document-").FullName;
@@ -28,11 +29,6 @@ public sealed class ApiDocumentTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!Prerequisite.IsRoot)
-        {
-            return; // each test says why it skips
-        }
-
         var path = Path.Combine(_folder, "history.db");
         KnownHistory.Write(path, KnownHistory.Hour());
         _probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}");
@@ -59,7 +55,6 @@ public sealed class ApiDocumentTests : IAsyncLifetime
     [Fact]
     public void The_document_is_openapi_3_1_and_describes_every_route_the_probe_maps_with_its_methods()
     {
-        Prerequisite.RequireRoot();
 
         Assert.Matches(@"^3\.1\.\d+$", _document!.RootElement.GetProperty("openapi").GetString());
         Assert.Equal(ApiDocument.Title, _document.RootElement.GetProperty("info").GetProperty("title").GetString());
@@ -75,7 +70,6 @@ public sealed class ApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task Every_csv_variant_a_route_serves_is_described_with_its_format_parameter_and_the_header_it_sends()
     {
-        Prerequisite.RequireRoot();
 
         var variants = 0;
         foreach (var route in Routes().Where(route => route.Methods.Contains("GET") && !route.Path.Contains('{', StringComparison.Ordinal)))
@@ -109,7 +103,6 @@ public sealed class ApiDocumentTests : IAsyncLifetime
     [Fact]
     public void Every_operation_has_a_summary_and_a_tag_and_every_answer_a_sentence_of_its_own()
     {
-        Prerequisite.RequireRoot();
 
         var declared = _document!.RootElement.GetProperty("tags").EnumerateArray().Select(tag => tag.GetProperty("name").GetString()).ToHashSet();
         foreach (var path in Paths.EnumerateObject())
@@ -134,7 +127,6 @@ public sealed class ApiDocumentTests : IAsyncLifetime
     [Fact]
     public void The_answers_carry_the_headers_and_schemas_that_clients_rely_on()
     {
-        Prerequisite.RequireRoot();
 
         var speedTests = Paths.GetProperty("/api/history/speedtests").GetProperty("get").GetProperty("responses");
         Assert.True(speedTests.GetProperty("200").GetProperty("headers").TryGetProperty("Link", out _));

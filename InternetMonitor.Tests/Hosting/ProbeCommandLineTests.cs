@@ -4,6 +4,7 @@ using InternetMonitor.Tests.Support;
 namespace InternetMonitor.Tests.Hosting;
 
 /// <summary>The probe's command line: help for each command, one line per bad argument, settings handed to the configuration.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ProbeCommandLineTests
 {
     [Theory]

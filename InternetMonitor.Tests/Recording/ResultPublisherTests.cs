@@ -1,9 +1,11 @@
 using InternetMonitor.Probe.Recording;
+using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InternetMonitor.Tests.Recording;
 
 /// <summary>The publisher reports a kept result only once its commit is done, in the order results came, and never waits itself.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class ResultPublisherTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace InternetMonitor.Tests.StatusPage;
 /// The status page of a probe with a known history, in a real browser: one behaviour a test, the probe and the page
 /// started once (<see cref="KnownHistoryPage"/>).
 /// </summary>
+[Trait(Layer.Key, Layer.Integration)]
 public sealed class KnownHistoryPageTests(KnownHistoryPage known) : IClassFixture<KnownHistoryPage>
 {
     [Fact]

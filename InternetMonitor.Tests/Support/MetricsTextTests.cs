@@ -4,6 +4,7 @@ using Prometheus;
 namespace InternetMonitor.Tests.Support;
 
 /// <summary>The tests' one reader of a metric: a sample by its labels, a total over samples, from a registry as a scrape sees it.</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class MetricsTextTests
 {
     private const string Exposition = """

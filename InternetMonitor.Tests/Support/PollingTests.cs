@@ -3,6 +3,7 @@ using InternetMonitor.Lab;
 namespace InternetMonitor.Tests.Support;
 
 /// <summary>The one wait: what it returns, and how it fails (what was awaited, what was last seen, why it stopped).</summary>
+[Trait(Layer.Key, Layer.Unit)]
 public sealed class PollingTests
 {
     [Fact]
