@@ -10,6 +10,7 @@ public sealed class ConnectionGate(int remoteLimit, int loopbackLimit)
 {
     private readonly int[] _limits = [remoteLimit, loopbackLimit];
     private readonly int[] _open = new int[2];
+    private readonly int[] _accepted = new int[2]; // accepted by the listener, not yet through the gate's middleware
     private readonly long[] _refused = new long[2];
 
     public int Limit(ConnectionClient client) => _limits[(int)client];
@@ -37,6 +38,27 @@ public sealed class ConnectionGate(int remoteLimit, int loopbackLimit)
             }
         }
     }
+
+    /// <summary>
+    /// At accept, before the connection is queued for the middleware: false (counted refused) when its kind's open and
+    /// queued connections already reach its limit, so that a flood cannot pile up accepted sockets faster than the
+    /// middleware closes them. A connection let through is counted queued until <see cref="Dequeued"/>.
+    /// </summary>
+    public bool TryAccept(ConnectionClient client)
+    {
+        var index = (int)client;
+        if (Volatile.Read(ref _open[index]) + Interlocked.Increment(ref _accepted[index]) > _limits[index])
+        {
+            Interlocked.Decrement(ref _accepted[index]);
+            Interlocked.Increment(ref _refused[index]);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A connection <see cref="TryAccept"/> let through has reached the middleware.</summary>
+    public void Dequeued(ConnectionClient client) => Interlocked.Decrement(ref _accepted[(int)client]);
 
     /// <summary>Counts out a connection that <see cref="TryOpen"/> let in.</summary>
     public void Close(ConnectionClient client) => Interlocked.Decrement(ref _open[(int)client]);

@@ -12,6 +12,11 @@ public static class ConnectionGateMiddleware
         return async context =>
         {
             var client = ConnectionGate.Classify(context.RemoteEndPoint);
+            if (context.Items.Remove(GatedConnectionListenerFactory.Queued))
+            {
+                gate.Dequeued(client);
+            }
+
             if (!gate.TryOpen(client))
             {
                 context.Abort(new ConnectionAbortedException($"over the limit of {gate.Limit(client)} {client} connections"));

@@ -1,5 +1,7 @@
 using InternetMonitor.Probe.Configuration;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Hosting;
@@ -27,8 +29,24 @@ public static class ConnectionLimits
         });
         services.AddSingleton<ConnectionMetrics>();
         services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>(Configure);
+        GateTheSocketTransport(services);
         services.AddHostedService<ConnectionLimitsReport>();
         return builder;
+    }
+
+    /// <summary>The web server's socket transport, wrapped so that the gate refuses a connection at its accept (<see cref="GatedConnectionListenerFactory"/>).</summary>
+    private static void GateTheSocketTransport(IServiceCollection services)
+    {
+        var socket = services.LastOrDefault(service => service.ServiceType == typeof(IConnectionListenerFactory) && service.ImplementationType == typeof(SocketTransportFactory));
+        if (socket is null)
+        {
+            return; // another transport: the middleware alone gates
+        }
+
+        services.Remove(socket);
+        services.AddSingleton<IConnectionListenerFactory>(provider => new GatedConnectionListenerFactory(
+            new SocketTransportFactory(provider.GetRequiredService<IOptions<SocketTransportOptions>>(), provider.GetRequiredService<ILoggerFactory>()),
+            provider.GetRequiredService<ConnectionGate>()));
     }
 
     private static void Configure(KestrelServerOptions kestrel, IServiceProvider provider)

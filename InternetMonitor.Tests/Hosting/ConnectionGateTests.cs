@@ -1,6 +1,7 @@
 using System.Net;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InternetMonitor.Tests.Hosting;
 
@@ -21,6 +22,30 @@ public sealed class ConnectionGateTests
 
         Assert.Equal((2, 1), (gate.Open(ConnectionClient.Remote), gate.Open(ConnectionClient.Loopback)));
         Assert.Equal((1L, 1L), (gate.Refused(ConnectionClient.Remote), gate.Refused(ConnectionClient.Loopback)));
+    }
+
+    [Fact]
+    public void At_accept_connections_queued_for_the_middleware_count_against_the_limit_until_they_reach_it()
+    {
+        var gate = new ConnectionGate(remoteLimit: 2, loopbackLimit: 1);
+        Assert.True(gate.TryOpen(ConnectionClient.Remote)); // one open
+
+        Assert.True(gate.TryAccept(ConnectionClient.Remote)); // one queued: the limit reached
+        Assert.False(gate.TryAccept(ConnectionClient.Remote)); // refused at accept, never queued
+        Assert.True(gate.TryAccept(ConnectionClient.Loopback));
+        Assert.Equal(1L, gate.Refused(ConnectionClient.Remote));
+
+        gate.Dequeued(ConnectionClient.Remote);
+        gate.Close(ConnectionClient.Remote);
+        Assert.True(gate.TryAccept(ConnectionClient.Remote));
+    }
+
+    [Fact]
+    public async Task The_probe_serves_through_the_socket_transport_with_the_gate_at_its_accept()
+    {
+        await using var app = ProbeProgram.Build([.. ProbeHost.LoopbackArguments(), "--urls=http://127.0.0.1:0"]);
+
+        Assert.IsType<GatedConnectionListenerFactory>(app.Services.GetRequiredService<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>());
     }
 
     [Fact]
