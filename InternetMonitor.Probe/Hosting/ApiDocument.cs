@@ -73,6 +73,18 @@ public static class ApiDocument
                     schema.Enum = [.. allowed.Values.Select(value => (JsonNode)JsonValue.Create(value?.ToString() ?? string.Empty))];
                 }
 
+                // A property that may be null is not required: the alert log leaves a null out (AlertLogJsonContext).
+                if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+                {
+                    foreach (var (name, property) in properties)
+                    {
+                        if (property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                        {
+                            required.Remove(name);
+                        }
+                    }
+                }
+
                 return Task.CompletedTask;
             });
         });
