@@ -46,7 +46,7 @@ public static class ConnectionLimits
         services.Remove(socket);
         services.AddSingleton<IConnectionListenerFactory>(provider => new GatedConnectionListenerFactory(
             new SocketTransportFactory(provider.GetRequiredService<IOptions<SocketTransportOptions>>(), provider.GetRequiredService<ILoggerFactory>()),
-            provider.GetRequiredService<ConnectionGate>()));
+            provider.GetRequiredService<ConnectionGate>));
     }
 
     private static void Configure(KestrelServerOptions kestrel, IServiceProvider provider)
