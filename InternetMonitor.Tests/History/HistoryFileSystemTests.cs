@@ -1,9 +1,6 @@
 using InternetMonitor.Probe.History;
 using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Prometheus;
 
 namespace InternetMonitor.Tests.History;
 
@@ -71,8 +68,7 @@ public sealed class HistoryFileSystemTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private HistoryWriter Writer() => new(
-        Options.Create(new HistoryOptions { Path = DatabasePath }), new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance);
+    private HistoryWriter Writer() => HistoryFile.Writer(DatabasePath);
 
     private SqliteConnection Open() => HistoryFile.Open(DatabasePath);
 

@@ -304,11 +304,7 @@ public sealed class HistoryWriterTests : IDisposable
 
     private double Metric(string name, string? label = null, string? value = null)
     {
-        using var stream = new MemoryStream();
-#pragma warning disable CA2025 // Waited for here, before the stream is disposed.
-        _registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
-#pragma warning restore CA2025
-        var text = new Lab.MetricsText(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        var text = Lab.MetricsText.ScrapeAsync(_registry, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return label is null ? text.Value(name) ?? double.NaN : text.Value(name, (label, value!)) ?? double.NaN;
     }
 }
