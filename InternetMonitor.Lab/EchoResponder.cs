@@ -217,7 +217,7 @@ public sealed class EchoResponder : IDisposable
             var v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
             _socket = new Socket(address.AddressFamily, SocketType.Raw, v6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp) { ReceiveTimeout = 200 };
             _socket.Bind(new IPEndPoint(address, 0));
-            _kernelStamps = KernelTimestamps.Enable(_socket);
+            _kernelStamps = KernelTimestamps.Enable(_socket, transmit: false) != IcmpTimestamps.UserSpace;
             _reader = new Thread(Read) { IsBackground = true, Name = $"echo-{address}" };
         }
 

@@ -33,6 +33,27 @@ public sealed class IcmpProberTests : IDisposable
         Assert.InRange(result.RoundTripTime!.Value, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task The_kernel_stamps_every_echo_as_it_leaves_and_its_reply_as_it_arrives(string address)
+    {
+        Prerequisite.RequireRoot();
+        var target = new PingTarget("lo", IPAddress.Parse(address), TargetRole.Public);
+        var channels = _prober.Open([target.Address.AddressFamily]);
+
+        var results = new List<PingResult>();
+        for (var i = 0; i < 20; i++)
+        {
+            results.Add(await _prober.ProbeAsync(target, TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(IcmpTimestamps.Kernel, Assert.Single(channels).Timestamps);
+        Assert.All(results, result => Assert.Equal(PingOutcome.Reply, result.Outcome));
+        Assert.Equal(20, _prober.TransmitStamps);
+        Assert.All(results, result => Assert.InRange(result.RoundTripTime!.Value, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1)));
+    }
+
     [Fact]
     public async Task Concurrent_echoes_to_many_targets_are_each_matched_to_their_own_reply()
     {

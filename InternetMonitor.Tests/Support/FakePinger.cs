@@ -32,7 +32,7 @@ public sealed class FakePinger : IPinger
     public void Lose(IPAddress address) => _answers[address] = null;
 
     public IReadOnlyList<IcmpChannelInfo> Open(IEnumerable<AddressFamily> families) =>
-        [.. families.Distinct().Select(family => new IcmpChannelInfo(family, IcmpSocketKind.Datagram, 1, UsesKernelTimestamps: false))];
+        [.. families.Distinct().Select(family => new IcmpChannelInfo(family, IcmpSocketKind.Datagram, 1, IcmpTimestamps.UserSpace))];
 
     public Task<PingResult> ProbeAsync(PingTarget target, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -6,9 +7,10 @@ using System.Security.Cryptography;
 namespace InternetMonitor.Probe.Probing.Icmp;
 
 /// <summary>
-/// One ICMP socket for one address family, and the thread that reads it. Sends are stamped just before
-/// the system call; arrivals are stamped by the kernel (SO_TIMESTAMPNS) where it can, else just after the
-/// receive on a thread that does nothing else, so the RTT holds as little of our own scheduling as possible.
+/// One ICMP socket for one address family, and the thread that reads it. Sends and arrivals are stamped by the
+/// kernel (SO_TIMESTAMPING) where it can: a send when the packet leaves for the device, read back from the
+/// socket's error queue. Where it cannot, a send is stamped just before the system call and an arrival just after
+/// the receive on a thread that does nothing else, so the RTT holds as little of our own scheduling as possible.
 /// </summary>
 public sealed class IcmpChannel : IDisposable
 {
@@ -16,22 +18,24 @@ public sealed class IcmpChannel : IDisposable
 
     private readonly Socket _socket;
     private readonly Action<IcmpReceipt> _onReceipt;
+    private readonly Action<IcmpTransmit> _onTransmit;
     private readonly Thread _reader;
     private readonly EndPoint _anyEndpoint;
     private readonly bool _withIpHeader;
-    private readonly bool _kernelTimestamps;
+    private readonly IcmpTimestamps _timestamps;
     private readonly ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
     private volatile bool _disposed;
 
-    private IcmpChannel(Socket socket, AddressFamily family, IcmpSocketKind kind, Action<IcmpReceipt> onReceipt)
+    private IcmpChannel(Socket socket, AddressFamily family, IcmpSocketKind kind, Action<IcmpReceipt> onReceipt, Action<IcmpTransmit> onTransmit)
     {
         _socket = socket;
         _onReceipt = onReceipt;
+        _onTransmit = onTransmit;
         Family = family;
         Kind = kind;
         _anyEndpoint = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _withIpHeader = kind == IcmpSocketKind.Raw && family == AddressFamily.InterNetwork;
-        _kernelTimestamps = Icmp.KernelTimestamps.Enable(_socket);
+        _timestamps = KernelTimestamps.Enable(_socket, transmit: true);
 
         if (kind == IcmpSocketKind.Datagram)
         {
@@ -56,12 +60,15 @@ public sealed class IcmpChannel : IDisposable
 
     public ushort Identifier { get; }
 
-    /// <summary>True when the kernel stamps arrivals (SO_TIMESTAMPNS); otherwise the reader thread does.</summary>
-    public bool UsesKernelTimestamps => _kernelTimestamps;
+    /// <summary>Who stamps sends and arrivals: the kernel, or the probe's own threads.</summary>
+    public IcmpTimestamps Timestamps => _timestamps;
 
-    /// <summary>Opens a channel of the preferred kind; Auto tries raw, then datagram.</summary>
+    /// <summary>
+    /// Opens a channel of the preferred kind; Auto tries raw, then datagram. Replies go to <paramref name="onReceipt"/>,
+    /// the kernel's transmit stamps to <paramref name="onTransmit"/>, both on the reader thread, a stamp before its reply.
+    /// </summary>
     /// <exception cref="IcmpUnavailableException">Neither kind may be opened by this process.</exception>
-    public static IcmpChannel Open(AddressFamily family, IcmpSocketKind preferred, Action<IcmpReceipt> onReceipt)
+    public static IcmpChannel Open(AddressFamily family, IcmpSocketKind preferred, Action<IcmpReceipt> onReceipt, Action<IcmpTransmit> onTransmit)
     {
         var protocol = family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp;
         var attempts = preferred == IcmpSocketKind.Auto ? [IcmpSocketKind.Raw, IcmpSocketKind.Datagram] : new[] { preferred };
@@ -71,7 +78,7 @@ public sealed class IcmpChannel : IDisposable
             try
             {
 #pragma warning disable CA2000 // The channel owns the socket from here and disposes it in Dispose.
-                return new IcmpChannel(CreateSocket(family, kind, protocol), family, kind, onReceipt);
+                return new IcmpChannel(CreateSocket(family, kind, protocol), family, kind, onReceipt, onTransmit);
 #pragma warning restore CA2000
             }
             catch (SocketException exception)
@@ -107,16 +114,17 @@ public sealed class IcmpChannel : IDisposable
 
     /// <summary>
     /// Sends one echo request. Everything is prepared first; then <paramref name="stamped"/> receives the send
-    /// time (<see cref="Icmp.KernelTimestamps.Now"/>) just before the system call, so the RTT holds no packet building.
+    /// times just before the system call, so the RTT holds no packet building. Where the kernel stamps sends, its
+    /// stamp follows on the reader thread and takes the place of the wall-clock one.
     /// </summary>
     /// <exception cref="SocketException">The kernel refused the send (no route, permission, ...).</exception>
-    public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, Action<long> stamped)
+    public void SendEcho(IPAddress destination, ushort sequence, int payloadSize, Action<IcmpSendStamp> stamped)
     {
         ArgumentNullException.ThrowIfNull(stamped);
         var packet = payloadSize <= 1024 ? stackalloc byte[IcmpPacket.HeaderSize + payloadSize] : new byte[IcmpPacket.HeaderSize + payloadSize];
         var length = IcmpPacket.WriteEchoRequest(packet, Family, Identifier, sequence, payloadSize);
         var address = _addresses.GetOrAdd(destination, static target => new IPEndPoint(target, 0).Serialize());
-        stamped(Icmp.KernelTimestamps.Now());
+        stamped(IcmpSendStamp.Now());
         _socket.SendTo(packet[..length], SocketFlags.None, address);
     }
 
@@ -140,6 +148,11 @@ public sealed class IcmpChannel : IDisposable
             long timestamp;
             try
             {
+                if (_timestamps == IcmpTimestamps.Kernel && !WaitAndReadTransmitted(buffer))
+                {
+                    continue;
+                }
+
                 received = Receive(buffer, out from, out timestamp);
             }
             catch (SocketException) when (_disposed)
@@ -168,23 +181,53 @@ public sealed class IcmpChannel : IDisposable
                 continue;
             }
 
-            _onReceipt(new IcmpReceipt(from, message, timestamp));
+            _onReceipt(new IcmpReceipt(from, message, timestamp, Stopwatch.GetTimestamp()));
         }
+    }
+
+    /// <summary>
+    /// Waits for a reply or a transmit stamp and hands every stamp waiting to <see cref="_onTransmit"/>; true when a
+    /// reply waits too. The error queue is drained first, so an echo's stamp is known before its reply is read, and
+    /// always, because its entries count against the receive buffer: left there, they would crowd out the replies.
+    /// </summary>
+    private bool WaitAndReadTransmitted(byte[] buffer)
+    {
+        var (readable, stamped) = KernelTimestamps.Wait(_socket, (int)ReceivePoll.TotalMilliseconds);
+        if (!stamped)
+        {
+            return readable;
+        }
+
+        var drained = 0;
+        int length;
+        while ((length = KernelTimestamps.ReceiveTransmitted(_socket, buffer, out var timestamp)) >= 0)
+        {
+            drained++;
+            if (IcmpPacket.TryParseTransmitted(buffer.AsSpan(0, length), Family, out var destination, out var identifier, out var sequence)
+                && identifier == Identifier && destination is not null)
+            {
+                _onTransmit(new IcmpTransmit(destination, sequence, timestamp));
+            }
+        }
+
+        // An empty error queue with the error flag up is an ICMP error the kernel holds for a ping socket: the
+        // receive reports (and clears) it, or the wait would return at once forever.
+        return readable || drained == 0;
     }
 
     /// <summary>One datagram, or -1 when the poll timeout passed; the timestamp is the kernel's when it gives one.</summary>
     private int Receive(byte[] buffer, out IPAddress? from, out long timestamp)
     {
-        if (_kernelTimestamps)
+        if (_timestamps != IcmpTimestamps.UserSpace)
         {
-            return Icmp.KernelTimestamps.Receive(_socket, buffer, out from, out timestamp);
+            return KernelTimestamps.Receive(_socket, buffer, out from, out timestamp);
         }
 
         EndPoint endpoint = _anyEndpoint;
         try
         {
             var received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref endpoint);
-            timestamp = Icmp.KernelTimestamps.Now();
+            timestamp = KernelTimestamps.Now();
             from = ((IPEndPoint)endpoint).Address;
             return received;
         }

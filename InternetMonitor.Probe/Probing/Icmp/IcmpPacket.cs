@@ -147,6 +147,53 @@ public static class IcmpPacket
         return true;
     }
 
+    /// <summary>
+    /// Finds our echo request in a packet the kernel hands back with its transmit stamp: the packet as it was sent,
+    /// after a link-layer header whose length depends on the device (14 bytes on Ethernet and loopback, none on a
+    /// tunnel). The IP header is the one whose length field says it runs to the end of the frame.
+    /// </summary>
+    public static bool TryParseTransmitted(ReadOnlySpan<byte> frame, AddressFamily family, out IPAddress? destination, out ushort identifier, out ushort sequence)
+    {
+        destination = null;
+        identifier = 0;
+        sequence = 0;
+        var v6 = family == AddressFamily.InterNetworkV6;
+        for (var offset = 0; offset <= 64 && offset + (v6 ? 48 : 28) <= frame.Length; offset++)
+        {
+            var packet = frame[offset..];
+            ReadOnlySpan<byte> icmp;
+            if (v6)
+            {
+                if (packet[0] >> 4 != 6 || packet[6] != (byte)ProtocolType.IcmpV6 || ReadUInt16(packet, 4) != packet.Length - 40)
+                {
+                    continue;
+                }
+
+                icmp = packet[40..];
+            }
+            else
+            {
+                if (packet[0] >> 4 != 4 || packet[9] != (byte)ProtocolType.Icmp || ReadUInt16(packet, 2) != packet.Length
+                    || !TrySkipIPv4Header(packet, out icmp) || icmp.Length < HeaderSize)
+                {
+                    continue;
+                }
+            }
+
+            if (icmp[0] != (v6 ? EchoRequestV6 : EchoRequestV4))
+            {
+                continue;
+            }
+
+            destination = new IPAddress(v6 ? packet.Slice(24, 16) : packet.Slice(16, 4));
+            identifier = ReadUInt16(icmp, 4);
+            sequence = ReadUInt16(icmp, 6);
+            return true;
+        }
+
+        return false;
+    }
+
     private static bool TrySkipIPv4Header(ReadOnlySpan<byte> datagram, out ReadOnlySpan<byte> rest)
     {
         rest = default;

@@ -11,13 +11,17 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// <summary>
 /// Sends one echo request per call and returns its fate. Replies are matched by identifier (the channel's)
 /// and by target address and sequence, so concurrent echoes to many targets never mix; a reply that comes
-/// after the timeout is a <see cref="LateReply"/>, never a sample.
+/// after the timeout is a <see cref="LateReply"/>, never a sample. The RTT runs from the kernel's transmit stamp
+/// (or the wall clock just before the send) to the kernel's arrival stamp, checked against the monotonic clock.
 /// </summary>
 public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeProvider, ResultPublisher<LateReply> lateReplies)
     : IPinger, IDisposable
 {
     /// <summary>How long a timed-out echo is remembered, so that its reply can still be told apart as late.</summary>
     private static readonly TimeSpan LateReplyHorizon = TimeSpan.FromSeconds(60);
+
+    /// <summary>How far the wall-clock RTT may exceed the monotonic one before it counts as a step (at least; 0.1 % of a long RTT).</summary>
+    private static readonly TimeSpan MonotonicSlack = TimeSpan.FromMicroseconds(50);
 
     private readonly IcmpOptions _options = options.Value;
     private readonly ConcurrentDictionary<AddressFamily, IcmpChannel> _channels = new();
@@ -26,6 +30,7 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
     private readonly ConcurrentQueue<(EchoKey Key, Echo Echo, long Stamp)> _timedOutOrder = new();
     private readonly ConcurrentDictionary<IPAddress, SequenceCounter> _sequences = new();
     private readonly Lock _openLock = new();
+    private long _transmitStamps;
 
     /// <inheritdoc />
     public IReadOnlyList<IcmpChannelInfo> Open(IEnumerable<AddressFamily> families)
@@ -37,11 +42,11 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
             {
                 if (!_channels.ContainsKey(family))
                 {
-                    _channels[family] = IcmpChannel.Open(family, _options.SocketKind, OnReceipt);
+                    _channels[family] = IcmpChannel.Open(family, _options.SocketKind, OnReceipt, OnTransmit);
                 }
             }
 
-            return [.. _channels.Values.Select(channel => new IcmpChannelInfo(channel.Family, channel.Kind, channel.Identifier, channel.UsesKernelTimestamps))];
+            return [.. _channels.Values.OrderBy(channel => channel.Family).Select(channel => new IcmpChannelInfo(channel.Family, channel.Kind, channel.Identifier, channel.Timestamps))];
         }
     }
 
@@ -102,6 +107,18 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         _channels.Clear();
     }
 
+    /// <summary>How many echoes got the kernel's transmit stamp, to start their RTT from.</summary>
+    public long TransmitStamps => Interlocked.Read(ref _transmitStamps);
+
+    private void OnTransmit(IcmpTransmit transmit)
+    {
+        if (_pending.TryGetValue(new EchoKey(transmit.Destination, transmit.Sequence), out var echo))
+        {
+            echo.Transmitted(transmit.Timestamp);
+            Interlocked.Increment(ref _transmitStamps);
+        }
+    }
+
     private void OnReceipt(IcmpReceipt receipt)
     {
         var message = receipt.Message;
@@ -121,10 +138,21 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         }
     }
 
-    // Both ends read CLOCK_REALTIME within milliseconds of each other; a clock step in between could make
-    // the difference negative, which is no RTT at all.
-    private static TimeSpan RoundTrip(Echo echo, IcmpReceipt receipt) =>
-        TimeSpan.FromTicks(Math.Max(0, receipt.Timestamp - echo.SendStamp));
+    /// <summary>
+    /// The kernel's stamps are on the wall clock, which NTP may step between a send and its reply: their difference
+    /// must lie inside the monotonic interval around them (taken before the send and after the read, so it is the
+    /// longer), give or take NTP's slewing. One outside it is a step, and the monotonic interval is the RTT.
+    /// </summary>
+    internal static TimeSpan RoundTrip(IcmpSendStamp sent, long transmitted, IcmpReceipt receipt)
+    {
+        var monotonic = Stopwatch.GetElapsedTime(sent.Monotonic, receipt.Monotonic);
+        var start = transmitted >= sent.Wall ? transmitted : sent.Wall;
+        var wall = receipt.Timestamp - start;
+        var slack = Math.Max(MonotonicSlack.Ticks, monotonic.Ticks / 1000);
+        return wall >= 0 && wall <= monotonic.Ticks + slack ? TimeSpan.FromTicks(wall) : monotonic;
+    }
+
+    private static TimeSpan RoundTrip(Echo echo, IcmpReceipt receipt) => RoundTrip(echo.SendStamp, echo.TransmitStamp, receipt);
 
     private void RememberTimedOut(EchoKey key, Echo echo)
     {
@@ -161,7 +189,9 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
 
     private sealed class Echo(PingTarget target, ushort sequence, DateTimeOffset sentAt)
     {
-        private long _sendStamp;
+        private long _sendWall;
+        private long _sendMonotonic;
+        private long _transmitStamp;
 
         public PingTarget Target { get; } = target;
 
@@ -170,9 +200,18 @@ public sealed class IcmpProber(IOptions<IcmpOptions> options, TimeProvider timeP
         public DateTimeOffset SentAt { get; } = sentAt;
 
         /// <summary>Set by the sending thread before the send, read by the reader thread after the reply.</summary>
-        public long SendStamp => Volatile.Read(ref _sendStamp);
+        public IcmpSendStamp SendStamp => new(Volatile.Read(ref _sendWall), Volatile.Read(ref _sendMonotonic));
 
-        public void Stamp(long stamp) => Volatile.Write(ref _sendStamp, stamp);
+        /// <summary>The kernel's transmit stamp, 0 until it comes (set and read on the reader thread).</summary>
+        public long TransmitStamp => Volatile.Read(ref _transmitStamp);
+
+        public void Stamp(IcmpSendStamp stamp)
+        {
+            Volatile.Write(ref _sendMonotonic, stamp.Monotonic);
+            Volatile.Write(ref _sendWall, stamp.Wall);
+        }
+
+        public void Transmitted(long stamp) => Volatile.Write(ref _transmitStamp, stamp);
 
         // Continuations run on the thread that completes the echo (the reader, or the timeout's timer) rather
         // than being queued to the thread pool: one thread wake-up less per echo. The RTT is unaffected (the

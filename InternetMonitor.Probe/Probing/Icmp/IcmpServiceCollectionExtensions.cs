@@ -14,6 +14,7 @@ public static class IcmpServiceCollectionExtensions
         services.AddSingleton<TargetResolver>();
         services.AddSingleton<MonitoredTargets>();
         services.AddSingleton<IPinger, IcmpProber>();
+        services.AddSingleton<OpenIcmpChannels>();
         services.AddSingleton<PingMetricsRecorder>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingMetricsRecorder>());
         services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingMetricsRecorder>());

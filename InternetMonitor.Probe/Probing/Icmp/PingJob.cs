@@ -12,6 +12,7 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// </summary>
 public sealed partial class PingJob(
     IPinger prober,
+    OpenIcmpChannels openChannels,
     MonitoredTargets targets,
     ResultPublisher<PingResult> publisher,
     IOptions<IcmpOptions> options,
@@ -30,6 +31,7 @@ public sealed partial class PingJob(
         try
         {
             channels = prober.Open(targets.All.Select(target => target.Address.AddressFamily));
+            openChannels.All = channels;
         }
         catch (IcmpUnavailableException exception)
         {
@@ -38,9 +40,9 @@ public sealed partial class PingJob(
 
         foreach (var channel in channels)
         {
-            LogChannel(logger, channel.Family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
+            LogChannel(logger, channel.FamilyName,
                 channel.Kind == IcmpSocketKind.Raw ? "a raw socket" : "an unprivileged datagram (ping) socket", channel.Identifier,
-                channel.UsesKernelTimestamps ? "the kernel's" : "the reader thread's");
+                channel.DescribeTimestamps());
         }
 
         LogTargets(logger, targets.All.Count, options.Value.Interval, string.Join(", ", targets.All));
@@ -136,7 +138,7 @@ public sealed partial class PingJob(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ICMP over {Family} uses {SocketKind} (identifier {Identifier}) and {Stamps} arrival timestamps")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "ICMP over {Family} uses {SocketKind} (identifier {Identifier}); its RTTs run {Stamps}")]
     private static partial void LogChannel(ILogger logger, string family, string socketKind, ushort identifier, string stamps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pinging {Count} targets every {Interval}: {Targets}")]

@@ -8,12 +8,16 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 
 /// <summary>
 /// Writes every echo to the ICMP metrics. The old project's names keep their meaning, with a <c>target</c>
-/// label added; a lost packet counts as one whole packet and never observes an RTT.
+/// label added; a lost packet counts as one whole packet and never observes an RTT. The RTT metrics are made at the
+/// first echo, once the channels are open, so that their help can say how this process stamps its packets.
 /// </summary>
 public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateReply>
 {
     private readonly IcmpOptions _options;
     private readonly JobMetrics _jobs;
+    private readonly IMetricFactory _factory;
+    private readonly OpenIcmpChannels _channels;
+    private readonly Lock _timingLock = new();
     private readonly ConcurrentDictionary<string, PingStatistics> _statistics = new(StringComparer.Ordinal);
     private readonly Counter _pings;
     private readonly Counter _failures;
@@ -21,18 +25,20 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
     private readonly Counter _sent;
     private readonly Counter _received;
     private readonly Counter _late;
-    private readonly Histogram _rtt;
-    private readonly Summary _latency;
+    private Histogram? _rtt;
+    private Summary? _latency;
     private readonly Gauge _jitter;
     private readonly Gauge _lossRatio;
     private readonly Gauge _targetInfo;
 
-    public PingMetricsRecorder(IMetricFactory factory, IOptions<IcmpOptions> options, JobMetrics jobs)
+    public PingMetricsRecorder(IMetricFactory factory, IOptions<IcmpOptions> options, JobMetrics jobs, OpenIcmpChannels channels)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _jobs = jobs;
+        _factory = factory;
+        _channels = channels;
         string[] target = ["target"];
         _pings = factory.CreateCounter("internet_monitor_ping_total", "Echo requests sent (kept from the old project; equal to packets sent).", target);
         _failures = factory.CreateCounter("internet_monitor_ping_failures_total", "Echo requests that got no reply, by reason.", ["target", "reason"]);
@@ -40,18 +46,6 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         _sent = factory.CreateCounter("internet_monitor_ping_packets_sent_total", "Echo requests sent.", target);
         _received = factory.CreateCounter("internet_monitor_ping_packets_received_total", "Echo replies received within the timeout.", target);
         _late = factory.CreateCounter("internet_monitor_ping_late_replies_total", "Replies that arrived after the timeout; their echo was already counted lost.", target);
-        _rtt = factory.CreateHistogram("internet_monitor_ping_rtt_seconds", "Round-trip time of each echo reply.", target, new HistogramConfiguration
-        {
-            // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
-            Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
-        });
-        _latency = factory.CreateSummary("internet_monitor_ping_latency_seconds", "Round-trip time of each echo reply (kept from the old project: sum and count), with its median, p90 and p99 over the statistics window.", target, new SummaryConfiguration
-        {
-            // Exact to within 0.1 % of rank: the quantile a user can show their provider, per target.
-            Objectives = [new QuantileEpsilonPair(0.5, 0.001), new QuantileEpsilonPair(0.9, 0.001), new QuantileEpsilonPair(0.99, 0.001)],
-            MaxAge = _options.StatisticsWindow,
-            AgeBuckets = 6,
-        });
         _jitter = factory.CreateGauge("internet_monitor_ping_jitter_seconds", "RTT jitter: RFC 3550 estimator over consecutive replies.", target);
         _lossRatio = factory.CreateGauge("internet_monitor_ping_loss_ratio", "Share of echoes sent in the statistics window that were lost (0..1).", target);
         _targetInfo = factory.CreateGauge("internet_monitor_target_info", "Always 1: each ICMP target's address and role (public or gateway).", ["target", "address", "role"]);
@@ -62,13 +56,14 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         ArgumentNullException.ThrowIfNull(result);
         var name = result.Target.Name;
         var statistics = _statistics.GetOrAdd(name, _ => Describe(result));
+        var (histogram, latency) = Timing();
         _pings.WithLabels(name).Inc();
         _sent.WithLabels(name).Inc();
         if (result.RoundTripTime is { } rtt)
         {
             _received.WithLabels(name).Inc();
-            _rtt.WithLabels(name).Observe(rtt.TotalSeconds);
-            _latency.WithLabels(name).Observe(rtt.TotalSeconds);
+            histogram.WithLabels(name).Observe(rtt.TotalSeconds);
+            latency.WithLabels(name).Observe(rtt.TotalSeconds);
             _jobs.Succeeded("icmp", result.SentAt + rtt);
         }
         else
@@ -105,8 +100,52 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         _received.WithLabels(target.Name);
         _lost.WithLabels(target.Name);
         _late.WithLabels(target.Name);
-        _rtt.WithLabels(target.Name);
-        _latency.WithLabels(target.Name);
+        var (rtt, latency) = Timing();
+        rtt.WithLabels(target.Name);
+        latency.WithLabels(target.Name);
         return new PingStatistics(_options.StatisticsWindow);
+    }
+
+    private (Histogram Rtt, Summary Latency) Timing()
+    {
+        if (Volatile.Read(ref _latency) is { } made)
+        {
+            return (_rtt!, made);
+        }
+
+        lock (_timingLock)
+        {
+            if (_latency is null)
+            {
+                var stamps = Stamps(_channels.All);
+                string[] target = ["target"];
+                _rtt = _factory.CreateHistogram("internet_monitor_ping_rtt_seconds", $"Round-trip time of each echo reply, {stamps}.", target, new HistogramConfiguration
+                {
+                    // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
+                    Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
+                });
+                Volatile.Write(ref _latency, _factory.CreateSummary("internet_monitor_ping_latency_seconds", $"Round-trip time of each echo reply (kept from the old project: sum and count), with its median, p90 and p99 over the statistics window; {stamps}.", target, new SummaryConfiguration
+                {
+                    // Exact to within 0.1 % of rank: the quantile a user can show their provider, per target.
+                    Objectives = [new QuantileEpsilonPair(0.5, 0.001), new QuantileEpsilonPair(0.9, 0.001), new QuantileEpsilonPair(0.99, 0.001)],
+                    MaxAge = _options.StatisticsWindow,
+                    AgeBuckets = 6,
+                }));
+            }
+
+            return (_rtt!, _latency!);
+        }
+    }
+
+    /// <summary>How this process's RTTs are stamped, per family when the families differ.</summary>
+    internal static string Stamps(IReadOnlyList<IcmpChannelInfo> channels)
+    {
+        var kinds = channels.Select(channel => channel.Timestamps).Distinct().ToList();
+        return kinds.Count switch
+        {
+            0 => "as the ICMP channels stamp them",
+            1 => channels[0].DescribeTimestamps(),
+            _ => string.Join("; ", channels.Select(channel => $"{channel.FamilyName} {channel.DescribeTimestamps()}")),
+        };
     }
 }

@@ -123,4 +123,71 @@ public sealed class IcmpPacketTests
         packet[20] = 0; // echo reply
         return packet;
     }
+    [Theory]
+    [InlineData(14)] // Ethernet, veth and loopback: the frame as the device got it
+    [InlineData(0)] // a tunnel: no link-layer header
+    public void A_transmitted_ipv4_frame_gives_back_the_echo_it_carries(int linkHeader)
+    {
+        var frame = Frame(AddressFamily.InterNetwork, linkHeader, IPAddress.Parse("192.0.2.7"), 0x1234, 0xBEEF);
+
+        Assert.True(IcmpPacket.TryParseTransmitted(frame, AddressFamily.InterNetwork, out var destination, out var identifier, out var sequence));
+        Assert.Equal(IPAddress.Parse("192.0.2.7"), destination);
+        Assert.Equal(0x1234, identifier);
+        Assert.Equal(0xBEEF, sequence);
+    }
+
+    [Fact]
+    public void A_transmitted_ipv6_frame_gives_back_the_echo_it_carries()
+    {
+        var frame = Frame(AddressFamily.InterNetworkV6, 14, IPAddress.Parse("2001:db8::5"), 7, 9);
+
+        Assert.True(IcmpPacket.TryParseTransmitted(frame, AddressFamily.InterNetworkV6, out var destination, out var identifier, out var sequence));
+        Assert.Equal(IPAddress.Parse("2001:db8::5"), destination);
+        Assert.Equal(7, identifier);
+        Assert.Equal(9, sequence);
+    }
+
+    [Fact]
+    public void A_transmitted_frame_that_is_cut_short_or_no_echo_request_is_not_read()
+    {
+        var frame = Frame(AddressFamily.InterNetwork, 14, IPAddress.Parse("192.0.2.7"), 1, 2);
+        var reply = (byte[])frame.Clone();
+        reply[14 + 20] = 0; // an echo reply, not a request
+
+        Assert.False(IcmpPacket.TryParseTransmitted(frame.AsSpan(0, frame.Length - 1), AddressFamily.InterNetwork, out _, out _, out _));
+        Assert.False(IcmpPacket.TryParseTransmitted(reply, AddressFamily.InterNetwork, out _, out _, out _));
+        Assert.False(IcmpPacket.TryParseTransmitted([], AddressFamily.InterNetwork, out _, out _, out _));
+    }
+
+    /// <summary>An echo request as the kernel hands it back with its transmit stamp: link-layer header, IP header, ICMP.</summary>
+    private static byte[] Frame(AddressFamily family, int linkHeader, IPAddress destination, ushort identifier, ushort sequence)
+    {
+        var v6 = family == AddressFamily.InterNetworkV6;
+        var ipHeader = v6 ? 40 : 20;
+        var icmp = new byte[IcmpPacket.HeaderSize + 56];
+        IcmpPacket.WriteEchoRequest(icmp, family, identifier, sequence, 56);
+        var frame = new byte[linkHeader + ipHeader + icmp.Length];
+        var ip = frame.AsSpan(linkHeader);
+        if (v6)
+        {
+            ip[0] = 0x60;
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)icmp.Length);
+            ip[6] = (byte)ProtocolType.IcmpV6;
+            ip[7] = 64;
+            IPAddress.IPv6Loopback.GetAddressBytes().CopyTo(ip[8..]);
+            destination.GetAddressBytes().CopyTo(ip[24..]);
+        }
+        else
+        {
+            ip[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(ipHeader + icmp.Length));
+            ip[8] = 64;
+            ip[9] = (byte)ProtocolType.Icmp;
+            IPAddress.Loopback.GetAddressBytes().CopyTo(ip[12..]);
+            destination.GetAddressBytes().CopyTo(ip[16..]);
+        }
+
+        icmp.CopyTo(ip[ipHeader..]);
+        return frame;
+    }
 }

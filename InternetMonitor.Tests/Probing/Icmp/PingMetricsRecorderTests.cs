@@ -20,7 +20,7 @@ public sealed class PingMetricsRecorderTests
     public PingMetricsRecorderTests()
     {
         var factory = Metrics.WithCustomRegistry(_registry);
-        _recorder = new PingMetricsRecorder(factory, Options.Create(new IcmpOptions()), new JobMetrics(factory));
+        _recorder = new PingMetricsRecorder(factory, Options.Create(new IcmpOptions()), new JobMetrics(factory), new OpenIcmpChannels());
     }
 
     [Fact]
