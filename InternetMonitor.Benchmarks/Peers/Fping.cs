@@ -41,9 +41,12 @@ public static partial class Fping
         return results;
     }
 
-    /// <summary>`fping -l -p period`: pings the targets until stopped, for the cost comparison.</summary>
-    public static LabProcess Loop(NetworkNamespace network, IReadOnlyList<string> targets, TimeSpan period) =>
-        LabProcess.Start(network, ["fping", "-l", "-q", "-p", Text((int)period.TotalMilliseconds), "-i", "5", .. targets]);
+    /// <summary>
+    /// `fping -l -p period -i interval`: pings the targets until stopped, for the cost comparison. Its output goes
+    /// nowhere (in loop mode fping prints every reply, even with -q), so that its cost is its pinging alone.
+    /// </summary>
+    public static LabProcess Loop(NetworkNamespace network, IReadOnlyList<string> targets, TimeSpan period, string interval) =>
+        LabProcess.Start(network, ["sh", "-c", "exec fping \"$@\" > /dev/null 2>&1", "fping", "-l", "-q", "-p", Text((int)period.TotalMilliseconds), "-i", interval, .. targets]);
 
     private static async Task<string> RunAsync(NetworkNamespace network, string[] arguments, TimeSpan expected, CancellationToken cancellationToken)
     {
