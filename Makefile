@@ -8,7 +8,11 @@ ARGS ?=
 BENCH_ARGS ?=
 
 # The runtime identifier of this machine, for the native build: linux-x64 or linux-arm64.
-RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+HOST_RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+# What `make publish` builds for: this machine unless RID=linux-arm64 (a Raspberry Pi) or another is given.
+RID := $(HOST_RID)
+# Where `make publish` writes: artifacts/probe for this machine (what `make bench` runs), artifacts/probe-RID for another.
+PUBLISH_DIR = $(if $(filter $(HOST_RID),$(RID)),artifacts/probe,artifacts/probe-$(RID))
 
 .PHONY: run test test-unit build format format-check deps publish bench update-uplot clean
 
@@ -44,9 +48,11 @@ test-unit: build
 	  /p:CoverletOutput=$(CURDIR)/artifacts/coverage-unit/ \
 	  /p:Exclude="[InternetMonitor.Tests]*"
 
-# The probe compiled natively for this machine (no .NET runtime needed to run it): artifacts/probe/InternetMonitor.Probe.
-publish: deps
-	$(DOTNET) publish InternetMonitor.Probe -c Release -r $(RID) -p:PublishAot=true -o artifacts/probe
+# The probe compiled natively (no .NET runtime needed to run it) for this machine, artifacts/probe/InternetMonitor.Probe,
+# or for RID (cross-compiled), artifacts/probe-RID/; self-contained where the C toolchain for RID is missing (it says which).
+publish:
+	scripts/install-test-deps.sh --publish $(RID)
+	DOTNET=$(DOTNET) scripts/publish-probe.sh $(RID) $(PUBLISH_DIR)
 
 # The network lab benchmark (needs root): prints one table and writes it to docs/benchmarks.md. Not part of `make test`.
 bench: deps publish

@@ -7,18 +7,28 @@ public static class Command
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    public static async Task<(int ExitCode, string Output, string Error)> TryRunAsync(string program, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> TryRunAsync(string program, params string[] arguments) =>
+        TryRunAsync(program, arguments, Deadline);
+
+    /// <summary>Runs the program for up to <paramref name="within"/> (a build, a bootstrap), with extra environment variables.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> TryRunAsync(string program, IReadOnlyList<string> arguments, TimeSpan within, IReadOnlyDictionary<string, string>? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Deadline);
+        using var deadline = new CancellationTokenSource(within);
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
@@ -26,7 +36,7 @@ public static class Command
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {Deadline.TotalSeconds} s");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {within.TotalSeconds} s");
         }
 
         return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));

@@ -33,7 +33,9 @@ public sealed class ProbeProcess : IAsyncDisposable
     /// <param name="asUser">Run as this uid:gid (through setpriv) instead of root.</param>
     /// <param name="listenOnAll">Listen on every address of the namespace (to serve the other side of a lab link), not only its loopback.</param>
     /// <param name="descriptorLimit">Start it with this soft and hard limit on open file descriptors (through prlimit).</param>
-    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false, int? descriptorLimit = null)
+    /// <param name="emulator">Run the executable through this command (qemu-aarch64-static -L ROOT for a probe built for arm64).</param>
+    public static ProbeProcess Start(NetworkNamespace network, string program, IReadOnlyDictionary<string, string> settings, string? asUser = null, bool listenOnAll = false, int? descriptorLimit = null,
+        IReadOnlyList<string>? emulator = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(settings);
@@ -76,7 +78,7 @@ public sealed class ProbeProcess : IAsyncDisposable
             command = [Command.Find("prlimit") ?? throw new LabException("prlimit (util-linux) is missing"), $"--nofile={limit}:{limit}", .. command];
         }
 
-        string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [program];
+        string[] probe = program.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", program] : [.. emulator ?? [], program];
         var listen = listenOnAll ? "0.0.0.0" : "127.0.0.1";
         var process = LabProcess.Start(network, [.. command, .. probe, $"--urls=http://{listen}:{Port}"], environment, Path.GetDirectoryName(program));
         return new ProbeProcess(process, network) { _data = data };

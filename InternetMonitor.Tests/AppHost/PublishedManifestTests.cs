@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using InternetMonitor.Tests.Support;
 using YamlDotNet.RepresentationModel;
 using static InternetMonitor.Tests.AppHost.PublishTests;
@@ -152,6 +153,24 @@ public sealed class PublishedManifestTests(PublishedManifest manifest) : IClassF
         Assert.Contains("USER 1654", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ENV Monitor__DataDirectory=/var/lib/internet-monitor", dockerfile, StringComparison.Ordinal);
         Assert.True(File.GetUnixFileMode(Path.Combine(manifest.Project, "probe", "app", "InternetMonitor.Probe")).HasFlag(UnixFileMode.UserExecute));
+
+        // Nothing runs inside the image while it builds (an arm64 image builds on an x64 machine): its data folder comes
+        // from a tar that holds that folder alone, owner-only for the probe's user.
+        Assert.DoesNotContain(dockerfile.Split('\n'), line => line.TrimStart().StartsWith("RUN ", StringComparison.Ordinal));
+        Assert.Contains("ADD data-folder.tar /", dockerfile, StringComparison.Ordinal);
+        var archive = File.OpenRead(Path.Combine(manifest.Project, "probe", "data-folder.tar"));
+        await using (archive)
+        {
+            var reader = new TarReader(archive);
+            await using (reader)
+            {
+                var folder = await reader.GetNextEntryAsync(cancellationToken: TestContext.Current.CancellationToken);
+                Assert.NotNull(folder);
+                Assert.Equal((TarEntryType.Directory, "var/lib/internet-monitor/", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, 1654, 1654),
+                    (folder.EntryType, folder.Name, folder.Mode, folder.Uid, folder.Gid));
+                Assert.Null(await reader.GetNextEntryAsync(cancellationToken: TestContext.Current.CancellationToken));
+            }
+        }
     }
 
     [Fact]
