@@ -21,6 +21,7 @@ packages=(
   chromium                  # the browser Playwright drives in the status page's and the Aspire dashboard's tests
   docker.io docker-compose  # container mode and the published compose project, on a Docker engine of the tests' own
   debootstrap               # the local base image (no registry is reachable): Debian with Prometheus, Alertmanager, node-exporter
+  faketime                  # libfaketime: the probe run with its wall clock stepped (the clock-jump test)
 )
 fi
 
