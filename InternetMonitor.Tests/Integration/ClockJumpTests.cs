@@ -36,6 +36,7 @@ public sealed class ClockJumpTests
         var offset = Path.Combine(folder, "faketime.rc");
         var history = Path.Combine(data, "history.db");
         var settings = Settings(data, server.Url);
+        int? faked = null;
         try
         {
             // The earlier run, on the real clock: one speed test, echoes, then a clean stop.
@@ -69,6 +70,7 @@ public sealed class ClockJumpTests
             client.BaseAddress = new Uri($"http://127.0.0.1:{ProbeProcess.Port}");
             await using (var probe = ProbeProcess.Start(network, LabFixture.ProbeProgram, settings))
             {
+                faked = probe.Id;
                 var stale = await probe.UntilAsync(
                     m => m.Value("internet_monitor_upload_total", ("server", "peer")) == 1 && m.Value("internet_monitor_up") == 1,
                     "the speed test at the start a year behind");
@@ -138,6 +140,13 @@ public sealed class ClockJumpTests
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+            if (faked is { } id)
+            {
+                // libfaketime's shared memory, made by `ip netns exec` (preloaded too), which became the probe by exec and
+                // so never ran the library's clean-up: left behind, a later process with that id would fail to start.
+                File.Delete($"/dev/shm/faketime_shm_{id}");
+                File.Delete($"/dev/shm/sem.faketime_sem_{id}");
+            }
         }
     }
 
