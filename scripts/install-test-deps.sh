@@ -37,6 +37,7 @@ packages=(
   debootstrap               # the local base image (no registry is reachable): Debian with Prometheus, Alertmanager, node-exporter
   qemu-user-static          # the arm64 probe run under emulation (its build, its image): no binfmt registration needed
   "${cross_arm64[@]}"       # the arm64 probe's native AOT build, which the arm64 test runs
+  faketime                  # libfaketime: the probe run with its wall clock stepped (the clock-jump test)
 )
 fi
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using InternetMonitor.Probe.Outages;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,10 @@ namespace InternetMonitor.Probe.History;
 /// paging: a page deep in a large table costs what the first does). Rows are read as the page is enumerated, so a page is
 /// never held in memory whole. A database that is not there yet reads as empty; one that cannot be read throws
 /// <see cref="HistoryException"/>, whose message names the file for the log (logged here once per reason, then at debug).
+/// The outage going on, when <paramref name="connectivity"/> knows it, lasts what the monotonic clock says rather than the
+/// wall clock's now less its start (docs/time.md).
 /// </summary>
-public sealed partial class HistoryReader(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryReader> logger)
+public sealed partial class HistoryReader(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryReader> logger, IConnectivity? connectivity = null)
 {
     public const string SpeedTestTable = "speedtests";
     public const string OutageTable = "outages";
@@ -49,6 +52,7 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
     public HistoryPage<OutageRecord> Outages(DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after = null)
     {
         var now = time.GetUtcNow();
+        var ongoing = connectivity?.CurrentOutage;
         return Page(
             OutageTable,
             $"SELECT started_at, ended_at, cause {OutageWhere} LIMIT $limit",
@@ -57,10 +61,20 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             {
                 var start = Time(reader.GetInt64(0));
                 DateTimeOffset? end = reader.IsDBNull(1) ? null : Time(reader.GetInt64(1));
-                return new OutageRecord(start, end, Math.Round(((end ?? now) - start).TotalSeconds, 3), reader.GetString(2), end is null);
+                var lasted = end is { } ended ? ended - start : SoFar(start, now, ongoing);
+                return new OutageRecord(start, end, Math.Round(Math.Max(0, lasted.TotalSeconds), 3), reader.GetString(2), end is null);
             },
             key => new HistoryCursor(OutageTable, key.GetInt64(0)));
     }
+
+    /// <summary>
+    /// How long an outage without an end has lasted: the detector's monotonic count when it is the one going on, else the
+    /// wall clock's now less its start (never below zero: a clock set back since).
+    /// </summary>
+    private static TimeSpan SoFar(DateTimeOffset start, DateTimeOffset now, OngoingOutage? ongoing) =>
+        ongoing is { } live && live.Start.ToUnixTimeMilliseconds() == start.ToUnixTimeMilliseconds()
+            ? live.Lasted
+            : now > start ? now - start : TimeSpan.Zero;
 
     public HistoryPage<AlertRecord> Alerts(DateTimeOffset from, DateTimeOffset to, int limit, HistoryCursor? after = null) => Page(
         AlertTable,
@@ -143,7 +157,8 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         {
             count++;
             var start = outage.StartedAt > covered ? outage.StartedAt : covered;
-            var stop = (outage.EndedAt ?? now) < end ? outage.EndedAt ?? now : end;
+            var until = outage.StartedAt + TimeSpan.FromSeconds(outage.DurationSeconds); // its end, or its length so far
+            var stop = until < end ? until : end;
             if (stop > start)
             {
                 down += (stop - start).TotalSeconds;

@@ -7,7 +7,10 @@ using Microsoft.Data.Sqlite;
 
 namespace InternetMonitor.Probe.History;
 
-/// <summary>One row to keep: what it is (its table, for metrics) and how it is written. Writing twice changes nothing.</summary>
+/// <summary>
+/// One row to keep: what it is (its table, for metrics) and how it is written. Writing twice changes nothing, but for a
+/// latency minute, whose second row is a second stretch of time under the same minute's name and is merged.
+/// </summary>
 public abstract record HistoryRow
 {
     public abstract string Table { get; }
@@ -101,7 +104,13 @@ public sealed record AlertRow(AlertNotification Alert) : HistoryRow
     }
 }
 
-/// <summary>One target's minute: echoes sent and lost, and the round trips of those answered.</summary>
+/// <summary>
+/// One target's minute: echoes sent and lost, and the round trips of those answered. A second row for a minute the history
+/// holds (the wall clock was set back over it: the same minute's name came twice) is merged into it: sent and lost added,
+/// the lower minimum and higher maximum kept, the median and 90th percentile averaged, weighted by the answers of each
+/// (an estimate: the round trips themselves are not kept). The writer never writes a committed row again (a failed batch
+/// is rolled back whole), so a merge is always a second stretch of time.
+/// </summary>
 public sealed record LatencyMinuteRow(string Target, string Role, string Address, DateTimeOffset Minute, int Sent, int Lost, double? MinMs, double? MedianMs, double? P90Ms, double? MaxMs) : HistoryRow
 {
     public override string Table => "latency_minutes";
@@ -110,8 +119,19 @@ public sealed record LatencyMinuteRow(string Target, string Role, string Address
     {
         ArgumentNullException.ThrowIfNull(command);
         command.CommandText = """
-            INSERT OR REPLACE INTO latency_minutes (target, minute, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms)
-            VALUES ($target, $minute, $role, $address, $sent, $lost, $min, $median, $p90, $max);
+            INSERT INTO latency_minutes (target, minute, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms)
+            VALUES ($target, $minute, $role, $address, $sent, $lost, $min, $median, $p90, $max)
+            ON CONFLICT (target, minute) DO UPDATE SET
+                role = excluded.role,
+                address = excluded.address,
+                sent = sent + excluded.sent,
+                lost = lost + excluded.lost,
+                min_ms = min(COALESCE(min_ms, excluded.min_ms), COALESCE(excluded.min_ms, min_ms)),
+                max_ms = max(COALESCE(max_ms, excluded.max_ms), COALESCE(excluded.max_ms, max_ms)),
+                median_ms = CASE WHEN median_ms IS NULL THEN excluded.median_ms WHEN excluded.median_ms IS NULL THEN median_ms
+                    ELSE (median_ms * (sent - lost) + excluded.median_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END,
+                p90_ms = CASE WHEN p90_ms IS NULL THEN excluded.p90_ms WHEN excluded.p90_ms IS NULL THEN p90_ms
+                    ELSE (p90_ms * (sent - lost) + excluded.p90_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END;
             """;
         command.Parameters.AddWithValue("$target", Target);
         command.Parameters.AddWithValue("$minute", Milliseconds(Minute));

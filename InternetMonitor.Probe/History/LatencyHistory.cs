@@ -15,7 +15,7 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
-    private readonly LatencyMinutes _minutes = new(icmp.Value.Timeout + TimeSpan.FromSeconds(5));
+    private readonly LatencyMinutes _minutes = new(icmp.Value.Timeout + TimeSpan.FromSeconds(5), time);
 
     public void Record(PingResult result)
     {
@@ -66,16 +66,15 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
         }
 
         await writer.FlushAsync().ConfigureAwait(false); // opened now: its health known, outages an earlier run left open closed
-        var lastRetention = DateTimeOffset.MinValue;
+        long? lastRetention = null; // monotonic: a clock set back must not put the next one off
         using var timer = new PeriodicTimer(Tick, time);
         do
         {
-            var now = time.GetUtcNow();
-            var due = now - lastRetention >= RetentionEvery;
-            await Upkeep(now, due).ConfigureAwait(false);
+            var due = lastRetention is not { } last || time.GetElapsedTime(last) >= RetentionEvery;
+            await Upkeep(time.GetUtcNow(), due).ConfigureAwait(false);
             if (due)
             {
-                lastRetention = now;
+                lastRetention = time.GetTimestamp();
             }
         }
         while (await Next(timer, stoppingToken).ConfigureAwait(false));

@@ -4,17 +4,19 @@ using InternetMonitor.Probe.Probing.SpeedTest;
 namespace InternetMonitor.Probe.History;
 
 /// <summary>
-/// Echo results gathered into one row per target and minute (by the minute each echo was sent): sent, lost, and the
-/// minimum, median, 90th percentile (linear between ranks) and maximum of the round trips answered. A minute is
-/// complete once <paramref name="grace"/> has passed after it (longer than the echo timeout: every echo sent in it has
-/// been answered or given up); a result for a minute already taken, which the grace makes impossible in practice, is
-/// left out rather than written over the minute's row.
+/// Echo results gathered into one row per target and minute (by the wall-clock minute each echo was sent): sent, lost,
+/// and the minimum, median, 90th percentile (linear between ranks) and maximum of the round trips answered. A minute is
+/// complete once <paramref name="grace"/> has passed after it by the wall clock (longer than the echo timeout: every echo
+/// sent in it has been answered or given up), or once a minute and the grace have passed on the monotonic clock since
+/// its first echo came in (the wall clock was set back past it). A result for a minute already taken (the wall clock set
+/// back over it, or, impossibly late, an echo of it) starts a row of its own, which the history merges into the one it
+/// holds (<see cref="LatencyMinuteRow"/>): no minute is lost, none written twice (docs/time.md).
 /// </summary>
-public sealed class LatencyMinutes(TimeSpan grace)
+public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
 {
     private readonly Dictionary<(string Target, long Minute), Bucket> _buckets = [];
     private readonly Lock _lock = new();
-    private long _takenBefore = long.MinValue;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public void Add(PingResult result)
     {
@@ -22,14 +24,9 @@ public sealed class LatencyMinutes(TimeSpan grace)
         var minute = MinuteOf(result.SentAt);
         lock (_lock)
         {
-            if (minute < _takenBefore)
-            {
-                return;
-            }
-
             if (!_buckets.TryGetValue((result.Target.Name, minute), out var bucket))
             {
-                bucket = new Bucket(result.Target);
+                bucket = new Bucket(result.Target, _time.GetTimestamp());
                 _buckets[(result.Target.Name, minute)] = bucket;
             }
 
@@ -49,12 +46,14 @@ public sealed class LatencyMinutes(TimeSpan grace)
     public IReadOnlyList<LatencyMinuteRow> Take(DateTimeOffset now, bool all = false)
     {
         var rows = new List<LatencyMinuteRow>();
+        var held = TimeSpan.FromMinutes(1) + grace;
         lock (_lock)
         {
-            foreach (var ((target, minute), bucket) in _buckets.Where(pair => all || DateTimeOffset.FromUnixTimeMilliseconds(pair.Key.Minute) + TimeSpan.FromMinutes(1) + grace <= now).ToList())
+            foreach (var ((target, minute), bucket) in _buckets.Where(pair => all
+                         || DateTimeOffset.FromUnixTimeMilliseconds(pair.Key.Minute) + held <= now
+                         || _time.GetElapsedTime(pair.Value.Opened) >= held).ToList())
             {
                 _buckets.Remove((target, minute));
-                _takenBefore = Math.Max(_takenBefore, minute + 60_000);
                 var sorted = bucket.RoundTrips.Order().ToList();
                 rows.Add(new LatencyMinuteRow(
                     target,
@@ -79,9 +78,12 @@ public sealed class LatencyMinutes(TimeSpan grace)
         return milliseconds - (((milliseconds % 60_000) + 60_000) % 60_000);
     }
 
-    private sealed class Bucket(Targets.PingTarget target)
+    private sealed class Bucket(Targets.PingTarget target, long opened)
     {
         public Targets.PingTarget Target { get; } = target;
+
+        /// <summary>The monotonic timestamp of its first echo.</summary>
+        public long Opened { get; } = opened;
 
         public int Sent { get; set; }
 

@@ -30,13 +30,14 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
     private readonly ConcurrentDictionary<string, Gauge.Child> _targetUpChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<OutageCause, Gauge.Child> _activeChildren = new();
 
-    private DateTimeOffset? _accountedUntil;
+    // Monotonic: outage seconds are lengths, which a step of the wall clock must not change.
+    private TimeSpan? _accountedUntil;
 
-    /// <summary>An outage began: its seconds are counted from its start.</summary>
-    public void Started(OutageStarted outage)
+    /// <summary>An outage began at monotonic <paramref name="since"/>: its seconds are counted from there.</summary>
+    public void Started(OutageStarted outage, TimeSpan since)
     {
         ArgumentNullException.ThrowIfNull(outage);
-        _accountedUntil = outage.Start;
+        _accountedUntil = since;
     }
 
     /// <summary>An outage is counted once it is kept in the history (<see cref="OutageCountRecorder"/>).</summary>
@@ -46,20 +47,23 @@ public sealed class ConnectivityMetrics(IMetricFactory factory)
         _outages.WithLabels(Label(outage.Cause)).Inc();
     }
 
-    public void Ended(OutageEnded outage)
+    /// <summary>An outage that began at monotonic <paramref name="since"/> ended (its end is <c>since</c> plus its duration).</summary>
+    public void Ended(OutageEnded outage, TimeSpan since)
     {
         ArgumentNullException.ThrowIfNull(outage);
 
         // Settle the seconds between the last update and the true end.
-        if (_accountedUntil is { } until && outage.End > until)
+        var end = since + outage.Duration;
+        if (_accountedUntil is { } until && end > until)
         {
-            _outageSeconds.WithLabels(Label(outage.Cause)).Inc((outage.End - until).TotalSeconds);
+            _outageSeconds.WithLabels(Label(outage.Cause)).Inc((end - until).TotalSeconds);
         }
 
         _accountedUntil = null;
     }
 
-    public void Update(OutageTracker tracker, DateTimeOffset now)
+    /// <summary>The verdicts at monotonic <paramref name="now"/>, and the seconds of the outage in progress up to it.</summary>
+    public void Update(OutageTracker tracker, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         if (tracker.State != ConnectivityState.Unknown)

@@ -4,9 +4,10 @@ using InternetMonitor.Probe.Telemetry;
 namespace InternetMonitor.Probe.Scheduling;
 
 /// <summary>
-/// Runs every <see cref="IScheduledJob"/> at a fixed rate on the injected clock. A run that outlasts its
+/// Runs every <see cref="IScheduledJob"/> at a fixed rate on the injected clock's monotonic time. A run that outlasts its
 /// interval delays the next one to the next tick (runs never overlap) and the ticks it swallowed are counted
-/// as skipped.
+/// as skipped. The wall clock plays no part in when a job runs: a step of it (NTP setting a clock that was wrong by a
+/// year) neither makes a burst of runs or "missed" ticks nor puts the next run off (docs/time.md).
 /// Stopping cancels the running jobs and waits for them.
 /// </summary>
 public sealed partial class JobScheduler(
@@ -18,15 +19,16 @@ public sealed partial class JobScheduler(
 {
     private readonly Random _random = random ?? Random.Shared;
     private readonly Dictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _lastOnDemand = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastOnDemand = new(StringComparer.Ordinal); // monotonic timestamps
     private readonly Lock _lock = new();
-    private IReadOnlyList<(IScheduledJob Job, DateTimeOffset FirstRun)> _plan = [];
+    private IReadOnlyList<(IScheduledJob Job, TimeSpan FirstRun)> _plan = []; // after _origin
+    private long _origin;
     private CancellationToken _stopping;
 
     /// <summary>Plans each job's first run from the moment of start (ExecuteAsync itself runs later, on another thread).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
+        _origin = timeProvider.GetTimestamp();
         _plan = jobs.Where(job => job.Enabled).Select(job =>
         {
 #pragma warning disable CA5394 // Start jitter spreads load; it needs no cryptographic randomness.
@@ -34,7 +36,7 @@ public sealed partial class JobScheduler(
 #pragma warning restore CA5394
             LogScheduled(logger, job.Name, job.Schedule.Interval, jitter);
             metrics.Prepare(job.Name, job.SkipReasons);
-            return (job, now + jitter);
+            return (job, jitter);
         }).ToList();
         return base.StartAsync(cancellationToken);
     }
@@ -58,12 +60,11 @@ public sealed partial class JobScheduler(
             return new OnDemandRun(OnDemandOutcome.Off, null, null);
         }
 
-        var now = timeProvider.GetUtcNow();
         lock (_lock)
         {
-            if (_lastOnDemand.TryGetValue(name, out var last) && now - last < minInterval)
+            if (_lastOnDemand.TryGetValue(name, out var last) && timeProvider.GetElapsedTime(last) is var since && since < minInterval)
             {
-                return new OnDemandRun(OnDemandOutcome.TooSoon, null, last + minInterval - now);
+                return new OnDemandRun(OnDemandOutcome.TooSoon, null, minInterval - since);
             }
 
             var gate = Gate(name);
@@ -72,7 +73,7 @@ public sealed partial class JobScheduler(
                 return new OnDemandRun(OnDemandOutcome.Busy, null, null);
             }
 
-            _lastOnDemand[name] = now;
+            _lastOnDemand[name] = timeProvider.GetTimestamp();
             _ = Task.Run(async () =>
             {
                 try
@@ -88,7 +89,7 @@ public sealed partial class JobScheduler(
                     gate.Release();
                 }
             }, CancellationToken.None);
-            return new OnDemandRun(OnDemandOutcome.Started, now, null);
+            return new OnDemandRun(OnDemandOutcome.Started, timeProvider.GetUtcNow(), null);
         }
     }
 
@@ -106,7 +107,7 @@ public sealed partial class JobScheduler(
         }
     }
 
-    private async Task RunJobAsync(IScheduledJob job, DateTimeOffset firstRun, CancellationToken stoppingToken)
+    private async Task RunJobAsync(IScheduledJob job, TimeSpan firstRun, CancellationToken stoppingToken)
     {
         var interval = job.Schedule.Interval;
         var next = firstRun;
@@ -114,7 +115,7 @@ public sealed partial class JobScheduler(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var wait = next - timeProvider.GetUtcNow();
+                var wait = next - timeProvider.GetElapsedTime(_origin);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
@@ -123,7 +124,7 @@ public sealed partial class JobScheduler(
                 await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
 
                 next += interval;
-                var now = timeProvider.GetUtcNow();
+                var now = timeProvider.GetElapsedTime(_origin);
 
                 // A little late (a busy machine) still runs; a tick long past (the run outlasted it) is skipped.
                 if (now - next > interval / 10)

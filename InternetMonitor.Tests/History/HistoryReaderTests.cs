@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 
 namespace InternetMonitor.Tests.History;
 
@@ -58,6 +59,53 @@ public sealed class HistoryReaderTests : IDisposable
         using var outages = Reader().Outages(Hour, Hour.AddHours(1), 10);
         var outage = Assert.Single(outages);
         Assert.Equal((Hour.AddMinutes(13), false, 180.0), (outage.EndedAt!.Value, outage.Ongoing, outage.DurationSeconds));
+    }
+
+    [Fact]
+    public void An_outage_left_open_by_a_run_that_began_a_year_behind_the_history_ends_with_that_run_not_at_the_history_end()
+    {
+        var stale = Hour.AddDays(-365); // the run started with a clock a year behind the rows the history held
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Commit([
+                .. Enumerable.Range(0, 5).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", Hour.AddMinutes(minute), 60, 0, 1, 1, 1, 1)),
+                .. Enumerable.Range(0, 4).Select(minute => new LatencyMinuteRow("lo", "public", "127.0.0.1", stale.AddMinutes(minute), 60, minute == 0 ? 0 : 60, null, null, null, null)),
+                new OutageRow(new OutageStarted(stale.AddMinutes(1), OutageCause.Internet, stale.AddMinutes(1).AddSeconds(5)))]));
+        }
+
+        using (var next = Writer())
+        {
+            Assert.True(next.Flush());
+        }
+
+        using var outages = Reader().Outages(stale, Hour.AddHours(1), 10);
+        var outage = Assert.Single(outages);
+        Assert.Equal((stale.AddMinutes(4), 180.0), (outage.EndedAt!.Value, outage.DurationSeconds)); // not a year and four minutes
+    }
+
+    [Fact]
+    public void With_a_clock_behind_the_history_its_rows_read_and_no_duration_is_negative_and_the_outage_going_on_lasts_what_the_detector_measured()
+    {
+        var ahead = Hour.AddDays(365); // rows a run with the right time wrote; this clock is a year behind them
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Commit(
+                new LatencyMinuteRow("lo", "public", "127.0.0.1", ahead, 60, 0, 1, 1, 1, 1),
+                new OutageRow(new OutageEnded(ahead.AddMinutes(1), OutageCause.Internet, ahead.AddMinutes(2))),
+                new OutageRow(new OutageStarted(ahead.AddMinutes(3), OutageCause.Local, ahead.AddMinutes(3))),
+                new OutageRow(new OutageStarted(ahead.AddMinutes(10), OutageCause.Internet, ahead.AddMinutes(10)))));
+        }
+
+        var connectivity = Substitute.For<IConnectivity>();
+        connectivity.CurrentOutage.Returns(new OngoingOutage(ahead.AddMinutes(10), TimeSpan.FromSeconds(90)));
+        var reader = new HistoryReader(Options.Create(new HistoryOptions { Path = DatabasePath }), _clock, NullLogger<HistoryReader>.Instance, connectivity);
+
+        using var outages = reader.Outages(ahead, ahead.AddHours(1), 10);
+        Assert.Equal([60.0, 0.0, 90.0], outages.Select(outage => outage.DurationSeconds)); // the one left open by another run: 0, not minus a year
+        using var latency = reader.Latency(ahead, ahead.AddHours(1), null, 10);
+        Assert.Single(latency);
+        var availability = reader.Availability(ahead, ahead.AddHours(1)); // a range after now: nothing of it has passed
+        Assert.Equal((0.0, 1.0), (availability.Seconds, availability.Availability));
     }
 
     [Fact]

@@ -59,6 +59,19 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_second_row_for_a_minute_the_history_holds_is_merged_into_it_and_none_is_lost()
+    {
+        using var writer = Writer();
+        Assert.True(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 60, 0, 2, 4, 6, 8)));
+        Assert.True(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 30, 10, 1, 10, 12, 20))); // the clock set back over the minute
+        Assert.True(writer.Commit(new LatencyMinuteRow("lo", "public", "127.0.0.1", Start, 5, 5, null, null, null, null)));
+
+        // One row: the counts added, the extremes kept, median and p90 weighted by the answers (60 and 20): 5.5 and 7.5.
+        using var connection = Open();
+        Assert.Equal("1|95|15|1|5.5|7.5|20", HistoryFile.Row(connection, "SELECT count(*), sum(sent), sum(lost), min(min_ms), max(median_ms), max(p90_ms), max(max_ms) FROM latency_minutes"));
+    }
+
+    [Fact]
     public void A_failed_speed_test_is_kept_with_its_reason_and_no_speed()
     {
         using var writer = Writer();

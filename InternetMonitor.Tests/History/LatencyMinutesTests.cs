@@ -52,7 +52,7 @@ public sealed class LatencyMinutesTests
     }
 
     [Fact]
-    public void A_minute_with_no_answer_has_no_round_trip_figures_and_a_result_for_a_minute_already_written_is_left_out()
+    public void A_minute_with_no_answer_has_no_round_trip_figures_and_a_result_for_a_minute_already_taken_is_a_row_of_its_own()
     {
         var minutes = new LatencyMinutes(TimeSpan.FromSeconds(7));
         minutes.Add(Lost(Gateway, Minute.AddSeconds(3)));
@@ -60,8 +60,32 @@ public sealed class LatencyMinutesTests
         var row = Assert.Single(minutes.Take(Minute.AddMinutes(2)));
         Assert.Equal((1, 1, (double?)null, (double?)null, (double?)null, (double?)null), (row.Sent, row.Lost, row.MinMs, row.MedianMs, row.P90Ms, row.MaxMs));
 
-        minutes.Add(Reply(Gateway, Minute.AddSeconds(4), 2)); // impossibly late: not written over the minute's row
-        Assert.Empty(minutes.Take(Minute.AddMinutes(10), all: true));
+        minutes.Add(Reply(Gateway, Minute.AddSeconds(4), 2)); // impossibly late: its own row, which the history merges into the minute's
+        var late = Assert.Single(minutes.Take(Minute.AddMinutes(10), all: true));
+        Assert.Equal((Minute, 1, 0, 2.0), (late.Minute, late.Sent, late.Lost, late.MaxMs!.Value));
+    }
+
+    [Fact]
+    public void After_the_wall_clock_is_set_back_an_hour_the_minute_ahead_is_taken_on_the_monotonic_clock_and_minutes_named_again_are_kept()
+    {
+        var clock = new JumpingClock(Minute.AddMinutes(1).AddSeconds(10));
+        var minutes = new LatencyMinutes(TimeSpan.FromSeconds(7), clock);
+        minutes.Add(Reply(Cloudflare, Minute.AddSeconds(10), 5));
+        minutes.Add(Reply(Cloudflare, Minute.AddMinutes(1).AddSeconds(9), 10)); // the minute going on when the clock is set back
+        Assert.Equal([Minute], minutes.Take(clock.GetUtcNow()).Select(row => row.Minute));
+
+        clock.Step(TimeSpan.FromHours(-1));
+        minutes.Add(Reply(Cloudflare, clock.GetUtcNow(), 20)); // a minute named before (an hour ago), named again
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Empty(minutes.Take(clock.GetUtcNow())); // neither minute is over, by either clock
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var rows = minutes.Take(clock.GetUtcNow());
+
+        // The minute an hour back is over by the wall clock; the one ahead of it, because a minute and the grace have
+        // passed on the monotonic clock since its first echo (by the wall clock, not for another hour). Neither is lost.
+        Assert.Equal([Minute.AddMinutes(-59), Minute.AddMinutes(1)], rows.Select(row => row.Minute));
+        Assert.Equal([20.0, 10.0], rows.Select(row => row.MaxMs!.Value));
     }
 
     private static PingResult Reply(PingTarget target, DateTimeOffset sent, double milliseconds) =>

@@ -22,7 +22,7 @@ public sealed class OutageTrackerTests
         var tracker = new OutageTracker(Options, [A, B]);
         Assert.Equal(ConnectivityState.Unknown, tracker.State);
 
-        tracker.Observe(Reply(A, 0), At(0.01));
+        Observe(tracker, Reply(A, 0), 0.01);
 
         Assert.Equal(ConnectivityState.Up, tracker.State);
     }
@@ -142,10 +142,10 @@ public sealed class OutageTrackerTests
     public void A_timeout_that_completes_after_a_later_reply_does_not_restart_the_loss()
     {
         var tracker = new OutageTracker(Options, [A]);
-        tracker.Observe(Reply(A, 10), At(10.01));
-        tracker.Observe(Lost(A, 9), At(11)); // sent before the reply, completed after it
+        Observe(tracker, Reply(A, 10), 10.01);
+        Observe(tracker, Lost(A, 9), 11); // sent before the reply, completed after it
 
-        Assert.True(tracker.IsUp(A, At(20)));
+        Assert.True(tracker.IsUp(A, TimeSpan.FromSeconds(20)));
         Assert.Equal(ConnectivityState.Up, tracker.State);
     }
 
@@ -166,10 +166,99 @@ public sealed class OutageTrackerTests
     }
 
     [Fact]
+    public void A_wall_clock_set_back_an_hour_during_an_outage_changes_neither_its_end_nor_its_length()
+    {
+        var run = new Run(new OutageTracker(Options, [A, B]));
+        for (var second = 0; second <= 10; second++)
+        {
+            run.Second(second, lost: [A, B]);
+        }
+
+        run.Step(TimeSpan.FromHours(-1));
+        for (var second = 11; second <= 12; second++)
+        {
+            run.Second(second, lost: [A, B]);
+        }
+
+        for (var second = 13; second <= 15; second++)
+        {
+            run.Second(second, replies: [A, B]);
+        }
+
+        var ended = Assert.IsType<OutageEnded>(run.Events[1]);
+        Assert.Equal(At(0), ended.Start);
+        Assert.Equal(TimeSpan.FromSeconds(13), ended.Duration); // not an hour less (and never below zero)
+        Assert.Equal(At(13), ended.End);
+    }
+
+    [Fact]
+    public void A_wall_clock_set_forward_a_year_during_an_outage_does_not_make_it_a_year_long()
+    {
+        var run = new Run(new OutageTracker(Options, [A, B]));
+        for (var second = 0; second <= 10; second++)
+        {
+            run.Second(second, lost: [A, B]);
+        }
+
+        run.Step(TimeSpan.FromDays(365));
+        for (var second = 11; second <= 13; second++)
+        {
+            run.Second(second, replies: [A]);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(11), Assert.IsType<OutageEnded>(run.Events[1]).Duration);
+    }
+
+    [Fact]
+    public void A_wall_clock_set_forward_a_year_while_every_target_has_just_lost_an_echo_is_no_outage()
+    {
+        var run = new Run(new OutageTracker(Options, [A, B, Gateway]));
+        run.Second(0, replies: [A, B, Gateway]);
+        run.Second(1, replies: [Gateway], lost: [A, B]); // one echo each lost: silent for 1 s, not for DownAfter
+
+        run.Step(TimeSpan.FromDays(365));
+        run.Second(2, replies: [Gateway], lost: [A, B]);
+        run.Tracker.Evaluate(TimeSpan.FromSeconds(4.5));
+
+        Assert.Empty(run.Events);
+        Assert.True(run.Tracker.IsUp(A, TimeSpan.FromSeconds(4.5)));
+        run.Second(3, replies: [A, B, Gateway]);
+        Assert.Equal(ConnectivityState.Up, run.Tracker.State);
+    }
+
+    [Fact]
+    public void After_a_wall_clock_set_back_an_hour_an_outage_is_declared_on_time_and_replies_still_count()
+    {
+        var run = new Run(new OutageTracker(Options, [A, B]));
+        run.Second(0, replies: [A, B]);
+        run.Step(TimeSpan.FromHours(-1)); // every send from now on is named an hour before the last reply
+        for (var second = 1; second <= 4; second++)
+        {
+            run.Second(second, lost: [A, B]);
+        }
+
+        var started = Assert.IsType<OutageStarted>(Assert.Single(run.Events));
+        Assert.Equal(At(1) - TimeSpan.FromHours(1), started.Start);
+        Assert.Equal(TimeSpan.FromSeconds(5), started.DeclaredAt - started.Start); // 4 s sent, its timeout at 6 s
+
+        for (var second = 5; second <= 7; second++)
+        {
+            run.Second(second, replies: [A, B]);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(4), Assert.IsType<OutageEnded>(run.Events[1]).Duration);
+        Assert.Equal(ConnectivityState.Up, run.Tracker.State);
+    }
+
+    [Fact]
     public void A_tracker_without_public_targets_is_refused() =>
         Assert.Throws<ArgumentException>(() => new OutageTracker(Options, [Gateway]));
 
     private static DateTimeOffset At(double seconds) => T0.AddSeconds(seconds);
+
+    /// <summary>Observes <paramref name="result"/> at <paramref name="now"/> seconds, on a wall clock that has not stepped.</summary>
+    private static OutageEvent? Observe(OutageTracker tracker, PingResult result, double now) =>
+        tracker.Observe(result, new Moment(result.SentAt, result.SentAt - T0), TimeSpan.FromSeconds(now));
 
     private static PingResult Reply(PingTarget target, double sentAt) =>
         new(target, 0, At(sentAt), PingOutcome.Reply, TimeSpan.FromMilliseconds(10));
@@ -178,24 +267,30 @@ public sealed class OutageTrackerTests
         new(target, 0, At(sentAt), outcome, null);
 
     /// <summary>Drives the tracker a second at a time, as the ping job does: replies land 10 ms after the
-    /// send, timeouts 2 s after it.</summary>
+    /// send, timeouts 2 s after it. Seconds are monotonic; <see cref="Step"/> moves the wall clock's names alone.</summary>
     private sealed class Run(OutageTracker tracker)
     {
+        private TimeSpan _step;
+
         public OutageTracker Tracker { get; } = tracker;
 
         public List<OutageEvent> Events { get; } = [];
 
+        /// <summary>The wall clock is set by <paramref name="delta"/>: the sends from now on are named that much off.</summary>
+        public void Step(TimeSpan delta) => _step += delta;
+
         public void Second(int second, PingTarget[]? replies = null, PingTarget[]? lost = null, PingOutcome outcome = PingOutcome.Timeout)
         {
+            var sent = new Moment(At(second) + _step, TimeSpan.FromSeconds(second));
             foreach (var target in replies ?? [])
             {
-                Add(Tracker.Observe(Reply(target, second), At(second + 0.01)));
+                Add(Tracker.Observe(Reply(target, second) with { SentAt = sent.Wall }, sent, TimeSpan.FromSeconds(second + 0.01)));
             }
 
             foreach (var target in lost ?? [])
             {
                 var completion = outcome == PingOutcome.Timeout ? second + 2 : second;
-                Add(Tracker.Observe(Lost(target, second, outcome), At(completion)));
+                Add(Tracker.Observe(Lost(target, second, outcome) with { SentAt = sent.Wall }, sent, TimeSpan.FromSeconds(completion)));
             }
         }
 

@@ -161,10 +161,65 @@ public sealed class JobSchedulerTests
         Assert.True(job.WasCancelled);
     }
 
+    [Fact]
+    public async Task Wall_clock_steps_of_a_year_forward_and_an_hour_back_neither_burst_nor_count_missed_runs_nor_put_the_next_off()
+    {
+        var clock = new JumpingClock(_start);
+        var job = new RecordingJob("dns", new JobSchedule(TimeSpan.FromSeconds(30), TimeSpan.Zero), clock);
+        using var scheduler = Scheduler(job, clock: clock);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        await job.NextStartAsync();
+
+        clock.Step(TimeSpan.FromDays(365));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await job.NextStartAsync();
+        clock.Step(TimeSpan.FromHours(-1));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await job.NextStartAsync(); // due 30 s after the last run, not an hour and 30 s
+
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "dns"), ("outcome", "success")) == 3);
+        var metrics = await LabFixture.ScrapeAsync(_registry);
+        Assert.Equal(0, metrics.Value("internet_monitor_job_skipped_runs_total", ("check", "dns"), ("reason", "overrun")));
+        Assert.Equal(3, metrics.Value("internet_monitor_job_runs_total", ("check", "dns"), ("outcome", "success")));
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_wait_between_runs_on_demand_is_monotonic_a_clock_set_back_does_not_lengthen_it()
+    {
+        var clock = new JumpingClock(_start);
+        var job = new RecordingJob("speedtest", new JobSchedule(TimeSpan.FromHours(1), TimeSpan.Zero), clock);
+        using var scheduler = Scheduler(job, clock: clock);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        await job.NextStartAsync();
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 1);
+        var first = await Poll.UntilAsync(
+            () => Task.FromResult(scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5))),
+            run => run.Outcome != OnDemandOutcome.Busy,
+            "the on-demand run let in",
+            Deadline,
+            TimeSpan.FromMilliseconds(10));
+        Assert.Equal(OnDemandOutcome.Started, first.Outcome);
+        await WaitForAsync(async () => (await LabFixture.ScrapeAsync(_registry)).Value("internet_monitor_job_runs_total", ("check", "speedtest"), ("outcome", "success")) == 2);
+
+        clock.Step(TimeSpan.FromHours(-1));
+        var again = scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5));
+        Assert.Equal((OnDemandOutcome.TooSoon, TimeSpan.FromMinutes(5)), (again.Outcome, again.RetryAfter!.Value));
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var later = await Poll.UntilAsync(
+            () => Task.FromResult(scheduler.RunNow("speedtest", TimeSpan.FromMinutes(5))),
+            run => run.Outcome != OnDemandOutcome.Busy,
+            "the on-demand run let in",
+            Deadline,
+            TimeSpan.FromMilliseconds(10));
+        Assert.Equal((OnDemandOutcome.Started, clock.GetUtcNow()), (later.Outcome, later.StartedAt!.Value)); // named by the wall clock
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private JobScheduler Scheduler(IScheduledJob job, Random? random = null) =>
-        new([job], _clock, new JobMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<JobScheduler>.Instance, random);
+    private JobScheduler Scheduler(IScheduledJob job, Random? random = null, TimeProvider? clock = null) =>
+        new([job], clock ?? _clock, new JobMetrics(Metrics.WithCustomRegistry(_registry)), NullLogger<JobScheduler>.Instance, random);
 
     private static Task WaitForAsync(Func<Task<bool>> condition) => Poll.UntilAsync(condition, "the condition", Deadline, TimeSpan.FromMilliseconds(10));
 

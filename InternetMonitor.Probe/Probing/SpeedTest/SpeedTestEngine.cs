@@ -18,10 +18,13 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
         ArgumentNullException.ThrowIfNull(target);
         var server = target.Server;
         var start = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
         using var client = new TransferClient(server, target.Limits.StallTimeout);
 
+        // The wall clock names the start; the end is the start plus the run's length on the monotonic clock, so that a
+        // step of the wall clock during a run gives it neither a negative nor a year-long duration (docs/time.md).
         SpeedTestResult Result(LatencySummary idle, DirectionResult? download, DirectionResult? upload, string? reason, SpeedTestPhase? phase, string? detail) =>
-            new(server.Name, server.Type, start, timeProvider.GetUtcNow(), idle, download, upload, reason, phase, detail);
+            new(server.Name, server.Type, start, start + timeProvider.GetElapsedTime(started), idle, download, upload, reason, phase, detail);
 
         LatencySummary idle;
         try

@@ -51,6 +51,70 @@ public sealed class DataBudgetTests : IDisposable
     }
 
     [Fact]
+    public void A_clock_set_back_an_hour_over_midnight_and_the_billing_day_neither_resets_the_budget_nor_counts_twice()
+    {
+        var clock = Utc(new DateTimeOffset(2026, 4, 1, 0, 30, 0, TimeSpan.Zero));
+        var budget = Budget(daily: 1_000, monthly: 5_000, clock: clock);
+        budget.Spend(600, 0);
+
+        clock.Step(TimeSpan.FromHours(-1)); // 31 March, 23:30 by name: the day and the month the state holds go on
+        Assert.Equal((600, 600), (budget.State.DayTotal, budget.State.MonthTotal));
+        budget.Spend(100, 0);
+        Assert.NotNull(budget.Refuse(301));
+        clock.Advance(TimeSpan.FromMinutes(45)); // 1 April again by name: the same day, not a new one
+        Assert.Equal((700, 700, "2026-04-01"), (budget.State.DayTotal, budget.State.MonthTotal, budget.State.Day));
+
+        clock.Advance(TimeSpan.FromDays(1)); // 2 April: a new day, the month goes on
+        Assert.Equal((0, 700), (budget.State.DayTotal, budget.State.MonthTotal));
+    }
+
+    [Fact]
+    public void A_clock_set_forward_a_year_begins_a_new_day_and_month()
+    {
+        var clock = Utc(new DateTimeOffset(2025, 3, 14, 10, 0, 0, TimeSpan.Zero));
+        var budget = Budget(daily: 1_000, monthly: 5_000, clock: clock);
+        budget.Spend(600, 0);
+
+        clock.Step(TimeSpan.FromDays(365));
+
+        Assert.Null(budget.Refuse(1_000));
+        Assert.Equal((0, 0, "2026-03-14"), (budget.State.DayTotal, budget.State.MonthTotal, budget.State.Day));
+    }
+
+    [Fact]
+    public void A_start_with_a_clock_a_year_behind_the_state_keeps_counting_in_its_day_and_month()
+    {
+        Budget(daily: 1_000, monthly: 5_000).Spend(900, 0); // 14 March 2026, 22:00
+
+        // Restarted on a clock a year behind (no real-time clock, NTP not answered yet): the budget is not lost.
+        var clock = Utc(new DateTimeOffset(2025, 3, 14, 22, 30, 0, TimeSpan.Zero));
+        var restarted = Budget(daily: 1_000, monthly: 5_000, clock: clock);
+        Assert.Equal((900, 900, "2026-03-14"), (restarted.State.DayTotal, restarted.State.MonthTotal, restarted.State.Day));
+        Assert.NotNull(restarted.Refuse(101));
+        restarted.Spend(50, 0);
+
+        clock.Step(TimeSpan.FromDays(365)); // NTP answers: the same day as the state's
+        Assert.Equal((950, 950), (restarted.State.DayTotal, restarted.State.MonthTotal));
+    }
+
+    [Fact]
+    public void A_clock_that_stays_behind_the_state_gives_way_after_a_whole_day_and_a_whole_billing_month()
+    {
+        Budget(daily: 1_000, monthly: 5_000).Spend(900, 0); // 14 March 2026: a state a clock that ran ahead once left
+        var clock = Utc(new DateTimeOffset(2025, 3, 14, 22, 30, 0, TimeSpan.Zero));
+        var budget = Budget(daily: 1_000, monthly: 5_000, clock: clock);
+        Assert.Equal(900, budget.State.DayTotal);
+
+        clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(900, budget.State.DayTotal);
+        clock.Advance(TimeSpan.FromHours(1)); // a day has passed, the clock still a year behind: a new day by its name
+        Assert.Equal((0, 900, "2025-03-15"), (budget.State.DayTotal, budget.State.MonthTotal, budget.State.Day));
+
+        clock.Advance(TimeSpan.FromDays(30)); // 31 days since: March 2026, the state's billing month, has passed
+        Assert.Equal((0, "2025-04-01"), (budget.State.MonthTotal, budget.State.MonthStart));
+    }
+
+    [Fact]
     public void Billing_months_start_on_their_day_even_across_a_year()
     {
         Assert.Equal(new DateOnly(2026, 3, 15), DataBudget.MonthStart(new DateOnly(2026, 3, 15), 15));
@@ -148,10 +212,17 @@ public sealed class DataBudgetTests : IDisposable
         Directory.Delete(_elsewhere, recursive: true);
     }
 
-    private DataBudget Budget(long daily, long monthly, int monthStartDay = 1)
+    private static JumpingClock Utc(DateTimeOffset start)
+    {
+        var clock = new JumpingClock(start);
+        clock.SetLocalTimeZone(TimeZoneInfo.Utc);
+        return clock;
+    }
+
+    private DataBudget Budget(long daily, long monthly, int monthStartDay = 1, TimeProvider? clock = null)
     {
         var options = Options.Create(new SpeedTestOptions { Budget = new DataBudgetOptions { Daily = daily, Monthly = monthly, MonthStartDay = monthStartDay, StatePath = StatePath } });
-        return new DataBudget(options, new DataBudgetStore(StatePath, NullLogger<DataBudgetStore>.Instance), _clock, Metrics());
+        return new DataBudget(options, new DataBudgetStore(StatePath, NullLogger<DataBudgetStore>.Instance), clock ?? _clock, Metrics());
     }
 
     private static DataBudgetMetrics Metrics() => new(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));

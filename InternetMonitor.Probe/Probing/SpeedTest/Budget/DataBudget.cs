@@ -6,7 +6,12 @@ namespace InternetMonitor.Probe.Probing.SpeedTest.Budget;
 /// <summary>
 /// The bytes scheduled speed tests may use per local calendar day and per billing month. A run is allowed only
 /// when its whole byte cap (<c>MaxBytes</c>) still fits in both, so that no run can cross a budget; what a run
-/// used is added when it ends, by direction, and written to the state file at once.
+/// used is added when it ends, by direction, and written to the state file at once. A period is named by the wall
+/// clock and only ever moves forward: a clock set back (an hour over midnight, or a start a year behind the state a
+/// Raspberry Pi without a real-time clock kept) keeps counting in the period the state holds, so the budget is neither
+/// reset nor charged twice, until the clock reaches a later period or a whole period has passed on the monotonic clock
+/// with the clock still behind (so that a clock that once ran years ahead cannot hold a spent budget for years).
+/// See docs/time.md.
 /// </summary>
 public sealed class DataBudget
 {
@@ -16,6 +21,10 @@ public sealed class DataBudget
     private readonly DataBudgetMetrics _metrics;
     private readonly Lock _lock = new();
     private DataBudgetState _state;
+
+    // Monotonic timestamps: since when the wall clock has been seen behind the state's day, and its billing month.
+    private long? _dayBehindSince;
+    private long? _monthBehindSince;
 
     public DataBudget(IOptions<SpeedTestOptions> options, DataBudgetStore store, TimeProvider timeProvider, DataBudgetMetrics metrics)
     {
@@ -78,25 +87,65 @@ public sealed class DataBudget
         }
     }
 
-    /// <summary>The state for today: counts of a past day or billing month start again from zero.</summary>
+    /// <summary>
+    /// The state for today: counts of a past day or billing month start again from zero. A day or month before the
+    /// state's (the clock set back) is not a new period: the state's goes on, until a day (a billing month) of monotonic
+    /// time has passed with the clock still behind it.
+    /// </summary>
     private DataBudgetState Current(DataBudgetState? state)
     {
         var today = DateOnly.FromDateTime(_timeProvider.GetLocalNow().DateTime);
-        var day = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var month = MonthStart(today, _options.MonthStartDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var monthStart = MonthStart(today, _options.MonthStartDay);
+        var day = Name(today);
+        var month = Name(monthStart);
         state ??= new DataBudgetState(day, month, 0, 0, 0, 0);
-        if (state.Day != day)
+        if (Moves(state.Day, today, TimeSpan.FromDays(1), ref _dayBehindSince))
         {
             state = state with { Day = day, DayDownload = 0, DayUpload = 0 };
         }
 
-        if (state.MonthStart != month)
+        var held = TryParse(state.MonthStart) is { } heldStart ? heldStart.AddMonths(1).DayNumber - heldStart.DayNumber : 31;
+        if (Moves(state.MonthStart, monthStart, TimeSpan.FromDays(held), ref _monthBehindSince))
         {
             state = state with { MonthStart = month, MonthDownload = 0, MonthUpload = 0 };
         }
 
         return state;
     }
+
+    /// <summary>
+    /// Whether the period named <paramref name="held"/> gives way to the one holding <paramref name="now"/>: a later one
+    /// (or a name that cannot be read), yes; the same, no; an earlier one, only once <paramref name="length"/> has passed
+    /// on the monotonic clock since the clock was first seen behind.
+    /// </summary>
+    private bool Moves(string held, DateOnly now, TimeSpan length, ref long? behindSince)
+    {
+        if (TryParse(held) is not { } heldDate || now > heldDate)
+        {
+            behindSince = null;
+            return true;
+        }
+
+        if (now == heldDate)
+        {
+            behindSince = null;
+            return false;
+        }
+
+        behindSince ??= _timeProvider.GetTimestamp();
+        if (_timeProvider.GetElapsedTime(behindSince.Value) < length)
+        {
+            return false;
+        }
+
+        behindSince = null;
+        return true;
+    }
+
+    private static string Name(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly? TryParse(string name) =>
+        DateOnly.TryParseExact(name, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
     /// <summary>The first day of the billing month that holds <paramref name="date"/>.</summary>
     public static DateOnly MonthStart(DateOnly date, int startDay)
