@@ -108,8 +108,13 @@ public sealed partial class PingJob(
                 {
                     return;
                 }
+
+                // A wait may end early (a signal, a clock library's fault): the slot's time is checked again.
+                k--;
+                continue;
             }
-            else if (late > slot)
+
+            if (late > slot)
             {
                 k += (long)(late / slot); // skip what was missed
             }

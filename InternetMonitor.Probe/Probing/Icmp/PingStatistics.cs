@@ -4,7 +4,9 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// Running figures for one target. Jitter is RFC 3550's interarrival estimator applied to consecutive
 /// round-trip times: J += (|D| - J) / 16, where D is the difference between two consecutive replies' RTTs,
 /// started at the first |D| rather than at zero. Its mean is E|D|: for RTTs spread uniformly over a
-/// width w, w / 3. Loss is the share of echoes sent in the last window that got no reply.
+/// width w, w / 3. Loss is the share of echoes sent in the last window that got no reply. The window is kept by
+/// send times, which are wall-clock times: an echo sent more than a window before the newest one can only mean the
+/// clock was set back, and the window starts again rather than holding the echoes of the hour the clock repeats.
 /// </summary>
 public sealed class PingStatistics(TimeSpan window)
 {
@@ -13,6 +15,7 @@ public sealed class PingStatistics(TimeSpan window)
     private readonly Queue<(DateTimeOffset SentAt, bool Lost)> _recent = new();
     private TimeSpan? _previousRtt;
     private int _lostInWindow;
+    private DateTimeOffset _newest = DateTimeOffset.MinValue;
 
     /// <summary>Seconds; null until two replies have been seen.</summary>
     public double? Jitter { get; private set; }
@@ -34,11 +37,19 @@ public sealed class PingStatistics(TimeSpan window)
             _previousRtt = rtt;
         }
 
+        if (result.SentAt < _newest - window)
+        {
+            _recent.Clear();
+            _lostInWindow = 0;
+            _newest = result.SentAt;
+        }
+
+        _newest = result.SentAt > _newest ? result.SentAt : _newest;
         _recent.Enqueue((result.SentAt, !result.Succeeded));
         _lostInWindow += result.Succeeded ? 0 : 1;
 
         // Results arrive in completion order (a timeout lands after later replies): trim by the newest send.
-        var horizon = result.SentAt - window;
+        var horizon = _newest - window;
         while (_recent.TryPeek(out var oldest) && oldest.SentAt < horizon)
         {
             _recent.Dequeue();
