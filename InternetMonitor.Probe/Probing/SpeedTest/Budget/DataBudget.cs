@@ -5,8 +5,9 @@ namespace InternetMonitor.Probe.Probing.SpeedTest.Budget;
 
 /// <summary>
 /// The bytes scheduled speed tests may use per local calendar day and per billing month. A run is allowed only
-/// when its whole byte cap (<c>MaxBytes</c>) still fits in both, so that no run can cross a budget; what a run
-/// used is added when it ends, by direction, and written to the state file at once.
+/// when its whole byte cap (<c>MaxBytes</c>) still fits in both: what a run uses grows with the line's speed, and
+/// MaxBytes is the most it can use, so that no run can cross a budget; what a run used is added when it ends, by
+/// direction, and written to the state file at once.
 /// </summary>
 public sealed class DataBudget
 {
