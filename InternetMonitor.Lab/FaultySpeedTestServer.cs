@@ -69,6 +69,8 @@ public sealed class FaultySpeedTestServer : TcpServer
     {
         using (client)
         {
+            // As web servers do: a response's last small segment goes out at once, not after the client's delayed ACK.
+            client.NoDelay = true;
             try
             {
                 var stream = client.GetStream();

@@ -6,12 +6,12 @@ using static InternetMonitor.Benchmarks.Scenarios.BenchContext;
 namespace InternetMonitor.Benchmarks.Scenarios;
 
 /// <summary>
-/// Speed against a known truth: the lab link shaped with tc tbf at 10, 50 and 200 Mbit/s, a probe serving speed
+/// Speed against a known truth: the lab link shaped with tc tbf at 10, 50 and 200 Mbit/s, 1 and 2.5 Gbit/s, a probe serving speed
 /// tests on the far side, `speedtest` (default settings) on the near side, then iperf3 over the same link.
 /// </summary>
 public sealed class SpeedAccuracyScenario : IScenario
 {
-    private static readonly long[] Rates = [10_000_000, 50_000_000, 200_000_000];
+    private static readonly long[] Rates = [10_000_000, 50_000_000, 200_000_000, 1_000_000_000, 2_500_000_000];
 
     public string Name => "speed";
 

@@ -56,6 +56,7 @@ public static class ProbeHost
         "--Monitor:SpeedTest:Interval=00:10:00",
         "--Monitor:SpeedTest:RequestSizes:0=100000",
         "--Monitor:SpeedTest:RequestSizes:1=1000000",
+        "--Monitor:SpeedTest:MaxBytes=8000000", // 4 MB a direction: the two sizes, no growth past them
         "--Monitor:SpeedTest:Budget:Daily=1000000000",
         $"--Monitor:SpeedTest:Budget:StatePath={budgetState}",
     ];

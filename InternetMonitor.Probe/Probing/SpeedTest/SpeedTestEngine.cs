@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
 
 namespace InternetMonitor.Probe.Probing.SpeedTest;
 
 /// <summary>
 /// One speed test, in the manner of the Cloudflare speed test: idle round trips, then for each direction rounds
 /// of requests of growing size (each timed from its first byte to its last, so that neither the handshake nor
-/// the server's think time counts), with round trips measured alongside the load. Sizes stop growing once a
-/// round lasts <see cref="SpeedTestLimits.RequestDuration"/>, or when the next size would take far longer, or
-/// when the byte or time budget would be crossed. The speed is <see cref="Throughput.Estimate"/> of the rounds.
-/// A fault ends the run with its reason; the direction it hit has no speed.
+/// the server's think time counts), with round trips measured alongside the load. <see cref="RoundLadder"/> grows
+/// the sizes with the speed measured so far until a round lasts <see cref="SpeedTestLimits.RequestDuration"/>,
+/// within the direction's share of <see cref="SpeedTestLimits.MaxBytes"/> and its time budget. The speed is
+/// <see cref="Throughput.Estimate"/> of the rounds. A fault ends the run with its reason; the direction it hit has
+/// no speed.
 /// </summary>
 public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTestPlan, SpeedTestResult>
 {
@@ -72,11 +74,11 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
     private sealed class DirectionRun(SpeedTestDirection direction, TransferClient client, SpeedTestPlan plan, int budgetShares)
     {
         private readonly SpeedTestLimits _limits = plan.Limits;
-        private readonly long _byteCap = plan.Limits.MaxBytes / budgetShares;
-        private readonly List<TransferSample> _samples = [];
         private readonly LoadTracker _load = new();
+        private RoundLadder? _ladder;
         private long _used;
-        private int _streams = Math.Max(plan.Limits.Streams, 1);
+
+        private IReadOnlyList<TransferSample> Samples => _ladder?.Samples ?? [];
 
         public async Task<DirectionResult> RunAsync(CancellationToken cancellationToken)
         {
@@ -85,14 +87,17 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
             using var loadedStop = new CancellationTokenSource();
             var loaded = SampleLoadedLatencyAsync(loadedStop.Token, cancellationToken);
             SpeedTestFault? failure = null;
+            // A plain file is as large as it is: sizes past the listed ones would only read it again.
+            _ladder = new RoundLadder(direction, _limits, _limits.MaxBytes / budgetShares, Size, () => Interlocked.Read(ref _used), RoundAsync,
+                growsPastList: plan.Server.Type != SpeedTestServerType.Url, finished: Reported);
             try
             {
-                await GrowAsync(time.Token).ConfigureAwait(false);
+                await _ladder.RunAsync(time.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (time.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // Out of time: the rounds that finished stand; the one cut off is not counted.
-                if (_samples.Count == 0)
+                if (Samples.Count == 0)
                 {
                     failure = new SpeedTestFault(SpeedTestFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture,
                         $"no {direction.Label()} request completed within {_limits.DirectionTimeout.TotalSeconds:0.###} s: the server is slower than the time budget"));
@@ -122,88 +127,19 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
 
             var latency = new LatencySummary(await loaded.ConfigureAwait(false));
             var used = Interlocked.Read(ref _used);
+            var streams = _ladder.Streams;
             if (failure is not null)
             {
-                return new DirectionResult(direction, null, [.. _samples], used, _streams, latency, failure.Reason, failure.Message);
+                return new DirectionResult(direction, null, [.. Samples], used, streams, latency, failure.Reason, failure.Message);
             }
 
-            var speed = Throughput.Estimate(_samples);
+            var speed = Throughput.Estimate(Samples);
             return speed is null
-                ? new DirectionResult(direction, null, [.. _samples], used, _streams, latency, SpeedTestFailureReason.Error, "no round moved a measurable number of bytes")
-                : new DirectionResult(direction, speed, [.. _samples], used, _streams, latency, null, null);
-        }
-
-        private async Task GrowAsync(CancellationToken cancellationToken)
-        {
-            var sizes = _limits.RequestSizes;
-            var tryingStreams = _limits.Streams == 0 && _limits.MaxStreams > 1;
-            for (var step = 0; step < sizes.Count; step++)
-            {
-                var size = Size(sizes[step]);
-                var longest = TimeSpan.Zero;
-                for (var round = 0; round < _limits.RequestsPerSize; round++)
-                {
-                    if (!Fits(size, _streams))
-                    {
-                        if (_samples.Count == 0)
-                        {
-                            throw new SpeedTestFault(SpeedTestFailureReason.Budget, string.Create(CultureInfo.InvariantCulture,
-                                $"the {direction.Label()} share of the run's byte cap ({_byteCap} bytes) is smaller than the first request ({size} bytes x {_streams})"));
-                        }
-
-                        return;
-                    }
-
-                    var sample = await RoundAsync(size, _streams, cancellationToken).ConfigureAwait(false);
-                    longest = sample.Duration > longest ? sample.Duration : longest;
-                }
-
-                if (tryingStreams && longest >= SpeedTestLimits.StreamTrialMinDuration)
-                {
-                    tryingStreams = await TryMoreStreamsAsync(size, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (longest >= _limits.RequestDuration || step + 1 == sizes.Count)
-                {
-                    return;
-                }
-
-                // A round of the next size would last this long at the speed measured so far.
-                var speed = Throughput.Estimate(_samples) ?? 0;
-                if (speed > 0 && Size(sizes[step + 1]) * _streams / speed > (_limits.RequestDuration * SpeedTestLimits.MaxGrowth).TotalSeconds)
-                {
-                    return;
-                }
-            }
-        }
-
-        /// <summary>Doubles the streams while a round at twice as many is clearly faster; false once it is not.</summary>
-        private async Task<bool> TryMoreStreamsAsync(long size, CancellationToken cancellationToken)
-        {
-            while (_streams < _limits.MaxStreams)
-            {
-                var more = Math.Min(_streams * 2, _limits.MaxStreams);
-                var current = Throughput.Estimate([.. _samples.Where(sample => sample.Streams == _streams && sample.RequestBytes == size)]) ?? 0;
-                if (!Fits(size, more))
-                {
-                    return false;
-                }
-
-                var trial = await RoundAsync(size, more, cancellationToken).ConfigureAwait(false);
-                if (trial.BytesPerSecond < current * SpeedTestLimits.StreamGain)
-                {
-                    return false;
-                }
-
-                _streams = more;
-            }
-
-            return false;
+                ? new DirectionResult(direction, null, [.. Samples], used, streams, latency, SpeedTestFailureReason.Error, "no round moved a measurable number of bytes")
+                : new DirectionResult(direction, speed, [.. Samples], used, streams, latency, null, null);
         }
 
         private long Size(long requested) => direction == SpeedTestDirection.Download ? plan.Server.DownloadSize(requested) : requested;
-
-        private bool Fits(long size, int streams) => Interlocked.Read(ref _used) + (size * streams) <= _byteCap;
 
         /// <summary><paramref name="streams"/> requests at once; the first fault cancels the others and ends the direction.</summary>
         private async Task<TransferSample> RoundAsync(long size, int streams, CancellationToken cancellationToken)
@@ -224,11 +160,11 @@ public sealed class SpeedTestEngine(TimeProvider timeProvider) : IProber<SpeedTe
             client.EnsureFramed();
             var results = transfers.Select(task => task.Result).ToArray();
             var window = Stopwatch.GetElapsedTime(results.Min(result => result.Start), results.Max(result => result.End));
-            var sample = new TransferSample(direction, size, streams, results.Sum(result => result.Bytes), window);
-            _samples.Add(sample);
-            plan.Progress?.Report(new SpeedTestProgress(direction.Phase(), Throughput.Estimate(_samples), null, Interlocked.Read(ref _used), streams, size));
-            return sample;
+            return new TransferSample(direction, size, streams, results.Sum(result => result.Bytes), window);
         }
+
+        private void Reported(TransferSample sample) =>
+            plan.Progress?.Report(new SpeedTestProgress(direction.Phase(), Throughput.Estimate(Samples), null, Interlocked.Read(ref _used), sample.Streams, sample.RequestBytes));
 
         private async Task<TimedTransfer> TransferAsync(long size, CancellationTokenSource round)
         {

@@ -2,9 +2,11 @@ namespace InternetMonitor.Probe.Probing.SpeedTest;
 
 /// <summary>
 /// The speed of a direction from its timed rounds: the 90th percentile of the throughputs of the rounds that
-/// lasted at least a quarter as long as the longest one. Short rounds are dominated by TCP slow start and by the
-/// burst allowance of the line's shaper, so they measure the line badly in both directions; the percentile keeps
-/// one unlucky round (a neighbour's download, a scheduler hiccup) from pulling the figure down.
+/// lasted at least a quarter as long as the longest of the largest rounds (those that moved the most bytes). Short
+/// rounds are dominated by TCP slow start and by the burst allowance of the line's shaper, so they measure the line
+/// badly in both directions; the percentile keeps one unlucky round (a neighbour's download, a scheduler hiccup)
+/// from pulling the figure down. The length to reach comes from the largest rounds, so that one small round that
+/// stalled (a server's delayed acknowledgement holds 100 kB for 40 ms) does not make itself the only one counted.
 /// </summary>
 public static class Throughput
 {
@@ -19,7 +21,8 @@ public static class Throughput
             return [];
         }
 
-        var threshold = timed.Max(sample => sample.Duration) / 4;
+        var largest = timed.Max(sample => sample.RequestBytes * sample.Streams);
+        var threshold = timed.Where(sample => sample.RequestBytes * sample.Streams == largest).Max(sample => sample.Duration) / 4;
         return [.. timed.Where(sample => sample.Duration >= threshold)];
     }
 

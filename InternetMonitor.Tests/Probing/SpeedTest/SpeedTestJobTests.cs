@@ -4,6 +4,7 @@ using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Adapters;
 using InternetMonitor.Probe.Probing.SpeedTest.Budget;
 using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Scheduling;
 using InternetMonitor.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,25 @@ public sealed class SpeedTestJobTests : IDisposable
         Assert.Equal("budget", second.SkipReason); // 1.1 MB used + 1 MB cap > 2 MB
         await _engine.Received(1).ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>());
         _recorder.Received(1).Record(Arg.Any<SpeedTestResult>());
+    }
+
+    [Fact]
+    public async Task Each_run_reserves_the_hard_limit_and_is_charged_only_what_it_used()
+    {
+        _connectivity.State.Returns(ConnectivityState.Up);
+        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(Result(download: 150_000, upload: 50_000));
+        var job = Job(daily: 1_500_000); // MaxBytes 1 MB per run; what a run uses depends on the line's speed
+
+        var outcomes = new List<JobOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            outcomes.Add(await job.RunAsync(TestContext.Current.CancellationToken));
+        }
+
+        // 0, 0.2 and 0.4 MB used leave room for a whole MaxBytes; 0.6 MB does not, though a run uses 0.2 MB.
+        Assert.Equal([null, null, null, "budget"], outcomes.Select(outcome => outcome.SkipReason));
+        Assert.Equal(600_000, _budget!.State.DayTotal);
+        await _engine.Received(3).ProbeAsync(Arg.Is<SpeedTestPlan>(plan => plan.Limits.MaxBytes == 1_000_000), Arg.Any<CancellationToken>());
     }
 
     [Fact]

@@ -31,6 +31,23 @@ public sealed class ThroughputTests
     }
 
     [Fact]
+    public void A_small_round_that_stalled_does_not_set_the_length_the_others_must_reach()
+    {
+        // 100 kB held 40 ms by a delayed acknowledgement, next to 1 MB rounds of 0.2 ms at 5 GB/s.
+        TransferSample[] samples =
+        [
+            Sample(100_000, 0.02),
+            Sample(100_000, 40),
+            Sample(1_000_000, 0.2),
+            Sample(1_000_000, 0.2),
+            Sample(1_000_000, 0.2),
+        ];
+
+        Assert.Equal(4, Throughput.Qualifying(samples).Count); // the 1 MB rounds and the stalled one
+        Assert.Equal(5e9, Throughput.Estimate(samples)!.Value, 0);
+    }
+
+    [Fact]
     public void No_timed_round_gives_no_speed()
     {
         Assert.Null(Throughput.Estimate([]));

@@ -5,13 +5,13 @@ namespace InternetMonitor.Probe.Probing.SpeedTest.Budget;
 
 /// <summary>
 /// The bytes scheduled speed tests may use per local calendar day and per billing month. A run is allowed only
-/// when its whole byte cap (<c>MaxBytes</c>) still fits in both, so that no run can cross a budget; what a run
-/// used is added when it ends, by direction, and written to the state file at once. A period is named by the wall
-/// clock and only ever moves forward: a clock set back (an hour over midnight, or a start a year behind the state a
-/// Raspberry Pi without a real-time clock kept) keeps counting in the period the state holds, so the budget is neither
-/// reset nor charged twice, until the clock reaches a later period or a whole period has passed on the monotonic clock
-/// with the clock still behind (so that a clock that once ran years ahead cannot hold a spent budget for years).
-/// See docs/time.md.
+/// when its whole byte cap (<c>MaxBytes</c>) still fits in both: what a run uses grows with the line's speed, and
+/// MaxBytes is the most it can use, so that no run can cross a budget; what a run used is added when it ends, by
+/// direction, and written to the state file at once. A period is named by the wall clock and only ever moves forward:
+/// a clock set back (an hour over midnight, or a start a year behind the state a Raspberry Pi without a real-time clock
+/// kept) keeps counting in the period the state holds, so the budget is neither reset nor charged twice, until the
+/// clock reaches a later period or a whole period has passed on the monotonic clock with the clock still behind (so
+/// that a clock that once ran years ahead cannot hold a spent budget for years). See docs/time.md.
 /// </summary>
 public sealed class DataBudget
 {

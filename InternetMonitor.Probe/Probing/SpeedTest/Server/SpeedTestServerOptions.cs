@@ -10,8 +10,8 @@ public sealed class SpeedTestServerOptions
 
     public bool Enabled { get; set; }
 
-    /// <summary>The largest download or upload one request may ask for, in bytes.</summary>
-    public long MaxBytes { get; set; } = 100_000_000;
+    /// <summary>The largest download or upload one request may ask for, in bytes (as large as a speed test's grown sizes).</summary>
+    public long MaxBytes { get; set; } = SpeedTestLimits.GrownSizeLimit;
 
     /// <summary>When set, every request must carry it (<c>Authorization: Bearer ...</c> or <c>?token=...</c>).</summary>
     public string Token { get; set; } = string.Empty;
