@@ -15,7 +15,7 @@ public sealed class PingStatistics(TimeSpan window)
     private readonly Queue<(DateTimeOffset SentAt, bool Lost)> _recent = new();
     private TimeSpan? _previousRtt;
     private int _lostInWindow;
-    private DateTimeOffset _newest = DateTimeOffset.MinValue;
+    private DateTimeOffset? _newest;
 
     /// <summary>Seconds; null until two replies have been seen.</summary>
     public double? Jitter { get; private set; }
@@ -37,19 +37,20 @@ public sealed class PingStatistics(TimeSpan window)
             _previousRtt = rtt;
         }
 
-        if (result.SentAt < _newest - window)
+        if (_newest is not { } newest || result.SentAt < newest - window)
         {
             _recent.Clear();
             _lostInWindow = 0;
-            _newest = result.SentAt;
+            newest = result.SentAt;
         }
 
-        _newest = result.SentAt > _newest ? result.SentAt : _newest;
+        newest = result.SentAt > newest ? result.SentAt : newest;
+        _newest = newest;
         _recent.Enqueue((result.SentAt, !result.Succeeded));
         _lostInWindow += result.Succeeded ? 0 : 1;
 
         // Results arrive in completion order (a timeout lands after later replies): trim by the newest send.
-        var horizon = _newest - window;
+        var horizon = newest - window;
         while (_recent.TryPeek(out var oldest) && oldest.SentAt < horizon)
         {
             _recent.Dequeue();

@@ -81,6 +81,25 @@ public sealed class PingStatisticsTests
         Assert.Equal(0.0, statistics.LossRatio);
     }
 
+    [Fact]
+    public void A_clock_set_back_an_hour_starts_the_loss_window_again_instead_of_keeping_an_hour_of_echoes()
+    {
+        var statistics = new PingStatistics(TimeSpan.FromSeconds(10));
+        for (var second = 3600; second < 3610; second++)
+        {
+            statistics.Add(Lost(second));
+        }
+
+        for (var second = 0; second < 5; second++)
+        {
+            statistics.Add(Reply(second, 1)); // the wall clock now reads an hour earlier
+        }
+
+        Assert.Equal(0.0, statistics.LossRatio);
+        statistics.Add(Lost(5));
+        Assert.Equal(1.0 / 6, statistics.LossRatio!.Value, 9);
+    }
+
     private static PingResult Reply(int second, double rttMs) =>
         new(Target, (ushort)second, Start.AddSeconds(second), PingOutcome.Reply, TimeSpan.FromMilliseconds(rttMs));
 
