@@ -41,7 +41,12 @@ public sealed partial class SpeedTestJob(
             return JobOutcome.Skipped(OutageReason);
         }
 
-        if (budget.Refuse(_options.MaxBytes) is { } why)
+        // The run's cap is what the budget has left, at most MaxBytes: on a fast line a run would use up to MaxBytes,
+        // on a metered one what its speed asks; a budget nearly spent still allows a run that fits, never one that crosses it.
+        var limits = _options.Limits();
+        var least = SmallestRun(limits);
+        var cap = Math.Min(limits.MaxBytes, budget.Left());
+        if (cap < least && budget.Refuse(least) is { } why)
         {
             LogSkippedBudget(logger, why);
             return JobOutcome.Skipped(BudgetReason);
@@ -52,7 +57,7 @@ public sealed partial class SpeedTestJob(
         SpeedTestResult result;
         try
         {
-            result = await engine.ProbeAsync(new SpeedTestPlan(_options.CreateServer(), _options.Limits(), spent), cancellationToken).ConfigureAwait(false);
+            result = await engine.ProbeAsync(new SpeedTestPlan(_options.CreateServer(), limits with { MaxBytes = cap }, spent), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -63,6 +68,13 @@ public sealed partial class SpeedTestJob(
         budget.Spend(result.BytesUsed(SpeedTestDirection.Download), result.BytesUsed(SpeedTestDirection.Upload));
         publisher.Publish(result);
         return JobOutcome.From(result.Succeeded);
+    }
+
+    /// <summary>The least a run needs: one round of the smallest size each way.</summary>
+    public static long SmallestRun(SpeedTestLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return 2L * limits.RequestSizes[0] * limits.RequestsPerSize;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speed test skipped: the internet is down")]

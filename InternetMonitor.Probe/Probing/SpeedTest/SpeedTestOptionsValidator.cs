@@ -91,9 +91,9 @@ public sealed class SpeedTestOptionsValidator : IValidateOptions<SpeedTestOption
             {
                 errors.Add(key, $"must be 0 (no cap) or a number of bytes (got {cap})");
             }
-            else if (cap > 0 && cap < options.MaxBytes)
+            else if (cap > 0 && options.RequestSizes.All(size => size > 0) && cap < SpeedTestJob.SmallestRun(options.Limits()))
             {
-                errors.Add(key, $"({cap} bytes) is smaller than one run may use ({errors.Key(nameof(options.MaxBytes))} = {options.MaxBytes}): every run would be skipped");
+                errors.Add(key, $"({cap} bytes) is smaller than the least a run needs (one round of the smallest request size each way: {SpeedTestJob.SmallestRun(options.Limits())} bytes): every run would be skipped");
             }
         }
 

@@ -34,27 +34,17 @@ public sealed class SpeedTestJobTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_whose_cap_no_longer_fits_the_budget_is_skipped_and_what_ran_was_charged()
+    public async Task A_run_may_use_what_the_budget_has_left_at_most_max_bytes_and_none_starts_below_the_least_a_run_needs()
     {
         _connectivity.State.Returns(ConnectivityState.Up);
-        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(Result(download: 600_000, upload: 500_000));
-        var job = Job(daily: 2_000_000); // MaxBytes 1 MB per run
-
-        var first = await job.RunAsync(TestContext.Current.CancellationToken);
-        var second = await job.RunAsync(TestContext.Current.CancellationToken);
-
-        Assert.True(first.Succeeded);
-        Assert.Equal("budget", second.SkipReason); // 1.1 MB used + 1 MB cap > 2 MB
-        await _engine.Received(1).ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>());
-        _recorder.Received(1).Record(Arg.Any<SpeedTestResult>());
-    }
-
-    [Fact]
-    public async Task Each_run_reserves_the_hard_limit_and_is_charged_only_what_it_used()
-    {
-        _connectivity.State.Returns(ConnectivityState.Up);
-        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(Result(download: 150_000, upload: 50_000));
-        var job = Job(daily: 1_500_000); // MaxBytes 1 MB per run; what a run uses depends on the line's speed
+        var caps = new List<long>();
+        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var cap = call.Arg<SpeedTestPlan>().Limits.MaxBytes;
+            caps.Add(cap);
+            return Task.FromResult(Result(download: cap / 2, upload: cap / 2)); // a fast line: the run uses its whole cap
+        });
+        var job = Job(daily: 2_700_000); // MaxBytes 1 MB per run; the least a run needs: 100 kB x 3 each way
 
         var outcomes = new List<JobOutcome>();
         for (var i = 0; i < 4; i++)
@@ -62,10 +52,30 @@ public sealed class SpeedTestJobTests : IDisposable
             outcomes.Add(await job.RunAsync(TestContext.Current.CancellationToken));
         }
 
-        // 0, 0.2 and 0.4 MB used leave room for a whole MaxBytes; 0.6 MB does not, though a run uses 0.2 MB.
+        Assert.Equal([1_000_000, 1_000_000, 700_000], caps);
         Assert.Equal([null, null, null, "budget"], outcomes.Select(outcome => outcome.SkipReason));
-        Assert.Equal(600_000, _budget!.State.DayTotal);
+        Assert.Equal(2_700_000, _budget!.State.DayTotal); // to the byte: no run crossed the budget
+        _recorder.Received(3).Record(Arg.Any<SpeedTestResult>());
+    }
+
+    [Fact]
+    public async Task Each_run_is_charged_only_what_it_used()
+    {
+        _connectivity.State.Returns(ConnectivityState.Up);
+        _engine.ProbeAsync(Arg.Any<SpeedTestPlan>(), Arg.Any<CancellationToken>()).Returns(Result(download: 150_000, upload: 50_000));
+        var job = Job(daily: 1_500_000); // MaxBytes 1 MB per run; what a run uses depends on the line's speed
+
+        var outcomes = new List<JobOutcome>();
+        for (var i = 0; i < 6; i++)
+        {
+            outcomes.Add(await job.RunAsync(TestContext.Current.CancellationToken));
+        }
+
+        // 0.2 MB a run: after five, 0.5 MB is left, less than the 0.6 MB the least run needs.
+        Assert.Equal([null, null, null, null, null, "budget"], outcomes.Select(outcome => outcome.SkipReason));
+        Assert.Equal(1_000_000, _budget!.State.DayTotal);
         await _engine.Received(3).ProbeAsync(Arg.Is<SpeedTestPlan>(plan => plan.Limits.MaxBytes == 1_000_000), Arg.Any<CancellationToken>());
+        await _engine.Received(1).ProbeAsync(Arg.Is<SpeedTestPlan>(plan => plan.Limits.MaxBytes == 900_000), Arg.Any<CancellationToken>());
     }
 
     [Fact]

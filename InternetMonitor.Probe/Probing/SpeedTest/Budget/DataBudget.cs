@@ -4,10 +4,9 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Probe.Probing.SpeedTest.Budget;
 
 /// <summary>
-/// The bytes scheduled speed tests may use per local calendar day and per billing month. A run is allowed only
-/// when its whole byte cap (<c>MaxBytes</c>) still fits in both: what a run uses grows with the line's speed, and
-/// MaxBytes is the most it can use, so that no run can cross a budget; what a run used is added when it ends, by
-/// direction, and written to the state file at once. A period is named by the wall clock and only ever moves forward:
+/// The bytes scheduled speed tests may use per local calendar day and per billing month. A run's byte cap is what
+/// is left of both (<see cref="Left"/>), at most <c>MaxBytes</c>, so that no run can cross a budget; what a run used
+/// is added when it ends, by direction, and written to the state file at once. A period is named by the wall clock and only ever moves forward:
 /// a clock set back (an hour over midnight, or a start a year behind the state a Raspberry Pi without a real-time clock
 /// kept) keeps counting in the period the state holds, so the budget is neither reset nor charged twice, until the
 /// clock reaches a later period or a whole period has passed on the monotonic clock with the clock still behind (so
@@ -36,6 +35,27 @@ public sealed class DataBudget
         _metrics = metrics;
         _state = Current(store.Load());
         _metrics.Update(_options, _state);
+    }
+
+    /// <summary>The bytes left in the day's and the month's budget, whichever is less; <see cref="long.MaxValue"/> with neither.</summary>
+    public long Left()
+    {
+        lock (_lock)
+        {
+            _state = Current(_state);
+            var left = long.MaxValue;
+            if (_options.Daily > 0)
+            {
+                left = Math.Min(left, Math.Max(0, _options.Daily - _state.DayTotal));
+            }
+
+            if (_options.Monthly > 0)
+            {
+                left = Math.Min(left, Math.Max(0, _options.Monthly - _state.MonthTotal));
+            }
+
+            return left;
+        }
     }
 
     /// <summary>Null when a run that may use <paramref name="runBytes"/> fits; otherwise why it does not.</summary>
