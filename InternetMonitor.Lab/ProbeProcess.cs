@@ -50,6 +50,10 @@ public sealed class ProbeProcess : IAsyncDisposable
             ["Logging__Console__FormatterName"] = "simple",
         };
 
+        // Each complete minute of the history written at once (the default batches five), so that what reads the
+        // history finds a minute without waiting; a caller measuring the default names it.
+        environment.TryAdd("Monitor__History__LatencyWriteEvery", "00:00:00");
+
         // A data folder of its own (its history, its data budget), beside no other probe's and never the machine's
         // (deleted with the process), unless the caller names one.
         string? data = null;

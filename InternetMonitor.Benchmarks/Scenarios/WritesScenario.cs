@@ -32,6 +32,9 @@ public sealed class WritesScenario : IScenario
             ["Monitor__Dns__Enabled"] = "true",
             ["Monitor__Http__Enabled"] = "true",
             ["Monitor__SpeedTest__Enabled"] = "true",
+
+            // The lab writes each minute at once for the tests that read it; the default is named here.
+            ["Monitor__History__LatencyWriteEvery"] = "00:05:00",
         };
         await using var probe = await BenchContext.StartProbeAsync(program, network, targets, defaults);
         await Task.Delay(WarmUp, cancellationToken);

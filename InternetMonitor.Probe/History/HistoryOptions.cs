@@ -17,6 +17,13 @@ public sealed class HistoryOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(400);
 
     /// <summary>
+    /// How often the complete one-minute roll-ups are written, together in one commit; 0 writes each as soon as it is
+    /// complete. Every commit rewrites whole database pages, so fewer commits wear an SD card less; a power cut loses
+    /// the roll-ups not yet written (a stop writes them all).
+    /// </summary>
+    public TimeSpan LatencyWriteEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How many history API reads run at once; one more is answered 429 with Retry-After. Two keep a Raspberry Pi's
     /// two slow cores and its SD card free for measuring, and let a page and an export run side by side.
     /// </summary>

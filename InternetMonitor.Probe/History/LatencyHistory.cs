@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace InternetMonitor.Probe.History;
 
 /// <summary>
-/// Gathers every echo into one-minute roll-ups per target (<see cref="LatencyMinutes"/>) and writes each complete minute
-/// to the history; opens the history at start (so that its health is known from the first second), and deletes roll-ups
-/// older than the retention once an hour. When the host has stopped every service (the echoes among them), the minutes
+/// Gathers every echo into one-minute roll-ups per target (<see cref="LatencyMinutes"/>) and writes the complete minutes
+/// to the history every <see cref="HistoryOptions.LatencyWriteEvery"/> (on the monotonic clock), in one commit; opens the
+/// history at start (so that its health is known from the first second), and deletes roll-ups older than the retention
+/// once an hour. When the host has stopped every service (the echoes among them), the minutes not yet written and those
 /// still open are written: what was measured of them.
 /// </summary>
 public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions> history, IOptions<IcmpOptions> icmp, TimeProvider time)
@@ -16,6 +17,9 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
     private readonly LatencyMinutes _minutes = new(icmp.Value.Timeout + TimeSpan.FromSeconds(5), time);
+    private readonly List<LatencyMinuteRow> _unwritten = [];
+    private readonly Lock _unwrittenLock = new();
+    private long _lastWrite = time.GetTimestamp();
 
     public void Record(PingResult result)
     {
@@ -26,12 +30,24 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
     }
 
     /// <summary>One round of upkeep at <paramref name="now"/>: complete minutes handed to the writer, the retention applied when due.</summary>
-    private async Task Upkeep(DateTimeOffset now, bool retention)
+    internal async Task Upkeep(DateTimeOffset now, bool retention)
     {
         var rows = _minutes.Take(now);
-        if (rows.Count > 0)
+        LatencyMinuteRow[] due = [];
+        lock (_unwrittenLock)
         {
-            writer.Write([.. rows]);
+            _unwritten.AddRange(rows);
+            if (_unwritten.Count > 0 && time.GetElapsedTime(_lastWrite) >= history.Value.LatencyWriteEvery)
+            {
+                due = [.. _unwritten];
+                _unwritten.Clear();
+                _lastWrite = time.GetTimestamp();
+            }
+        }
+
+        if (due.Length > 0)
+        {
+            writer.Write(due);
         }
 
         if (retention)
@@ -43,10 +59,17 @@ public sealed class LatencyHistory(HistoryWriter writer, IOptions<HistoryOptions
     /// <summary>After every hosted service has stopped (the ping job's last echoes are in), the minutes still open are written.</summary>
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        var open = _minutes.Take(time.GetUtcNow(), all: true);
-        if (open.Count > 0)
+        var open = _minutes.Take(time.GetUtcNow(), all: true); // a partial minute: what was measured of it
+        LatencyMinuteRow[] rows;
+        lock (_unwrittenLock)
         {
-            writer.Write([.. open]); // a partial minute: what was measured of it
+            rows = [.. _unwritten, .. open];
+            _unwritten.Clear();
+        }
+
+        if (rows.Length > 0)
+        {
+            writer.Write(rows);
         }
 
         return Task.CompletedTask;

@@ -6,7 +6,9 @@ using InternetMonitor.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Prometheus;
 
 namespace InternetMonitor.Tests.History;
@@ -44,6 +46,31 @@ public sealed class LatencyHistoryTests : IDisposable
 
         using var connection = HistoryFile.Open(path);
         Assert.Equal("2|0|12|15", HistoryFile.Row(connection, "SELECT sum(sent), sum(lost), min(min_ms), max(max_ms) FROM latency_minutes"));
+    }
+
+    [Theory]
+    [InlineData(5, new[] { 0, 0, 0, 0, 4 })] // the default: five minutes' rows in one commit
+    [InlineData(0, new[] { 0, 1, 2, 3, 4 })] // each complete minute at once
+    public async Task Complete_minutes_are_written_together_every_latency_write_every(int minutes, int[] rowsAfterEachMinute)
+    {
+        var path = Path.Combine(_folder, $"batched-{minutes}.db");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new HistoryOptions { Path = path, LatencyWriteEvery = TimeSpan.FromMinutes(minutes) });
+        using var writer = new HistoryWriter(options, new HistoryMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())), NullLogger<HistoryWriter>.Instance, clock);
+        using var history = new LatencyHistory(writer, options, Options.Create(new IcmpOptions()), clock);
+
+        var seen = new List<int>();
+        for (var minute = 0; minute < 5; minute++)
+        {
+            history.Record(new PingResult(Loopback, (ushort)minute, clock.GetUtcNow(), PingOutcome.Reply, TimeSpan.FromMilliseconds(10)));
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await history.Upkeep(clock.GetUtcNow(), retention: false);
+            Assert.True(await writer.FlushAsync());
+            using var connection = HistoryFile.Open(path);
+            seen.Add(HistoryFile.Scalar<int>(connection, "SELECT count(*) FROM latency_minutes"));
+        }
+
+        Assert.Equal(rowsAfterEachMinute, seen);
     }
 
     public void Dispose()

@@ -36,6 +36,9 @@ public static class ProbeHost
         "--Monitor:Targets:Gateway=none",
         "--Monitor:Icmp:Interval=00:00:00.2",
 
+        // Each complete minute written at once, so that tests read a minute's row without waiting for a batch.
+        "--Monitor:History:LatencyWriteEvery=00:00:00",
+
         // Their defaults are public servers: no test sends a packet beyond loopback.
         "--Monitor:Dns:Enabled=false",
         "--Monitor:Http:Enabled=false",
