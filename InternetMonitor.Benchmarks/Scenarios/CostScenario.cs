@@ -46,17 +46,15 @@ public sealed class CostScenario : IScenario
         var cpuRatio = many[probe].CpuPercent / many[FpingLoop].CpuPercent;
         var manyMemory = many[probe].Memory.ResidentBytes / MiB;
         var lost = many.Values.Where(usage => usage.Echoes is not null).Sum(usage => usage.Echoes!.Value.Lost);
-        section.Target($"Memory at 3 targets at most blackbox_exporter's ({probe})", memoryRatio <= 1, $"{Ratio(memoryRatio)} x");
+        section.Target($"Memory at 3 targets at most blackbox_exporter's ({probe})", memoryRatio <= 1, $"{BenchContext.Ratio(memoryRatio)} x");
         section.Target("Memory at 3 targets at most 60 MiB (probe under dotnet, as `make run`)", managed <= 60, Mb(three[ManagedProbe].Memory.ResidentBytes));
-        section.Target($"CPU at {ManyTargets:N0} targets at most 1.5 x fping -l's ({probe})", cpuRatio <= 1.5, $"{Ratio(cpuRatio)} x");
+        section.Target($"CPU at {ManyTargets:N0} targets at most 1.5 x fping -l's ({probe})", cpuRatio <= 1.5, $"{BenchContext.Ratio(cpuRatio)} x");
         section.Target($"Memory at {ManyTargets:N0} targets at most 64 MiB ({probe})", manyMemory <= 64, Mb(many[probe].Memory.ResidentBytes));
         section.Target($"No echo lost at {ManyTargets:N0} targets (every probe; the kernel answers each)", lost == 0, $"{lost} lost");
         section.Note($"CPU: user + system time from /proc/PID/stat over {Window.TotalSeconds} s after a {WarmUp.TotalSeconds} s warm-up, every watcher in the same minute; memory: VmRSS and VmHWM from /proc/PID/status at the end. The probe runs with DNS and HTTP jobs off and no gateway, scraped every {ScrapeEvery.TotalSeconds} s; each probe in a namespace of its own (the same loopback targets). fping: `fping -l -p 1000 -i {FpingInterval(ManyTargets)}`, its output discarded.");
         section.Note("Echoes: what the probe sent in the minute (`internet_monitor_ping_packets_sent_total`) and how many of them timed out (`internet_monitor_ping_failures_total`), read at the window's ends; an echo sent in its last two seconds may still be in flight and is not counted.");
         return section;
     }
-
-    private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Lost(Usage usage) => usage.Echoes is { } echoes
         ? string.Create(CultureInfo.InvariantCulture, $"{echoes.Lost} of {echoes.Sent:N0}")

@@ -44,7 +44,7 @@ public sealed partial class SpeedTestJob(
         // The run's cap is what the budget has left, at most MaxBytes: on a fast line a run would use up to MaxBytes,
         // on a metered one what its speed asks; a budget nearly spent still allows a run that fits, never one that crosses it.
         var limits = _options.Limits();
-        var least = SmallestRun(limits);
+        var least = limits.SmallestRunBytes;
         var cap = Math.Min(limits.MaxBytes, budget.Left());
         if (cap < least && budget.Refuse(least) is { } why)
         {
@@ -68,13 +68,6 @@ public sealed partial class SpeedTestJob(
         budget.Spend(result.BytesUsed(SpeedTestDirection.Download), result.BytesUsed(SpeedTestDirection.Upload));
         publisher.Publish(result);
         return JobOutcome.From(result.Succeeded);
-    }
-
-    /// <summary>The least a run needs: one round of the smallest size each way.</summary>
-    public static long SmallestRun(SpeedTestLimits limits)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        return 2L * limits.RequestSizes[0] * limits.RequestsPerSize;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speed test skipped: the internet is down")]

@@ -21,6 +21,9 @@ public sealed record SpeedTestLimits(
     int IdleLatencySamples,
     TimeSpan LoadedLatencyInterval)
 {
+    /// <summary>The least a run needs: one round of the smallest size each way.</summary>
+    public long SmallestRunBytes => 2L * RequestSizes[0] * RequestsPerSize;
+
     /// <summary>Doubling the streams must raise the throughput this much to be kept.</summary>
     public const double StreamGain = 1.2;
 

@@ -91,9 +91,9 @@ public sealed class SpeedTestOptionsValidator : IValidateOptions<SpeedTestOption
             {
                 errors.Add(key, $"must be 0 (no cap) or a number of bytes (got {cap})");
             }
-            else if (cap > 0 && options.RequestSizes.All(size => size > 0) && cap < SpeedTestJob.SmallestRun(options.Limits()))
+            else if (cap > 0 && options.RequestSizes.All(size => size > 0) && options.Limits().SmallestRunBytes is var least && cap < least)
             {
-                errors.Add(key, $"({cap} bytes) is smaller than the least a run needs (one round of the smallest request size each way: {SpeedTestJob.SmallestRun(options.Limits())} bytes): every run would be skipped");
+                errors.Add(key, $"({cap} bytes) is smaller than the least a run needs (one round of the smallest request size each way: {least} bytes): every run would be skipped");
             }
         }
 

@@ -123,28 +123,20 @@ public sealed class IcmpPacketTests
         packet[20] = 0; // echo reply
         return packet;
     }
+
     [Theory]
-    [InlineData(14)] // Ethernet, veth and loopback: the frame as the device got it
-    [InlineData(0)] // a tunnel: no link-layer header
-    public void A_transmitted_ipv4_frame_gives_back_the_echo_it_carries(int linkHeader)
+    [InlineData("192.0.2.7", 14, 0x1234, 0xBEEF)] // Ethernet, veth and loopback: the frame as the device got it
+    [InlineData("192.0.2.7", 0, 0x1234, 0xBEEF)] // a tunnel: no link-layer header
+    [InlineData("2001:db8::5", 14, 7, 9)]
+    public void A_transmitted_frame_gives_back_the_echo_it_carries(string address, int linkHeader, int identifier, int sequence)
     {
-        var frame = Frame(AddressFamily.InterNetwork, linkHeader, IPAddress.Parse("192.0.2.7"), 0x1234, 0xBEEF);
+        var target = IPAddress.Parse(address);
+        var frame = Frame(target.AddressFamily, linkHeader, target, (ushort)identifier, (ushort)sequence);
 
-        Assert.True(IcmpPacket.TryParseTransmitted(frame, AddressFamily.InterNetwork, out var destination, out var identifier, out var sequence));
-        Assert.Equal(IPAddress.Parse("192.0.2.7"), destination);
-        Assert.Equal(0x1234, identifier);
-        Assert.Equal(0xBEEF, sequence);
-    }
-
-    [Fact]
-    public void A_transmitted_ipv6_frame_gives_back_the_echo_it_carries()
-    {
-        var frame = Frame(AddressFamily.InterNetworkV6, 14, IPAddress.Parse("2001:db8::5"), 7, 9);
-
-        Assert.True(IcmpPacket.TryParseTransmitted(frame, AddressFamily.InterNetworkV6, out var destination, out var identifier, out var sequence));
-        Assert.Equal(IPAddress.Parse("2001:db8::5"), destination);
-        Assert.Equal(7, identifier);
-        Assert.Equal(9, sequence);
+        Assert.True(IcmpPacket.TryParseTransmitted(frame, target.AddressFamily, out var destination, out var readIdentifier, out var readSequence));
+        Assert.Equal(target, destination);
+        Assert.Equal(identifier, readIdentifier);
+        Assert.Equal(sequence, readSequence);
     }
 
     [Fact]
