@@ -97,7 +97,7 @@ public static class ProbeProgram
         app.UseErrorResponses();
         app.UseRateLimiter(); // the history's concurrent reads (History/HistoryReadLimit)
         app.MapDefaultEndpoints();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>())
+        app.MapProbeMetrics("/metrics")
             .WithTags("operations")
             .WithSummary("Prometheus metrics (docs/metrics.md lists them)")
             .ProducesText(StatusCodes.Status200OK, "The text exposition format.");

@@ -66,6 +66,7 @@ public static class ProbeServiceCollectionExtensions
             return registry;
         });
         services.AddSingleton<IMetricFactory>(provider => Metrics.WithCustomRegistry(provider.GetRequiredService<CollectorRegistry>()));
+        services.AddSingleton<MetricsExposition>();
         services.AddSingleton<BuildInfo>();
         services.AddHostedService(provider => provider.GetRequiredService<BuildInfo>());
     }

@@ -27,6 +27,10 @@ public sealed class PrometheusScrapeTests
         Assert.All(mean, result => Assert.InRange(result.Value, 1e-6, 0.1));
         Assert.Equal(["lo", "lo6"], mean.Select(result => result.Labels["target"]).Order());
 
+        // The quantiles the probe writes itself are parsed and stored like prometheus-net's own series.
+        var p99 = await prometheus.WaitForAsync("internet_monitor_ping_latency_seconds{quantile=\"0.99\"}", results => results.Count == 2);
+        Assert.All(p99, result => Assert.InRange(result.Value, 1e-6, 0.1));
+
         // The old names are there, and loss is counted in whole packets (none here).
         Assert.Equal(2, (await prometheus.QueryAsync("internet_monitor_ping_total")).Count);
         Assert.All(await prometheus.QueryAsync("internet_monitor_ping_packet_loss_total"), result => Assert.Equal(0, result.Value));

@@ -1,4 +1,6 @@
+using System.Text;
 using InternetMonitor.Lab;
+using InternetMonitor.Probe.Telemetry;
 using Prometheus;
 
 namespace InternetMonitor.Tests.Support;
@@ -70,6 +72,15 @@ public static class LabFixture
 
     /// <summary>What a scrape of <paramref name="registry"/> would read.</summary>
     public static Task<MetricsText> ScrapeAsync(CollectorRegistry registry) => MetricsText.ScrapeAsync(registry, TestContext.Current.CancellationToken);
+
+    /// <summary>What the probe's /metrics would read from <paramref name="exposition"/>, in <paramref name="format"/>.</summary>
+    public static async Task<MetricsText> ScrapeAsync(MetricsExposition exposition, ExpositionFormat format = ExpositionFormat.PrometheusText)
+    {
+        ArgumentNullException.ThrowIfNull(exposition);
+        using var stream = new MemoryStream();
+        await exposition.WriteAsync(stream, format, TestContext.Current.CancellationToken);
+        return new MetricsText(Encoding.UTF8.GetString(stream.ToArray()));
+    }
 
     /// <summary>
     /// The probe project's own build output (same configuration as the tests), not the copy beside the tests:

@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Recording;
 using InternetMonitor.Probe.Targets;
+using InternetMonitor.Probe.Telemetry;
 
 namespace InternetMonitor.Probe.Probing.Icmp;
 
@@ -15,6 +16,8 @@ public static class IcmpServiceCollectionExtensions
         services.AddSingleton<MonitoredTargets>();
         services.AddSingleton<IPinger, IcmpProber>();
         services.AddSingleton<OpenIcmpChannels>();
+        services.AddSingleton<PingLatencySummary>();
+        services.AddSingleton<IExposedFamily>(provider => provider.GetRequiredService<PingLatencySummary>());
         services.AddSingleton<PingMetricsRecorder>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<PingMetricsRecorder>());
         services.AddSingleton<IRecorder<LateReply>>(provider => provider.GetRequiredService<PingMetricsRecorder>());

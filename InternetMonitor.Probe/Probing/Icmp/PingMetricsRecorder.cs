@@ -9,7 +9,8 @@ namespace InternetMonitor.Probe.Probing.Icmp;
 /// <summary>
 /// Writes every echo to the ICMP metrics. The old project's names keep their meaning, with a <c>target</c>
 /// label added; a lost packet counts as one whole packet and never observes an RTT. The RTT metrics are made at the
-/// first echo, once the channels are open, so that their help can say how this process stamps its packets.
+/// first echo, once the channels are open, so that their help can say how this process stamps its packets. The
+/// latency summary is <see cref="PingLatencySummary"/>, written from each target's <see cref="PingStatistics"/>.
 /// </summary>
 public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateReply>
 {
@@ -17,6 +18,7 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
     private readonly JobMetrics _jobs;
     private readonly IMetricFactory _factory;
     private readonly OpenIcmpChannels _channels;
+    private readonly PingLatencySummary _latency;
     private readonly Lock _timingLock = new();
     private readonly ConcurrentDictionary<string, PingStatistics> _statistics = new(StringComparer.Ordinal);
     private readonly Counter _pings;
@@ -26,12 +28,11 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
     private readonly Counter _received;
     private readonly Counter _late;
     private Histogram? _rtt;
-    private Summary? _latency;
     private readonly Gauge _jitter;
     private readonly Gauge _lossRatio;
     private readonly Gauge _targetInfo;
 
-    public PingMetricsRecorder(IMetricFactory factory, IOptions<IcmpOptions> options, JobMetrics jobs, OpenIcmpChannels channels)
+    public PingMetricsRecorder(IMetricFactory factory, IOptions<IcmpOptions> options, JobMetrics jobs, OpenIcmpChannels channels, PingLatencySummary latency)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +40,7 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         _jobs = jobs;
         _factory = factory;
         _channels = channels;
+        _latency = latency;
         string[] target = ["target"];
         _pings = factory.CreateCounter("internet_monitor_ping_total", "Echo requests sent (kept from the old project; equal to packets sent).", target);
         _failures = factory.CreateCounter("internet_monitor_ping_failures_total", "Echo requests that got no reply, by reason.", ["target", "reason"]);
@@ -56,14 +58,13 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         ArgumentNullException.ThrowIfNull(result);
         var name = result.Target.Name;
         var statistics = _statistics.GetOrAdd(name, _ => Describe(result));
-        var (histogram, latency) = Timing();
+        var histogram = Rtt();
         _pings.WithLabels(name).Inc();
         _sent.WithLabels(name).Inc();
         if (result.RoundTripTime is { } rtt)
         {
             _received.WithLabels(name).Inc();
             histogram.WithLabels(name).Observe(rtt.TotalSeconds);
-            latency.WithLabels(name).Observe(rtt.TotalSeconds);
             _jobs.Succeeded("icmp", result.SentAt + rtt);
         }
         else
@@ -100,40 +101,31 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         _received.WithLabels(target.Name);
         _lost.WithLabels(target.Name);
         _late.WithLabels(target.Name);
-        var (rtt, latency) = Timing();
-        rtt.WithLabels(target.Name);
-        latency.WithLabels(target.Name);
-        return new PingStatistics(_options.StatisticsWindow);
+        Rtt().WithLabels(target.Name);
+        var statistics = new PingStatistics(_options.StatisticsWindow);
+        _latency.Track(target.Name, statistics);
+        return statistics;
     }
 
-    private (Histogram Rtt, Summary Latency) Timing()
+    private Histogram Rtt()
     {
-        if (Volatile.Read(ref _latency) is { } made)
+        if (Volatile.Read(ref _rtt) is { } made)
         {
-            return (_rtt!, made);
+            return made;
         }
 
         lock (_timingLock)
         {
-            if (_latency is null)
+            if (_rtt is null)
             {
-                var stamps = Stamps(_channels.All);
-                string[] target = ["target"];
-                _rtt = _factory.CreateHistogram("internet_monitor_ping_rtt_seconds", $"Round-trip time of each echo reply, {stamps}.", target, new HistogramConfiguration
+                // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
+                Volatile.Write(ref _rtt, _factory.CreateHistogram("internet_monitor_ping_rtt_seconds", $"Round-trip time of each echo reply, {Stamps(_channels.All)}.", ["target"], new HistogramConfiguration
                 {
-                    // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
                     Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
-                });
-                Volatile.Write(ref _latency, _factory.CreateSummary("internet_monitor_ping_latency_seconds", $"Round-trip time of each echo reply (kept from the old project: sum and count), with its median, p90 and p99 over the statistics window; {stamps}.", target, new SummaryConfiguration
-                {
-                    // Exact to within 0.1 % of rank: the quantile a user can show their provider, per target.
-                    Objectives = [new QuantileEpsilonPair(0.5, 0.001), new QuantileEpsilonPair(0.9, 0.001), new QuantileEpsilonPair(0.99, 0.001)],
-                    MaxAge = _options.StatisticsWindow,
-                    AgeBuckets = 6,
                 }));
             }
 
-            return (_rtt!, _latency!);
+            return _rtt!;
         }
     }
 
