@@ -72,7 +72,7 @@ public sealed class OutageDetector(
                     break;
             }
 
-            metrics.Update(_tracker, now);
+            metrics.Update(_tracker, now, result.Target);
         }
 
         if (transition is not null)

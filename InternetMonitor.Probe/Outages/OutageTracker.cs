@@ -38,8 +38,6 @@ public sealed class OutageTracker
     /// <summary>The outage in progress, or null.</summary>
     public OutageStarted? CurrentOutage { get; private set; }
 
-    public IEnumerable<PingTarget> Targets => _states.Values.Select(state => state.Target);
-
     /// <summary>The outage in progress's start on the monotonic clock, or null.</summary>
     public TimeSpan? CurrentOutageSince { get; private set; }
 

@@ -19,6 +19,9 @@ public sealed partial class PingJob(
     TimeProvider timeProvider,
     ILogger<PingJob> logger) : BackgroundService
 {
+    /// <summary>How late the sender may catch up by sending at once; later than this (and a slot), it skips.</summary>
+    internal static readonly TimeSpan BurstLimit = TimeSpan.FromMilliseconds(100);
+
     // Echoes in flight, counted rather than kept in a collection: a shared lock on every send and reply
     // costs more CPU than the echo itself (measured at 100 targets, docs/benchmarks.md).
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -91,8 +94,10 @@ public sealed partial class PingJob(
 
     /// <summary>
     /// Sends to the targets in turn, spread evenly across the interval (target i at i / n of it), each on its
-    /// own fixed-rate schedule. A slot missed by more than a whole slot (the machine was suspended or starved)
-    /// is skipped rather than sent late in a burst.
+    /// own fixed-rate schedule. Waits are whole milliseconds, rounded up: a wait handle returns at once for less, so
+    /// slots shorter than a millisecond (over a thousand targets a second) would spin a core; the echoes whose
+    /// slots have come by the time it wakes go out together. Slots missed by more than <see cref="BurstLimit"/> and a
+    /// whole slot (the machine was suspended or starved) are skipped rather than sent late in a burst.
     /// </summary>
     private void SendForever(CancellationToken stoppingToken)
     {
@@ -104,7 +109,7 @@ public sealed partial class PingJob(
             var late = timeProvider.GetElapsedTime(start) - (slot * k);
             if (late < TimeSpan.Zero)
             {
-                if (stoppingToken.WaitHandle.WaitOne(-late))
+                if (stoppingToken.WaitHandle.WaitOne(WholeMilliseconds(-late)))
                 {
                     return;
                 }
@@ -114,7 +119,7 @@ public sealed partial class PingJob(
                 continue;
             }
 
-            if (late > slot)
+            if (late > slot && late > BurstLimit)
             {
                 k += (long)(late / slot); // skip what was missed
             }
@@ -123,6 +128,9 @@ public sealed partial class PingJob(
             _ = PingOnceAsync(all[(int)(k % all.Count)], k / all.Count, stoppingToken);
         }
     }
+
+    /// <summary><paramref name="wait"/> rounded up to whole milliseconds, at least one.</summary>
+    internal static int WholeMilliseconds(TimeSpan wait) => (int)Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 1, int.MaxValue);
 
     private async Task PingOnceAsync(PingTarget target, long round, CancellationToken stoppingToken)
     {

@@ -20,7 +20,7 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
     private readonly OpenIcmpChannels _channels;
     private readonly PingLatencySummary _latency;
     private readonly Lock _timingLock = new();
-    private readonly ConcurrentDictionary<string, PingStatistics> _statistics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Counter _pings;
     private readonly Counter _failures;
     private readonly Counter _lost;
@@ -56,32 +56,31 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
     public void Record(PingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var name = result.Target.Name;
-        var statistics = _statistics.GetOrAdd(name, _ => Describe(result));
-        var histogram = Rtt();
-        _pings.WithLabels(name).Inc();
-        _sent.WithLabels(name).Inc();
+        var series = _series.GetOrAdd(result.Target.Name, _ => Describe(result));
+        series.Pings.Inc();
+        series.Sent.Inc();
         if (result.RoundTripTime is { } rtt)
         {
-            _received.WithLabels(name).Inc();
-            histogram.WithLabels(name).Observe(rtt.TotalSeconds);
+            series.Received.Inc();
+            series.Rtt.Observe(rtt.TotalSeconds);
             _jobs.Succeeded("icmp", result.SentAt + rtt);
         }
         else
         {
-            _lost.WithLabels(name).Inc();
-            _failures.WithLabels(name, result.Outcome.Reason()).Inc();
+            series.Lost.Inc();
+            _failures.WithLabels(result.Target.Name, result.Outcome.Reason()).Inc();
         }
 
+        var statistics = series.Statistics;
         lock (statistics)
         {
             statistics.Add(result);
             if (statistics.Jitter is { } jitter)
             {
-                _jitter.WithLabels(name).Set(jitter);
+                _jitter.WithLabels(result.Target.Name).Set(jitter);
             }
 
-            _lossRatio.WithLabels(name).Set(statistics.LossRatio ?? 0);
+            series.LossRatio.Set(statistics.LossRatio ?? 0);
         }
     }
 
@@ -91,20 +90,24 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
         _late.WithLabels(result.Target.Name).Inc();
     }
 
-    private PingStatistics Describe(PingResult first)
+    private Series Describe(PingResult first)
     {
         var target = first.Target;
         _targetInfo.WithLabels(target.Name, target.Address.ToString(), target.Role.ToString().ToLowerInvariant()).Set(1);
 
         // Present from the first scrape, so rate() and the loss ratio have a zero to start from, and the old
         // names exist even for a target that has never answered. Jitter stays absent until it is defined.
-        _received.WithLabels(target.Name);
-        _lost.WithLabels(target.Name);
         _late.WithLabels(target.Name);
-        Rtt().WithLabels(target.Name);
         var statistics = new PingStatistics(_options.StatisticsWindow);
         _latency.Track(target.Name, statistics);
-        return statistics;
+        return new Series(
+            statistics,
+            _pings.WithLabels(target.Name),
+            _sent.WithLabels(target.Name),
+            _received.WithLabels(target.Name),
+            _lost.WithLabels(target.Name),
+            Rtt().WithLabels(target.Name),
+            _lossRatio.WithLabels(target.Name));
     }
 
     private Histogram Rtt()
@@ -140,4 +143,14 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
             _ => string.Join("; ", channels.Select(channel => $"{channel.FamilyName} {channel.DescribeTimestamps()}")),
         };
     }
+
+    /// <summary>A target's statistics and series, looked up once: at a thousand echoes a second, each label lookup counts.</summary>
+    private sealed record Series(
+        PingStatistics Statistics,
+        Counter.Child Pings,
+        Counter.Child Sent,
+        Counter.Child Received,
+        Counter.Child Lost,
+        Histogram.Child Rtt,
+        Gauge.Child LossRatio);
 }
