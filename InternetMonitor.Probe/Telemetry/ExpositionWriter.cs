@@ -7,10 +7,15 @@ namespace InternetMonitor.Probe.Telemetry;
 /// <summary>
 /// Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0, which agree on everything a
 /// summary needs but the escaping of help. Hand-written because prometheus-net 8 keeps its serializer internal.
+/// A family calls <see cref="DrainAsync"/> between series, so that what it wrote so far can go out in chunks.
 /// </summary>
-public sealed class ExpositionWriter(TextWriter text, ExpositionFormat format)
+public sealed class ExpositionWriter(TextWriter text, ExpositionFormat format, Func<bool, CancellationToken, ValueTask>? drain = null)
 {
     public ExpositionFormat Format { get; } = format;
+
+    /// <summary>Sends on what was written, when it is a chunk's worth (or, with <paramref name="all"/>, whatever it is).</summary>
+    public ValueTask DrainAsync(CancellationToken cancellationToken, bool all = false) =>
+        drain?.Invoke(all, cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>The <c># HELP</c> and <c># TYPE</c> lines that open a family.</summary>
     public void Family(string name, string type, string help)

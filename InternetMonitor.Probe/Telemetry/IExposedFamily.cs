@@ -6,6 +6,6 @@ namespace InternetMonitor.Probe.Telemetry;
 /// </summary>
 public interface IExposedFamily
 {
-    /// <summary>Writes the family, or nothing while it has no series.</summary>
-    void WriteTo(ExpositionWriter writer);
+    /// <summary>Writes the family, or nothing while it has no series, draining the writer between series.</summary>
+    ValueTask WriteToAsync(ExpositionWriter writer, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using Prometheus;
@@ -10,6 +11,7 @@ namespace InternetMonitor.Probe.Telemetry;
 /// </summary>
 public sealed class MetricsExposition(CollectorRegistry registry, IEnumerable<IExposedFamily> families)
 {
+    private const int ChunkChars = 16 * 1024;
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
     private readonly IExposedFamily[] _families = [.. families];
 
@@ -27,25 +29,36 @@ public sealed class MetricsExposition(CollectorRegistry registry, IEnumerable<IE
 
     /// <summary>
     /// Writes every family to <paramref name="stream"/>. The registry comes last because its OpenMetrics text ends in
-    /// the <c># EOF</c> line; the probe's own families are buffered first, as a response body takes only async writes.
+    /// the <c># EOF</c> line. The probe's own families go out in chunks of about 16 kB: a response body takes only
+    /// async writes, and one buffer for 1,000 targets' series would be a large object at every scrape.
     /// </summary>
     public async Task WriteAsync(Stream stream, ExpositionFormat format, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using (var buffer = new MemoryStream())
+        var chunk = new StringBuilder(ChunkChars);
+        await using (var text = new StringWriter(chunk, CultureInfo.InvariantCulture))
         {
-            await using (var text = new StreamWriter(buffer, Utf8, leaveOpen: true))
+            var writer = new ExpositionWriter(text, format, (all, token) => DrainAsync(chunk, stream, all ? 0 : ChunkChars, token));
+            foreach (var family in _families)
             {
-                var writer = new ExpositionWriter(text, format);
-                foreach (var family in _families)
-                {
-                    family.WriteTo(writer);
-                }
+                await family.WriteToAsync(writer, cancellationToken).ConfigureAwait(false);
             }
 
-            await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+            await writer.DrainAsync(cancellationToken, all: true).ConfigureAwait(false);
         }
 
         await registry.CollectAndExportAsTextAsync(stream, format, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask DrainAsync(StringBuilder chunk, Stream stream, int atLeast, CancellationToken cancellationToken)
+    {
+        if (chunk.Length == 0 || chunk.Length < atLeast)
+        {
+            return;
+        }
+
+        var bytes = Utf8.GetBytes(chunk.ToString());
+        chunk.Clear();
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 }

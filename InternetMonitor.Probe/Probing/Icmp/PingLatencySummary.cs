@@ -22,7 +22,7 @@ public sealed class PingLatencySummary(IOptions<IcmpOptions> options, OpenIcmpCh
     /// <summary>Adds a target's statistics to the summary; its series appear at the next scrape.</summary>
     public void Track(string target, PingStatistics statistics) => _targets.TryAdd(target, statistics);
 
-    public void WriteTo(ExpositionWriter writer)
+    public async ValueTask WriteToAsync(ExpositionWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (_targets.IsEmpty)
@@ -52,6 +52,7 @@ public sealed class PingLatencySummary(IOptions<IcmpOptions> options, OpenIcmpCh
 
             writer.Sample(Name + "_sum", [("target", target)], sum);
             writer.Sample(Name + "_count", [("target", target)], replies);
+            await writer.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

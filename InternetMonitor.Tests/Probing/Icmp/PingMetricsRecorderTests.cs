@@ -119,6 +119,23 @@ public sealed class PingMetricsRecorderTests
     }
 
     [Fact]
+    public async Task A_summary_longer_than_a_chunk_goes_out_whole_and_in_order()
+    {
+        // 1,000 targets write about 300 kB: many 16 kB chunks, none lost or split inside a line.
+        for (var i = 0; i < 1000; i++)
+        {
+            _recorder.Record(new PingResult(Target with { Name = $"t{i:0000}" }, 1, T0, PingOutcome.Reply, TimeSpan.FromMilliseconds(i + 1)));
+        }
+
+        var metrics = await LabFixture.ScrapeAsync(_exposition);
+        var counts = metrics.Samples("internet_monitor_ping_latency_seconds_count");
+        Assert.Equal(1000, counts.Count);
+        Assert.Equal([.. Enumerable.Range(0, 1000).Select(i => $"t{i:0000}")], counts.Select(sample => sample.Labels["target"]));
+        Assert.Equal(0.5, metrics.Value("internet_monitor_ping_latency_seconds", ("target", "t0499"), ("quantile", "0.5")));
+        Assert.Equal(1000, metrics.Samples("internet_monitor_ping_total").Count);
+    }
+
+    [Fact]
     public async Task In_openmetrics_the_summary_comes_before_the_registrys_families_and_the_text_ends_in_eof()
     {
         _recorder.Record(new PingResult(Target, 1, T0, PingOutcome.Reply, TimeSpan.FromMilliseconds(10)));
