@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public sealed class PingLatencySummary(IOptions<IcmpOptions> options, OpenIcmpCh
             return;
         }
 
-        writer.Family(Name, "summary", $"Round-trip time of each echo reply (kept from the old project: sum and count), with its exact median, p90 and p99 over the replies to the echoes sent in the last {Window()} (Monitor:Icmp:StatisticsWindow); {PingMetricsRecorder.Stamps(channels.All)}.");
+        writer.Family(Name, "summary", $"Round-trip time of each echo reply (kept from the old project: sum and count), with its exact median, p90 and p99 over the replies to the echoes sent in the last Monitor:Icmp:StatisticsWindow ({ValidationErrors.Describe(_window)}); {PingMetricsRecorder.Stamps(channels.All)}.");
         var window = new List<double>();
         foreach (var (target, statistics) in _targets.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
@@ -69,6 +70,4 @@ public sealed class PingLatencySummary(IOptions<IcmpOptions> options, OpenIcmpCh
         var rank = (int)Math.Ceiling((quantile * sorted.Count) - 1e-9);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
-
-    private string Window() => _window.TotalSeconds % 60 == 0 ? $"{_window.TotalMinutes:0} min" : $"{_window.TotalSeconds:0.###} s";
 }

@@ -110,25 +110,16 @@ public sealed class PingMetricsRecorder : IRecorder<PingResult>, IRecorder<LateR
             _lossRatio.WithLabels(target.Name));
     }
 
+    /// <summary>The RTT histogram, made at the first target's first echo (see the class summary); called once a target.</summary>
     private Histogram Rtt()
     {
-        if (Volatile.Read(ref _rtt) is { } made)
-        {
-            return made;
-        }
-
         lock (_timingLock)
         {
-            if (_rtt is null)
+            // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
+            return _rtt ??= _factory.CreateHistogram("internet_monitor_ping_rtt_seconds", $"Round-trip time of each echo reply, {Stamps(_channels.All)}.", ["target"], new HistogramConfiguration
             {
-                // 50 us doubling to about 26 s, as smokeping_prober: wide enough for loopback and a satellite link.
-                Volatile.Write(ref _rtt, _factory.CreateHistogram("internet_monitor_ping_rtt_seconds", $"Round-trip time of each echo reply, {Stamps(_channels.All)}.", ["target"], new HistogramConfiguration
-                {
-                    Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
-                }));
-            }
-
-            return _rtt!;
+                Buckets = Histogram.ExponentialBuckets(0.00005, 2, 20),
+            });
         }
     }
 
