@@ -145,6 +145,21 @@ public sealed class ProbeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The status code of a POST of the JSON <paramref name="body"/> to <paramref name="path"/>, or 0 when the probe does not answer.</summary>
+    public async Task<int> PostJsonAsync(string path, string body)
+    {
+        try
+        {
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await _client.PostAsync(new Uri(path, UriKind.Relative), content).ConfigureAwait(false);
+            return (int)response.StatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>
     /// Polls /metrics every <paramref name="every"/> (250 ms if not given) until <paramref name="condition"/> holds;
     /// throws with the last scrape and the log if it does not before the deadline or the probe exits.

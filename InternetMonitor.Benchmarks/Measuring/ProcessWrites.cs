@@ -24,7 +24,17 @@ public sealed record ProcessWrites(long StorageBytes, long WrittenBytes, long Wr
         return new ProcessWrites(later.StorageBytes - earlier.StorageBytes, later.WrittenBytes - earlier.WrittenBytes, later.WriteCalls - earlier.WriteCalls);
     }
 
+    public static ProcessWrites operator +(ProcessWrites left, ProcessWrites right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return new ProcessWrites(left.StorageBytes + right.StorageBytes, left.WrittenBytes + right.WrittenBytes, left.WriteCalls + right.WriteCalls);
+    }
+
+    /// <summary>The same writing done <paramref name="count"/> times.</summary>
+    public ProcessWrites Times(double count) =>
+        new((long)(StorageBytes * count), (long)(WrittenBytes * count), (long)(WriteCalls * count));
+
     /// <summary>The same writing kept up for a day.</summary>
-    public ProcessWrites PerDay(TimeSpan measured) =>
-        new((long)(StorageBytes * (TimeSpan.FromDays(1) / measured)), (long)(WrittenBytes * (TimeSpan.FromDays(1) / measured)), (long)(WriteCalls * (TimeSpan.FromDays(1) / measured)));
+    public ProcessWrites PerDay(TimeSpan measured) => Times(TimeSpan.FromDays(1) / measured);
 }
