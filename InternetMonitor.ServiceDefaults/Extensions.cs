@@ -34,6 +34,9 @@ public static class Extensions
     /// <summary>A second OTLP endpoint for logs alone (Loki's <c>/otlp/v1/logs</c>), besides the standard variables' place.</summary>
     public const string LogsEndpointVariable = "INTERNET_MONITOR_LOGS_OTLP_ENDPOINT";
 
+    /// <summary>The site the service measures for (the house, the office), when set: its <c>site</c> resource attribute, which Loki makes a label.</summary>
+    public const string SiteVariable = "INTERNET_MONITOR_SITE";
+
     /// <summary>Activity sources whose spans the service wants exported, besides ASP.NET Core and HttpClient.</summary>
     public static ICollection<string> ActivitySources { get; } = new List<string> { "InternetMonitor.*" };
 
@@ -73,10 +76,16 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        List<KeyValuePair<string, object>> attributes = [new("host.name", Environment.MachineName)];
+        if (builder.Configuration[SiteVariable] is { Length: > 0 } site)
+        {
+            attributes.Add(new("site", site));
+        }
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(serviceName, serviceVersion: version, serviceInstanceId: Environment.MachineName)
-                .AddAttributes([new KeyValuePair<string, object>("host.name", Environment.MachineName)]))
+                .AddAttributes(attributes))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

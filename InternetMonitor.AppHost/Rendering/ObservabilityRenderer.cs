@@ -1,10 +1,13 @@
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Prometheus;
+using InternetMonitor.AppHost.Stack;
 
 namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
 /// Writes the stack's configuration for one run or deployment: a copy of observability/ with the parts that
-/// depend on settings rendered (alertmanager/alertmanager.yml and the secret files it names, owner-only).
+/// depend on settings rendered (prometheus/prometheus.yml for the site; alertmanager/alertmanager.yml and the secret
+/// files it names, owner-only).
 /// Rendered for containers, the secrets folder is owner-only and the files in it readable:
 /// each file is bind-mounted alone into Alertmanager's container, whose user is not this host's owner.
 /// </summary>
@@ -13,9 +16,14 @@ public static class ObservabilityRenderer
     /// <summary>observability/ as shipped beside the AppHost's binary.</summary>
     public static string SourceDirectory => Path.Combine(AppContext.BaseDirectory, "observability");
 
-    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false)
+    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false, string site = SiteName.Default)
     {
         ArgumentNullException.ThrowIfNull(alertmanager);
+        if (SiteName.Problem(site) is { } problem)
+        {
+            return [$"Stack:Site {problem}"];
+        }
+
         var alertmanagerSource = Path.Combine(source, "alertmanager", "alertmanager.yml");
         var rendering = AlertmanagerConfigRenderer.Render(File.ReadAllText(alertmanagerSource), alerting, alertmanager, secrets);
         if (!rendering.Succeeded)
@@ -46,6 +54,9 @@ public static class ObservabilityRenderer
         {
             File.SetUnixFileMode(secretsOutput, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+
+        var prometheusConfig = Path.Combine(output, "prometheus", "prometheus.yml");
+        File.WriteAllText(prometheusConfig, PrometheusConfigRenderer.Render(File.ReadAllText(Path.Combine(source, "prometheus", "prometheus.yml")), site));
 
         var config = Path.Combine(alertmanagerOutput, "alertmanager.yml");
         if (rendering.HoldsSecret)

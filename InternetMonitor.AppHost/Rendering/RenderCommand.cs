@@ -7,7 +7,7 @@ namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
 /// <c>render --output DIR</c> writes the stack's configuration (observability/, with
-/// Alertmanager's receivers rendered from the <c>Alerting</c> settings) for Prometheus, Alertmanager and Grafana
+/// Alertmanager's receivers rendered from the <c>Alerting</c> settings and Prometheus' site from <c>Stack:Site</c>) for Prometheus, Alertmanager and Grafana
 /// run by hand or by a service manager. Settings come from appsettings.json, the environment and
 /// <c>--Section:Key=value</c> arguments, in that order.
 /// </summary>
@@ -59,8 +59,11 @@ public static class RenderCommand
         }
 
         // A misspelt key is an error, as in the probe's settings, not a receiver silently left off.
-        var (alerting, problems) = StackSettings.Bind<AlertingOptions>(StackSettings.Build(settings), AlertingOptions.Section);
-        if (alerting is null)
+        var configuration = StackSettings.Build(settings);
+        var (alerting, alertingProblems) = StackSettings.Bind<AlertingOptions>(configuration, AlertingOptions.Section);
+        var (stack, stackProblems) = StackSettings.Bind<StackOptions>(configuration, StackOptions.Section);
+        var problems = alertingProblems.Concat(stackProblems).ToList();
+        if (alerting is null || stack is null)
         {
             foreach (var problem in problems)
             {
@@ -82,7 +85,7 @@ public static class RenderCommand
         IReadOnlyList<string> errors;
         try
         {
-            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess);
+            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess, site: stack.Site);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -100,7 +103,7 @@ public static class RenderCommand
             return ErrorExitCode;
         }
 
-        await output.WriteLineAsync($"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}, site {stack.Site}").ConfigureAwait(false);
         return 0;
     }
 }

@@ -88,6 +88,11 @@ public static partial class StackBuilderExtensions
 
     private static IEnumerable<string> Check(StackOptions stack)
     {
+        if (SiteName.Problem(stack.Site) is { } site)
+        {
+            yield return $"Stack:Site {site}";
+        }
+
         if (LocalAddress(stack.ListenAddress) is { } problem)
         {
             yield return $"Stack:ListenAddress {problem}";

@@ -8,6 +8,13 @@ public sealed class StackOptions
 {
     public const string Section = "Stack";
 
+    /// <summary>
+    /// This site's name among several (the house, the office, a relative's house): the <c>site</c> label of every series
+    /// and alert its Prometheus sends on, the probe's <c>site</c> resource attribute in its logs and traces, and what the
+    /// dashboards and alerts group by (<see cref="SiteName"/>).
+    /// </summary>
+    public string Site { get; set; } = SiteName.Default;
+
     /// <summary>The address every part listens on; 127.0.0.1 keeps the stack to this host, 0.0.0.0 opens it to the network.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 

@@ -12,7 +12,7 @@ namespace InternetMonitor.Tests.AppHost;
 /// The AppHost under Aspire, through Aspire.Hosting.Testing, inside a namespace this test makes with only loopback (so
 /// the stack runs on its default ports, and the probe's default targets reach nothing: "no internet" is the truth
 /// there). DCP runs the probe, node-exporter, Alertmanager and Prometheus as the Debian programs; each reads healthy,
-/// Prometheus scrapes every one, the internet-down alert reaches Alertmanager and the probe's alert log, and the Aspire
+/// Prometheus scrapes every one, the internet-down alert reaches Alertmanager (with the site's name) and the probe's alert log, and the Aspire
 /// dashboard lists every resource and shows the probe's spans, logs and meters.
 /// </summary>
 [Trait(Layer.Key, Layer.EndToEnd)]
@@ -43,7 +43,7 @@ public sealed class AspireStackTests
         var state = Directory.CreateTempSubdirectory("im-aspire-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.InternetMonitor_AppHost>(
-            ["--mode", "process", $"--Stack:StateDirectory={state}"],
+            ["--mode", "process", $"--Stack:StateDirectory={state}", "--Stack:Site=office"],
             (options, settings) =>
             {
                 // The testing builder turns the dashboard off and moves it to port 8080 (cAdvisor's): on, and where a run has it
@@ -74,9 +74,12 @@ public sealed class AspireStackTests
         Assert.Equal(["alertmanager", "internet-monitor", "node", "prometheus"], JsonPoll.UpJobs(up));
 
         using var alertmanager = app.CreateHttpClient("alertmanager");
-        using (await PollAsync(alertmanager, "/api/v2/alerts", json => json.RootElement.EnumerateArray()
+        using (var alerts = await PollAsync(alertmanager, "/api/v2/alerts", json => json.RootElement.EnumerateArray()
             .Any(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown"), deadline.Token))
         {
+            // The site's name reaches Alertmanager on every alert: Prometheus' external label, rendered from Stack:Site.
+            var internetDown = alerts.RootElement.EnumerateArray().First(alert => alert.GetProperty("labels").GetProperty("alertname").GetString() == "InternetDown");
+            Assert.Equal("office", internetDown.GetProperty("labels").TryGetProperty("site", out var site) ? site.GetString() : null);
         }
 
         var alerted = clock.Elapsed;

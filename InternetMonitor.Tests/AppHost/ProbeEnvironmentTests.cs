@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace InternetMonitor.Tests.AppHost;
 
-/// <summary>The probe's data folder as the stack passes it: its folder of the state directory (owner-only), or its volume in the compose project; the user's own setting over either.</summary>
+/// <summary>The probe's data folder as the stack passes it: its folder of the state directory (owner-only), or its volume in the compose project; the user's own setting over either; its site.</summary>
 [Trait(Layer.Key, Layer.Unit)]
 public sealed class ProbeEnvironmentTests : IDisposable
 {
@@ -44,12 +44,21 @@ public sealed class ProbeEnvironmentTests : IDisposable
         Assert.Equal("kept/history.db", Assert.Single(environment, pair => pair.Key == "Monitor__History__Path").Value);
     }
 
+    [Theory]
+    [InlineData(StackRun.Processes)]
+    [InlineData(StackRun.Compose)]
+    public void The_probe_is_told_its_site_for_the_site_attribute_of_its_logs_and_traces(StackRun run)
+    {
+        Assert.Equal("home", Assert.Single(For(run, []), pair => pair.Key == "INTERNET_MONITOR_SITE").Value);
+        Assert.Equal("office", Assert.Single(For(run, [], site: "office"), pair => pair.Key == SiteName.ProbeVariable).Value);
+    }
+
     public void Dispose() => Directory.Delete(_state, recursive: true);
 
-    private List<KeyValuePair<string, string>> For(StackRun run, Dictionary<string, string?> settings)
+    private List<KeyValuePair<string, string>> For(StackRun run, Dictionary<string, string?> settings, string site = SiteName.Default)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var layout = new StackLayout(run, new StackOptions { StateDirectory = _state });
+        var layout = new StackLayout(run, new StackOptions { StateDirectory = _state, Site = site });
         return [.. ProbeEnvironment.For(configuration, layout, 8000)];
     }
 }

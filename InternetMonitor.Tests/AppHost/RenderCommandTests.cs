@@ -10,20 +10,24 @@ namespace InternetMonitor.Tests.AppHost;
 public sealed class RenderCommandTests
 {
     [Fact]
-    public async Task Renders_the_observability_folder_for_the_alertmanager_on_path_and_amtool_accepts_it()
+    public async Task Renders_the_observability_folder_for_the_alertmanager_on_path_and_the_site_and_amtool_and_promtool_accept_it()
     {
         var amtool = Prerequisite.RequireProgram("amtool", "prometheus-alertmanager");
         var output = Directory.CreateTempSubdirectory("im-render-").FullName;
         try
         {
-            var (exitCode, stdout, stderr) = await RunAsync("render", "--output", output, "--Alerting:AlertLogUrl=http://127.0.0.1:18000/api/alerts");
+            var (exitCode, stdout, stderr) = await RunAsync("render", "--output", output, "--Alerting:AlertLogUrl=http://127.0.0.1:18000/api/alerts", "--Stack:Site=office");
 
             Assert.True(exitCode == 0, stderr);
-            Assert.Contains($"Rendered {output} for Alertmanager 0.25.0", stdout, StringComparison.Ordinal); // Debian 12's, found on PATH
+            Assert.Contains($"Rendered {output} for Alertmanager 0.25.0, site office", stdout, StringComparison.Ordinal); // Debian 12's, found on PATH
             var config = Path.Combine(output, "alertmanager", "alertmanager.yml");
             Assert.Contains("url: http://127.0.0.1:18000/api/alerts", await File.ReadAllTextAsync(config, TestContext.Current.CancellationToken), StringComparison.Ordinal);
             var check = await Command.TryRunAsync(amtool, "check-config", config);
             Assert.True(check.ExitCode == 0, check.Output + check.Error);
+            var prometheus = Path.Combine(output, "prometheus", "prometheus.yml");
+            Assert.Contains("site: \"office\"", await File.ReadAllTextAsync(prometheus, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            var promtool = await Command.TryRunAsync(Prerequisite.RequireProgram("promtool", "prometheus"), "check", "config", prometheus);
+            Assert.True(promtool.ExitCode == 0, promtool.Output + promtool.Error);
             foreach (var part in (string[])["prometheus/prometheus.yml", "prometheus/rules/alerts.yml", "grafana/dashboards/internet.json", "loki/loki.yml", "alertmanager/templates/internet-monitor.tmpl"])
             {
                 Assert.True(File.Exists(Path.Combine(output, part)), part);
@@ -43,6 +47,8 @@ public sealed class RenderCommandTests
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Ntfy:Enabled=true" }, "Invalid configuration: Alerting:Ntfy:TopicUrl must be an absolute http or https URL\n")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Slack:Enable=true" }, "Invalid configuration: Alerting:Slack:Enable is not a known setting (known: Channel, Enabled, WebhookUrlFile)")]
     [InlineData(new[] { "render", "--output" }, "Invalid configuration: Required argument missing for option: '--output'.\n")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Stack:Site=my house" }, "Invalid configuration: Stack:Site must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or a digit, such as home or office (got \"my house\")\n")]
+    [InlineData(new[] { "render", "--output", "{output}", "--Stack:Sites=office" }, "Invalid configuration: Stack:Sites is not a known setting (known: ")]
     [InlineData(new[] { "render", "--output", "{output}", "--Alerting:Telegram:ChatId=abc" }, "Invalid configuration: Failed to convert configuration value 'abc' at 'Alerting:Telegram:ChatId'")]
     public async Task Bad_arguments_or_settings_exit_with_2_and_say_what_is_wrong(string[] arguments, string expected)
     {

@@ -107,7 +107,8 @@ public sealed class ProbeHostTests
             $"--OTEL_EXPORTER_OTLP_LOGS_ENDPOINT={new Uri(loki.Url, "/otlp/v1/logs")}",
             $"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={new Uri(traces.Url, "/v1/traces")}",
             "--OTEL_BLRP_SCHEDULE_DELAY=100",
-            "--OTEL_BSP_SCHEDULE_DELAY=100");
+            "--OTEL_BSP_SCHEDULE_DELAY=100",
+            $"--{Microsoft.Extensions.Hosting.Extensions.SiteVariable}=office");
 
         var logs = await loki.WaitForAsync(request => request.Contains("Pinging 1 targets"), Deadline, "an OTLP log export at Loki's path");
         var spans = await traces.WaitForAsync(request => request.Contains("ping round"), Deadline, "an OTLP trace export");
@@ -118,7 +119,7 @@ public sealed class ProbeHostTests
         Assert.All(loki.Requests, request => Assert.Equal("/otlp/v1/logs", request.Path)); // no traces or metrics sent to Loki
         Assert.Equal("/v1/traces", spans.Path);
         Assert.All(traces.Requests, request => Assert.Equal("/v1/traces", request.Path));
-        foreach (var (key, value) in new[] { ("service.name", ProbeProgram.ServiceName), ("service.version", BuildInfo.Version), ("host.name", Environment.MachineName) })
+        foreach (var (key, value) in new[] { ("service.name", ProbeProgram.ServiceName), ("service.version", BuildInfo.Version), ("host.name", Environment.MachineName), ("site", "office") })
         {
             Assert.True(HasAttribute(logs.Body, key, value), $"the exported logs carry the resource attribute {key}={value}");
         }

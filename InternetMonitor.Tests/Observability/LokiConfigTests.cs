@@ -40,7 +40,7 @@ public sealed partial class LokiConfigTests
     }
 
     [Fact]
-    public void Otlp_logs_are_accepted_and_the_probes_service_and_host_become_labels()
+    public void Otlp_logs_are_accepted_and_the_probes_service_host_and_site_become_labels()
     {
         var root = Load();
 
@@ -54,6 +54,7 @@ public sealed partial class LokiConfigTests
             .ToList();
         Assert.Contains("service.name", labels);
         Assert.Contains("host.name", labels);
+        Assert.Contains("site", labels); // one site's logs among several, as its series carry the site label
         Assert.DoesNotContain("service.instance.id", labels); // one stream per restart would be a cardinality leak
     }
 

@@ -14,7 +14,8 @@ public static class ProbeEnvironment
 
     /// <summary>
     /// <c>Urls</c> (the stack's listen address, where the probe would otherwise listen on loopback alone; in container mode
-    /// the engine's host gateway too, where the containers reach it), every <c>Monitor</c> setting
+    /// the engine's host gateway too, where the containers reach it), the site's name (<see cref="SiteName.ProbeVariable"/>,
+    /// its logs' and traces' <c>site</c> resource attribute), every <c>Monitor</c> setting
     /// passed on as it is (<c>Monitor__Icmp__Interval</c>), so the stack has one place for its configuration; its data
     /// folder (<c>Monitor__DataDirectory</c>) unless set: as a program of this host its folder of the state directory
     /// (created owner-only), in the compose project its volume.
@@ -24,6 +25,7 @@ public static class ProbeEnvironment
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(layout);
         yield return new("Urls", layout.ProcessUrls(port));
+        yield return new(SiteName.ProbeVariable, layout.Options.Site);
         var monitor = configuration.GetSection("Monitor");
         if (monitor[DataDirectoryKey] is null)
         {
