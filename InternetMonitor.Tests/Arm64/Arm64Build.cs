@@ -24,25 +24,8 @@ public static class Arm64Build
             ? "needs the arm64 cross toolchain (Debian's gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu, libc6-dev-arm64-cross; `make test` installs them)"
             : null;
 
-    /// <summary>
-    /// Held while the probe is published for arm64, here or by the AppHost's publish: two publishes for one runtime at
-    /// once would write the same obj/ folder.
-    /// </summary>
-    public static SemaphoreSlim Publishing { get; } = new(1, 1);
-
     /// <summary>The published folder and the script's last line, which says which build it made; published now unless the cache is current.</summary>
-    public static async Task<(string Folder, string Made)> GetAsync()
-    {
-        await Publishing.WaitAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            return await PublishAsync();
-        }
-        finally
-        {
-            Publishing.Release();
-        }
-    }
+    public static Task<(string Folder, string Made)> GetAsync() => ProbeBuild.OneAtATimeAsync(PublishAsync);
 
     private static async Task<(string Folder, string Made)> PublishAsync()
     {

@@ -33,9 +33,15 @@ public static class PublishedStack
         return copy;
     }
 
-    /// <summary>Runs the AppHost with <paramref name="arguments"/> to its end (outside any namespace: publish sends nothing).</summary>
-    public static Task<(int ExitCode, string Output, string Error)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
-        RunAsync(AppHost, arguments, environment);
+    /// <summary>
+    /// Runs the AppHost with <paramref name="arguments"/> to its end (outside any namespace: publish sends nothing); a
+    /// publish, which builds the probe's image, holds <see cref="ProbeBuild.Lock"/>.
+    /// </summary>
+    public static Task<(int ExitCode, string Output, string Error)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return arguments.Contains("publish") ? ProbeBuild.OneAtATimeAsync(() => RunAsync(AppHost, arguments, environment)) : RunAsync(AppHost, arguments, environment);
+    }
 
     /// <summary>
     /// <c>aspire publish</c> of the AppHost's build by the Aspire CLI (the dotnet tool, installed once into .cache/,
@@ -53,9 +59,9 @@ public static class PublishedStack
         var scratch = Directory.CreateTempSubdirectory("im-aspire-cli-").FullName;
         try
         {
-            return await RunAsync(aspire, ["publish", "--apphost", Repository.PathOf("InternetMonitor.AppHost", "InternetMonitor.AppHost.csproj"), "--output-path", output,
+            return await ProbeBuild.OneAtATimeAsync(() => RunAsync(aspire, ["publish", "--apphost", Repository.PathOf("InternetMonitor.AppHost", "InternetMonitor.AppHost.csproj"), "--output-path", output,
                 "--no-build", "--non-interactive", "--nologo", .. arguments.Length > 0 ? ["--", .. arguments] : Array.Empty<string>()],
-                new Dictionary<string, string> { ["Configuration"] = Configuration, ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1" }, scratch).ConfigureAwait(false);
+                new Dictionary<string, string> { ["Configuration"] = Configuration, ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1" }, scratch)).ConfigureAwait(false);
         }
         finally
         {
