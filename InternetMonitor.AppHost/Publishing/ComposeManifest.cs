@@ -33,12 +33,11 @@ public static partial class ComposeManifest
     }
 
     /// <summary>The service of <paramref name="resource"/>, configured for the compose <paramref name="layout"/>.</summary>
-    public static async Task<ComposeService> ServiceAsync(IResource resource, StackLayout layout, IReadOnlyList<string> secretFiles,
+    public static async Task<ComposeService> ServiceAsync(IResource resource, StackLayout layout,
         DistributedApplicationExecutionContext execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(secretFiles);
         var compose = resource.Compose();
         var service = new ComposeService { Image = $"${{{compose.ImageVariable}:?set {compose.ImageVariable} in .env}}" };
         if (compose.BuildContext is { } build)
@@ -74,12 +73,9 @@ public static partial class ComposeManifest
             service.Volumes.Add($"./observability/{relative}:{layout.Config(relative)}:ro");
         }
 
-        var alertmanager = resource.Annotations.OfType<AlertLogAnnotation>().Any();
-        if (alertmanager)
-        {
-            // Each secret alone: its folder on this host is owner-only, so it cannot be reached through a mounted folder.
-            service.Volumes.AddRange(secretFiles.Select(file => $"./observability/alertmanager/{file}:{layout.Config("alertmanager/" + file)}:ro"));
-        }
+        // Each secret alone: its folder on this host is owner-only, so it cannot be reached through a mounted folder.
+        var secrets = SecretFiles(layout, compose.SecretsFolder);
+        service.Volumes.AddRange(secrets.Select(file => $"./observability/{file}:{layout.Config(file)}:ro"));
 
         service.HealthCheck = HealthCheck(resource, compose);
         var waits = resource.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource)
@@ -101,13 +97,22 @@ public static partial class ComposeManifest
 
         // Compose recreates a container when its definition changes, not when a file it mounts does: the digest of
         // those files makes a new configuration (rules, receivers, a rotated secret) a new definition.
-        var mounted = compose.Config.Concat(alertmanager ? secretFiles.Select(file => "alertmanager/" + file) : []).ToList();
+        var mounted = compose.Config.Concat(secrets).ToList();
         if (mounted.Count > 0)
         {
             service.Labels["internet-monitor.configuration"] = Digest(layout.ObservabilityDirectory, mounted);
         }
 
         return service;
+    }
+
+    /// <summary>The rendered files of <paramref name="folder"/>, relative to observability/, in order; none when it has no such folder.</summary>
+    private static List<string> SecretFiles(StackLayout layout, string? folder)
+    {
+        var path = folder is null ? null : Path.Combine(layout.ObservabilityDirectory, folder);
+        return path is not null && Directory.Exists(path)
+            ? [.. Directory.GetFiles(path).Select(file => folder + "/" + Path.GetFileName(file)).Order(StringComparer.Ordinal)]
+            : [];
     }
 
     /// <summary>docker-compose.yaml for <paramref name="services"/>, with a header that says what it is and how to change it.</summary>

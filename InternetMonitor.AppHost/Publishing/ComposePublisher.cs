@@ -68,14 +68,10 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
             return rendering;
         }
 
-        var secrets = Path.Combine(layout.ObservabilityDirectory, "alertmanager", "secrets");
-        var secretFiles = Directory.Exists(secrets)
-            ? Directory.GetFiles(secrets).Select(file => "secrets/" + Path.GetFileName(file)).Order(StringComparer.Ordinal).ToList()
-            : [];
         var services = new List<(IResource Resource, ComposeService Service)>();
         foreach (var resource in Services)
         {
-            services.Add((resource, await ComposeManifest.ServiceAsync(resource, layout, secretFiles, execution, cancellationToken).ConfigureAwait(false)));
+            services.Add((resource, await ComposeManifest.ServiceAsync(resource, layout, execution, cancellationToken).ConfigureAwait(false)));
         }
 
         // Owner-only: the probe's settings in it may hold a token (Monitor:AlertLog:Token, a speed-test server's).

@@ -6,8 +6,8 @@ namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
 /// Writes the stack's configuration for one run or deployment: a copy of observability/ with the parts that
-/// depend on settings rendered (prometheus/prometheus.yml for the site; alertmanager/alertmanager.yml and the secret
-/// files it names, owner-only).
+/// depend on settings rendered (prometheus/prometheus.yml for the site and its remote write, alertmanager/alertmanager.yml,
+/// and the secret files each names, owner-only).
 /// Rendered for containers, the secrets folder is owner-only and the files in it readable:
 /// each file is bind-mounted alone into Alertmanager's container, whose user is not this host's owner.
 /// </summary>
@@ -16,12 +16,14 @@ public static class ObservabilityRenderer
     /// <summary>observability/ as shipped beside the AppHost's binary.</summary>
     public static string SourceDirectory => Path.Combine(AppContext.BaseDirectory, "observability");
 
-    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false, string site = SiteName.Default)
+    public static IReadOnlyList<string> Render(string source, string output, AlertingOptions alerting, AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false, StackOptions? stack = null)
     {
         ArgumentNullException.ThrowIfNull(alertmanager);
-        if (SiteName.Problem(site) is { } problem)
+        stack ??= new StackOptions();
+        var prometheus = PrometheusConfigRenderer.Render(File.ReadAllText(Path.Combine(source, "prometheus", "prometheus.yml")), stack.Site, stack.RemoteWrite, secrets);
+        if (!prometheus.Succeeded)
         {
-            return [$"Stack:Site {problem}"];
+            return prometheus.Errors;
         }
 
         var alertmanagerSource = Path.Combine(source, "alertmanager", "alertmanager.yml");
@@ -39,24 +41,10 @@ public static class ObservabilityRenderer
 
         CopyDirectory(source, output);
         var alertmanagerOutput = Path.Combine(output, "alertmanager");
-        var secretsOutput = Path.Combine(alertmanagerOutput, "secrets");
-        if (Directory.Exists(secretsOutput))
-        {
-            Directory.Delete(secretsOutput, recursive: true); // a receiver switched off leaves no secret behind
-        }
+        WriteSecrets(alertmanagerOutput, "secrets", rendering.SecretFiles, forContainers);
 
-        foreach (var (relative, value) in rendering.SecretFiles)
-        {
-            WritePrivate(Path.Combine(alertmanagerOutput, relative), value + "\n", readable: forContainers);
-        }
-
-        if (forContainers && Directory.Exists(secretsOutput) && !OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(secretsOutput, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var prometheusConfig = Path.Combine(output, "prometheus", "prometheus.yml");
-        File.WriteAllText(prometheusConfig, PrometheusConfigRenderer.Render(File.ReadAllText(Path.Combine(source, "prometheus", "prometheus.yml")), site));
+        WriteSecrets(output, PrometheusConfigRenderer.SecretsFolder, prometheus.SecretFiles, forContainers);
+        File.WriteAllText(Path.Combine(output, "prometheus", "prometheus.yml"), prometheus.Yaml); // its secrets are in files of their own
 
         var config = Path.Combine(alertmanagerOutput, "alertmanager.yml");
         if (rendering.HoldsSecret)
@@ -69,6 +57,30 @@ public static class ObservabilityRenderer
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// A secrets folder (<paramref name="folder"/> under <paramref name="root"/>) made anew, so that a credential switched off
+    /// leaves no file behind: owner-only, each file in it owner-only too, or readable when rendered for containers, where
+    /// each is mounted alone for the part's user. <paramref name="files"/> are named relative to <paramref name="root"/>.
+    /// </summary>
+    private static void WriteSecrets(string root, string folder, IReadOnlyDictionary<string, string> files, bool forContainers)
+    {
+        var secretsOutput = Path.Combine(root, folder);
+        if (Directory.Exists(secretsOutput))
+        {
+            Directory.Delete(secretsOutput, recursive: true);
+        }
+
+        foreach (var (relative, value) in files)
+        {
+            WritePrivate(Path.Combine(root, relative), value.EndsWith('\n') ? value : value + "\n", readable: forContainers);
+        }
+
+        if (forContainers && Directory.Exists(secretsOutput) && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(secretsOutput, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private static void WritePrivate(string path, string text, bool readable = false)

@@ -85,7 +85,7 @@ public static class RenderCommand
         IReadOnlyList<string> errors;
         try
         {
-            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess, site: stack.Site);
+            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess, stack: stack);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

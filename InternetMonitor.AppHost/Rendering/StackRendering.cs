@@ -36,7 +36,7 @@ public static class StackRendering
         }
 
         var errors = ObservabilityRenderer.Render(
-            ObservabilityRenderer.SourceDirectory, output, alerting, alertmanager, SecretReader.FromProcess.With(stack.AlertLogToken), forContainers: layout.InContainers, site: stack.Options.Site);
+            ObservabilityRenderer.SourceDirectory, output, alerting, alertmanager, SecretReader.FromProcess.With(stack.AlertLogToken), forContainers: layout.InContainers, stack: stack.Options);
         if (errors.Count > 0)
         {
             return errors;

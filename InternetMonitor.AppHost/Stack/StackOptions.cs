@@ -1,3 +1,5 @@
+using InternetMonitor.AppHost.Integrations.Prometheus;
+
 namespace InternetMonitor.AppHost.Stack;
 
 /// <summary>
@@ -30,6 +32,9 @@ public sealed class StackOptions
     /// and aspire-dashboard in the compose project. Prometheus scrapes only those switched on here.
     /// </summary>
     public string Profiles { get; set; } = "grafana,loki,cadvisor";
+
+    /// <summary>Where this site's Prometheus sends a copy of its series (off by default): a central store for many sites.</summary>
+    public RemoteWriteOptions RemoteWrite { get; set; } = new();
 
     public StackPorts Ports { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Parts;
 using InternetMonitor.AppHost.Integrations.Probe;
 using InternetMonitor.AppHost.Rendering;
 
@@ -65,19 +66,23 @@ public static class StackStartup
             ? AlertmanagerVersion.Parse(tag)
             : null;
 
-    /// <summary>Each rendered secret file mounted alone into Alertmanager's container: their folder is owner-only on this host.</summary>
+    /// <summary>Each rendered secret file mounted alone into its part's container (<see cref="ComposeServiceAnnotation.SecretsFolder"/>): the folder is owner-only on this host.</summary>
     private static void MountSecrets(IEnumerable<IResource> resources, StackLayout layout)
     {
-        var secrets = Path.Combine(layout.ObservabilityDirectory, "alertmanager", "secrets");
-        if (!Directory.Exists(secrets) || AlertLogAnnotation.Sender(resources) is not ContainerResource alertmanager)
+        foreach (var container in resources.OfType<ContainerResource>())
         {
-            return;
-        }
+            var folder = container.Annotations.OfType<ComposeServiceAnnotation>().SingleOrDefault()?.SecretsFolder;
+            var secrets = folder is null ? null : Path.Combine(layout.ObservabilityDirectory, folder);
+            if (secrets is null || !Directory.Exists(secrets))
+            {
+                continue;
+            }
 
-        foreach (var file in Directory.GetFiles(secrets).Order(StringComparer.Ordinal))
-        {
-            var target = layout.Config($"alertmanager/secrets/{Path.GetFileName(file)}");
-            alertmanager.Annotations.Add(new ContainerMountAnnotation(file, target, ContainerMountType.BindMount, isReadOnly: true));
+            foreach (var file in Directory.GetFiles(secrets).Order(StringComparer.Ordinal))
+            {
+                var target = layout.Config($"{folder}/{Path.GetFileName(file)}");
+                container.Annotations.Add(new ContainerMountAnnotation(file, target, ContainerMountType.BindMount, isReadOnly: true));
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InternetMonitor.AppHost.Integrations.Prometheus;
 using InternetMonitor.Lab;
 using InternetMonitor.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -70,6 +71,39 @@ public sealed class PublishTests
             Assert.DoesNotContain("INTERNET_MONITOR_LOGS_OTLP_ENDPOINT", await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken), StringComparison.Ordinal); // Loki is off
             Assert.DoesNotContain("Publishing the probe", output, StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(project, ".env")));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_remote_writes_password_reaches_prometheus_by_its_own_read_only_mount_and_nowhere_else()
+    {
+        const string password = "remote-secret-part";
+        var project = await PublishedStack.CopyAsync();
+        try
+        {
+            var (code, _, error) = await PublishedStack.RunAppHostAsync(
+                ["publish", "--output", project, "--Stack:Site=office", "--Stack:RemoteWrite:Url=https://central.example.org/api/v1/write", "--Stack:RemoteWrite:Username=office"],
+                new Dictionary<string, string> { [RemoteWriteOptions.PasswordVariable] = password });
+
+            Assert.True(code == 0, error);
+            var secrets = Path.Combine(project, "observability", PrometheusConfigRenderer.SecretsFolder);
+            var file = Assert.Single(Directory.GetFiles(secrets));
+            Assert.Equal(password, (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(secrets)); // owner-only on this host
+            Assert.True(File.GetUnixFileMode(file).HasFlag(UnixFileMode.OtherRead), "readable by Prometheus' user through its own mount");
+            var compose = await File.ReadAllTextAsync(Path.Combine(project, "docker-compose.yaml"), TestContext.Current.CancellationToken);
+            Assert.Contains($"./observability/prometheus-secrets/{Path.GetFileName(file)}:/etc/internet-monitor/prometheus-secrets/{Path.GetFileName(file)}:ro", compose, StringComparison.Ordinal);
+            var config = await File.ReadAllTextAsync(Path.Combine(project, "observability", "prometheus", "prometheus.yml"), TestContext.Current.CancellationToken);
+            Assert.Contains($"password_file: ../prometheus-secrets/{Path.GetFileName(file)}", config, StringComparison.Ordinal); // /etc/internet-monitor/prometheus/ is its folder
+            Assert.Contains("site: \"office\"", config, StringComparison.Ordinal);
+            foreach (var text in new[] { compose, config, await File.ReadAllTextAsync(Path.Combine(project, ".env"), TestContext.Current.CancellationToken) })
+            {
+                Assert.DoesNotContain(password, text, StringComparison.Ordinal);
+            }
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -17,11 +18,12 @@ public sealed class PrometheusServer : IAsyncDisposable
     private readonly string _folder;
     private readonly HttpClient _client;
 
-    private PrometheusServer(Process process, string folder, Uri address)
+    private PrometheusServer(Process process, string folder, Uri address, AuthenticationHeaderValue? authorization)
     {
         _process = process;
         _folder = folder;
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        _client.DefaultRequestHeaders.Authorization = authorization;
     }
 
     public static Task<PrometheusServer> StartAsync(string job, string target) =>
@@ -50,9 +52,10 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     /// <summary>
     /// Prometheus with a configuration of the caller's (the shipped one, its targets pointed at loopback), its data in
-    /// <paramref name="folder"/>, which it owns from now on and deletes when stopped.
+    /// <paramref name="folder"/>, which it owns from now on and deletes when stopped; <paramref name="arguments"/> besides
+    /// its own, and the <paramref name="authorization"/> its web configuration asks for, sent with every request.
     /// </summary>
-    public static async Task<PrometheusServer> StartWithConfigAsync(string config, string folder)
+    public static async Task<PrometheusServer> StartWithConfigAsync(string config, string folder, IReadOnlyList<string>? arguments = null, AuthenticationHeaderValue? authorization = null)
     {
         var prometheus = Prerequisite.RequireProgram("prometheus", "prometheus");
         for (var attempt = 1; ; attempt++)
@@ -60,7 +63,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             var port = LoopbackPort.FreeTcp();
             var info = new ProcessStartInfo(prometheus) { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
-                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"])
+                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn", .. arguments ?? []])
             {
                 info.ArgumentList.Add(argument);
             }
@@ -68,7 +71,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             var process = Process.Start(info)!;
             var stderr = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
-            var server = new PrometheusServer(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+            var server = new PrometheusServer(process, folder, new Uri($"http://127.0.0.1:{port}/"), authorization);
             if (await server.ReadyAsync())
             {
                 return server;

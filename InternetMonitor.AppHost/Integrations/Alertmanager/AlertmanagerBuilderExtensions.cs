@@ -16,7 +16,8 @@ public static class AlertmanagerBuilderExtensions
         var alertmanager = builder.AddStackPart(name, new StackPart(AlertmanagerVersion.ProgramNames, "prometheus-alertmanager", AlertmanagerImageTags.Image, AlertmanagerImageTags.Tag, "ALERTMANAGER_IMAGE", port, "/-/ready"))
             .WithScrapeJob("alertmanager")
             .WithDataVolume("/alertmanager")
-            .WithConfig("alertmanager/alertmanager.yml", "alertmanager/templates");
+            .WithConfig("alertmanager/alertmanager.yml", "alertmanager/templates")
+            .WithSecrets("alertmanager/secrets");
         return alertmanager.WithArgs(context =>
         {
             context.Args.Add($"--config.file={layout.Config("alertmanager/alertmanager.yml")}");

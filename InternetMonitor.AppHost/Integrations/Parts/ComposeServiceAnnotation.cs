@@ -6,7 +6,7 @@ namespace InternetMonitor.AppHost.Integrations.Parts;
 /// <summary>
 /// How a resource is written into the compose project, beyond what Aspire's model says: the .env variable that names its
 /// image, the build context of an image built from this solution, its compose profile, where its data volume is
-/// mounted, which parts of the rendered observability/ it reads, how its image checks its health, and the changes its
+/// mounted, which parts of the rendered observability/ it reads (and its secrets), how its image checks its health, and the changes its
 /// service needs (host mounts, privileges, a user).
 /// </summary>
 public sealed class ComposeServiceAnnotation(string imageVariable, string image, string tag) : IResourceAnnotation
@@ -33,6 +33,12 @@ public sealed class ComposeServiceAnnotation(string imageVariable, string image,
 
     /// <summary>Files or folders of the rendered observability/ it reads, relative to it, each mounted read-only.</summary>
     public List<string> Config { get; } = [];
+
+    /// <summary>
+    /// The folder of the rendered observability/ that holds its secrets (owner-only on the host): each file in it is
+    /// mounted alone, read-only, at the same place under its configuration root; null: none.
+    /// </summary>
+    public string? SecretsFolder { get; set; }
 
     /// <summary>How the container checks its own health (a program its image holds).</summary>
     public ContainerHealthCheck HealthCheck { get; set; } = ContainerHealthCheck.Wget;

@@ -140,6 +140,18 @@ public static class StackPartBuilderExtensions
     }
 
     /// <summary>
+    /// The folder of the rendered observability/ that holds its secrets, each file mounted alone into its container (here
+    /// by <see cref="Stack.StackStartup"/> once rendered, in the compose project by the publisher).
+    /// </summary>
+    public static IResourceBuilder<T> WithSecrets<T>(this IResourceBuilder<T> builder, string folder)
+        where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.Compose().SecretsFolder = folder;
+        return builder;
+    }
+
+    /// <summary>
     /// An optional part, switched on by <paramref name="profile"/> in Stack:Profiles: the compose project's profile; in a
     /// run, a part switched off is left out of the model as one that is not installed (a part with no image here, say).
     /// </summary>

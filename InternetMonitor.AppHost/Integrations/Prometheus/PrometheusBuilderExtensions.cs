@@ -16,7 +16,8 @@ public static class PrometheusBuilderExtensions
         var prometheus = builder.AddStackPart(name, new StackPart(["prometheus"], "prometheus", PrometheusImageTags.Image, PrometheusImageTags.Tag, "PROMETHEUS_IMAGE", port, "/-/ready"))
             .WithScrapeJob("prometheus")
             .WithDataVolume("/prometheus")
-            .WithConfig("prometheus");
+            .WithConfig("prometheus")
+            .WithSecrets(PrometheusConfigRenderer.SecretsFolder);
         return prometheus.WithArgs(context =>
         {
             context.Args.Add($"--config.file={layout.Config("prometheus/prometheus.yml")}");
