@@ -7,7 +7,7 @@ namespace InternetMonitor.AppHost.Rendering;
 
 /// <summary>
 /// <c>render --output DIR</c> writes the stack's configuration (observability/, with
-/// Alertmanager's receivers rendered from the <c>Alerting</c> settings and Prometheus' site from <c>Stack:Site</c>) for Prometheus, Alertmanager and Grafana
+/// Alertmanager's receivers rendered from the <c>Alerting</c> settings, Prometheus' site and remote write from <c>Stack</c>) for Prometheus, Alertmanager and Grafana
 /// run by hand or by a service manager. Settings come from appsettings.json, the environment and
 /// <c>--Section:Key=value</c> arguments, in that order.
 /// </summary>

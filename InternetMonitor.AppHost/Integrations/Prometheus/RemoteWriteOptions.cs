@@ -28,7 +28,7 @@ public sealed class RemoteWriteOptions
     public string CaFile { get; set; } = string.Empty;
 
     /// <summary>
-    /// At most this many requests in flight at once (Prometheus' <c>max_shards</c>, 50 by default there). A site sends a
+    /// At most this many requests in flight at once (Prometheus' <c>max_shards</c>, whose default allows tens). A site sends a
     /// few thousand series every 15 s, a few hundred samples a second: one or two requests keep up, and after an outage a
     /// few catch up without filling a home uplink.
     /// </summary>
