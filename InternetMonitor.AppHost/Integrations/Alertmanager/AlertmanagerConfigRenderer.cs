@@ -1,7 +1,9 @@
 using System.Globalization;
+using InternetMonitor.AppHost.Rendering;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static InternetMonitor.AppHost.Rendering.YamlFile;
 
 namespace InternetMonitor.AppHost.Integrations.Alertmanager;
 
@@ -94,10 +96,8 @@ public static class AlertmanagerConfigRenderer
             }
         }
 
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        writer.WriteLine("# Rendered by the AppHost from observability/alertmanager/alertmanager.yml and the Alerting settings: edit those, not this file.");
-        stream.Save(writer, assignAnchors: false);
-        return new(writer.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal), context.ConfigHoldsSecret, context.SecretFiles, context.Integrations, []);
+        var yaml = YamlFile.Save(stream, "Rendered by the AppHost from observability/alertmanager/alertmanager.yml and the Alerting settings: edit those, not this file.");
+        return new(yaml, context.ConfigHoldsSecret, context.SecretFiles, context.Integrations, []);
     }
 
     private static string Key(string name) => ConfigurationPath.Combine(AlertingOptions.Section, name);
@@ -297,9 +297,6 @@ public static class AlertmanagerConfigRenderer
         map.Add(key, sequence);
         return sequence;
     }
-
-    private static KeyValuePair<YamlNode, YamlNode> Pair(string key, string value, ScalarStyle style = ScalarStyle.Any) =>
-        new(new YamlScalarNode(key), new YamlScalarNode(value) { Style = style });
 
     private static string Key(string section, string name) => ConfigurationPath.Combine(AlertingOptions.Section, section, name);
 

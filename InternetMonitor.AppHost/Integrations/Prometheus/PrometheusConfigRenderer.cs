@@ -1,9 +1,11 @@
 using System.Globalization;
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.AppHost.Stack;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static InternetMonitor.AppHost.Rendering.YamlFile;
 
 namespace InternetMonitor.AppHost.Integrations.Prometheus;
 
@@ -52,10 +54,7 @@ public static class PrometheusConfigRenderer
             root.Children[new YamlScalarNode("remote_write")] = new YamlSequenceNode(remote);
         }
 
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        writer.WriteLine("# Rendered by the AppHost from observability/prometheus/prometheus.yml (whose comments explain each part) and the Stack settings: edit those, not this file.");
-        stream.Save(writer, assignAnchors: false);
-        return new(writer.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal), files, []);
+        return new(YamlFile.Save(stream, "Rendered by the AppHost from observability/prometheus/prometheus.yml (whose comments explain each part) and the Stack settings: edit those, not this file."), files, []);
     }
 
     private static YamlMappingNode? RemoteWrite(RemoteWriteOptions options, SecretReader secrets, Dictionary<string, string> files, List<string> errors)
@@ -149,9 +148,6 @@ public static class PrometheusConfigRenderer
     private static string Key(string name) => ConfigurationPath.Combine(StackOptions.Section, "RemoteWrite", name);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static KeyValuePair<YamlNode, YamlNode> Pair(string key, string value, ScalarStyle style = ScalarStyle.Any) =>
-        new(new YamlScalarNode(key), new YamlScalarNode(value) { Style = style });
 
     /// <summary>The mapping under <paramref name="key"/>, made when the file has none.</summary>
     private static YamlMappingNode Mapping(YamlMappingNode parent, string key)
