@@ -74,7 +74,7 @@ public static partial class ComposeManifest
         }
 
         // Each secret alone: its folder on this host is owner-only, so it cannot be reached through a mounted folder.
-        var secrets = SecretFiles(layout, compose.SecretsFolder);
+        var secrets = layout.SecretFiles(compose.SecretsFolder);
         service.Volumes.AddRange(secrets.Select(file => $"./observability/{file}:{layout.Config(file)}:ro"));
 
         service.HealthCheck = HealthCheck(resource, compose);
@@ -104,15 +104,6 @@ public static partial class ComposeManifest
         }
 
         return service;
-    }
-
-    /// <summary>The rendered files of <paramref name="folder"/>, relative to observability/, in order; none when it has no such folder.</summary>
-    private static List<string> SecretFiles(StackLayout layout, string? folder)
-    {
-        var path = folder is null ? null : Path.Combine(layout.ObservabilityDirectory, folder);
-        return path is not null && Directory.Exists(path)
-            ? [.. Directory.GetFiles(path).Select(file => folder + "/" + Path.GetFileName(file)).Order(StringComparer.Ordinal)]
-            : [];
     }
 
     /// <summary>docker-compose.yaml for <paramref name="services"/>, with a header that says what it is and how to change it.</summary>

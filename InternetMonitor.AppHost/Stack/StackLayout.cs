@@ -84,6 +84,15 @@ public sealed class StackLayout(StackRun run, StackOptions options)
         ? $"{ConfigRoot}/{relative.Replace('\\', '/')}"
         : Path.Combine(ObservabilityDirectory, relative);
 
+    /// <summary>The rendered files of a secrets folder, relative to observability/ and in order; none when it was not rendered (or <paramref name="folder"/> is null).</summary>
+    public IReadOnlyList<string> SecretFiles(string? folder)
+    {
+        var path = folder is null ? null : Path.Combine(ObservabilityDirectory, folder);
+        return path is not null && Directory.Exists(path)
+            ? [.. Directory.GetFiles(path).Select(file => folder + "/" + Path.GetFileName(file)).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
     /// <summary>The part's data folder: under the state folder (created), or its volume inside its container.</summary>
     public string DataDirectory(IResource resource)
     {

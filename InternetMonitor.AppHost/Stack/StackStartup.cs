@@ -71,17 +71,9 @@ public static class StackStartup
     {
         foreach (var container in resources.OfType<ContainerResource>())
         {
-            var folder = container.Annotations.OfType<ComposeServiceAnnotation>().SingleOrDefault()?.SecretsFolder;
-            var secrets = folder is null ? null : Path.Combine(layout.ObservabilityDirectory, folder);
-            if (secrets is null || !Directory.Exists(secrets))
+            foreach (var file in layout.SecretFiles(container.Annotations.OfType<ComposeServiceAnnotation>().SingleOrDefault()?.SecretsFolder))
             {
-                continue;
-            }
-
-            foreach (var file in Directory.GetFiles(secrets).Order(StringComparer.Ordinal))
-            {
-                var target = layout.Config($"{folder}/{Path.GetFileName(file)}");
-                container.Annotations.Add(new ContainerMountAnnotation(file, target, ContainerMountType.BindMount, isReadOnly: true));
+                container.Annotations.Add(new ContainerMountAnnotation(Path.Combine(layout.ObservabilityDirectory, file), layout.Config(file), ContainerMountType.BindMount, isReadOnly: true));
             }
         }
     }
