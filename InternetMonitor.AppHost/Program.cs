@@ -1,6 +1,7 @@
 using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Integrations.AspireDashboard;
 using InternetMonitor.AppHost.Integrations.Cadvisor;
+using InternetMonitor.AppHost.Integrations.Central;
 using InternetMonitor.AppHost.Integrations.Grafana;
 using InternetMonitor.AppHost.Integrations.Loki;
 using InternetMonitor.AppHost.Integrations.NodeExporter;
@@ -26,6 +27,30 @@ if (stack is null)
 }
 
 var ports = stack.Options.Ports;
+
+if (arguments.Role == StackRole.Central)
+{
+    // The central machine (`publish --role central`; docs/sites.md): the store every site writes to, behind the gate that
+    // knows each site's credential; the alerts for every site (SiteSilent among them) and their Alertmanager; one Grafana.
+    var central = stack.Central;
+    var centralAlertmanager = builder.AddAlertmanager("alertmanager", ports.Alertmanager);
+    var store = builder.AddCentralStore("store", central)
+        .WaitFor(centralAlertmanager);
+    if (central.Store == CentralStore.VictoriaMetrics)
+    {
+        builder.AddCentralRules("rules", central, store, centralAlertmanager)
+            .WaitFor(store);
+    }
+
+    builder.AddCentralGate("gate", central, GateConfigRenderer.NewPageKey())
+        .WaitFor(store);
+    builder.AddGrafana("grafana", ports.Grafana)
+        .WithDataSources(store, loki: null, centralAlertmanager)
+        .WaitFor(store);
+    builder.AddComposePublishing(store.Resource);
+    await builder.Build().RunAsync();
+    return Environment.ExitCode;
+}
 
 // The stack, top to bottom: the probe, then each observability part with its port, what it reads and what it waits for.
 var probe = builder.AddProject<Projects.InternetMonitor_Probe>("probe")

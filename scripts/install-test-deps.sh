@@ -24,6 +24,7 @@ packages=(
   prometheus                # prometheus + promtool: scrape tests
   prometheus-alertmanager   # alertmanager + amtool
   prometheus-node-exporter
+  victoria-metrics          # the central store's other choice, with vmalert and vmauth (the gate)
   dnsmasq-base              # a real DNS server on loopback
   fping iperf3              # reference measurements
   prometheus-blackbox-exporter  # the peer in the benchmark's cost comparison

@@ -18,6 +18,9 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
     public const string ComposeFile = "docker-compose.yaml";
     public const string ProjectName = "internet-monitor";
 
+    /// <summary>The central machine's project (<c>--role central</c>): apart from a site's, should one machine hold both.</summary>
+    public const string CentralProjectName = "internet-monitor-central";
+
     /// <summary>The addresses a compose project may listen on: its health checks and Prometheus' targets use 127.0.0.1.</summary>
     public static readonly string[] ListenAddresses = ["127.0.0.1", "0.0.0.0"];
 
@@ -34,7 +37,8 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
         var problems = new List<string>();
         var known = Services.Select(resource => resource.Compose().Profile).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var unknown = stack.Layout.Profiles.Except(known).ToList();
-        if (unknown.Count > 0)
+        var central = stack.Arguments.Role == StackRole.Central;
+        if (unknown.Count > 0 && !central) // the central machine has Grafana alone of a site's optional parts
         {
             problems.Add($"Stack:Profiles names {string.Join(", ", unknown)}, which is not an optional part (they are {string.Join(", ", known.Order(StringComparer.Ordinal))})");
         }
@@ -48,7 +52,7 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
                 : $"LISTEN_ADDRESS in {Path.Combine(directory, ".env")} must be 127.0.0.1 or 0.0.0.0 (its health checks and Prometheus' targets use 127.0.0.1; got \"{listen}\")");
         }
 
-        if (problems.Count == 0 && await ProbeSettingsCheck.RunAsync(configuration, stack.Options, cancellationToken).ConfigureAwait(false) is { } refusal)
+        if (problems.Count == 0 && !central && await ProbeSettingsCheck.RunAsync(configuration, stack.Options, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             problems.Add(refusal);
         }
@@ -62,7 +66,9 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
         var layout = stack.Layout;
         layout.ObservabilityDirectory = Path.Combine(directory, "observability");
         var alertmanager = new AlertmanagerTarget(AlertmanagerImageVersion(env.Values), layout.Config("alertmanager"));
-        var rendering = await StackRendering.RenderAsync(Services, stack, prometheus, alertmanager).ConfigureAwait(false);
+        var rendering = central
+            ? StackRendering.RenderCentral(stack, alertmanager)
+            : await StackRendering.RenderAsync(Services, stack, prometheus, alertmanager).ConfigureAwait(false);
         if (rendering.Count > 0)
         {
             return rendering;
@@ -82,7 +88,11 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
             await log.WriteLineAsync(note).ConfigureAwait(false);
         }
 
-        var probe = Services.OfType<ProjectResource>().Single();
+        if (Services.OfType<ProjectResource>().SingleOrDefault() is not { } probe)
+        {
+            return []; // the central machine runs no probe
+        }
+
         var project = probe.GetProjectMetadata().ProjectPath;
         return await ProbeImage.WriteAsync(project, Path.Combine(directory, probe.Compose().BuildContext!), runtime, log, cancellationToken).ConfigureAwait(false) is { } problem ? [problem] : [];
     }
@@ -93,7 +103,7 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
     /// </summary>
     private Version AlertmanagerImageVersion(IReadOnlyDictionary<string, string> env)
     {
-        var pinned = AlertLogAnnotation.Sender(Services)!.Compose();
+        var pinned = Services.Select(resource => resource.Compose()).First(compose => compose.Image == AlertmanagerImageTags.Image);
         var tag = ImageReference.Parse(env.GetValueOrDefault(pinned.ImageVariable, pinned.Reference)).Tag;
         return (tag is null ? null : AlertmanagerVersion.Parse(tag)) ?? AlertmanagerVersion.Parse(pinned.Tag)!;
     }
@@ -113,18 +123,28 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
             # Set at publish, not here (publish again to change them):
             # - ports (--Stack:Ports:NAME=PORT): {ports}
             # - receivers (--Alerting:...; secrets from files or INTERNET_MONITOR_* variables), rendered into
-            #   observability/alertmanager/alertmanager.yml: the probe's alert log{(receivers.Count > 0 ? ", " + string.Join(", ", receivers) : string.Empty)}
-            # - the probe's settings (--Monitor:...), in docker-compose.yaml
+            #   observability/alertmanager/alertmanager.yml: {Receivers(receivers)}
+            # - {(stack.Arguments.Role == StackRole.Central
+                ? "the store, the sites and their credentials (--Central:...), in docker-compose.yaml and observability/central-secrets/"
+                : "the probe's settings (--Monitor:...), in docker-compose.yaml")}
 
             """;
+    }
+
+    private string Receivers(List<string> receivers)
+    {
+        var all = stack.Arguments.Role == StackRole.Central ? receivers : ["the probe's alert log", .. receivers];
+        return all.Count > 0 ? string.Join(", ", all) : "none (alerts stay in Alertmanager and Grafana)";
     }
 
     private List<EnvSetting> Settings()
     {
         var profiles = Services.Select(resource => resource.Compose().Profile).OfType<string>().Where(stack.Layout.Profiles.Contains);
+        var central = stack.Arguments.Role == StackRole.Central;
+        var project = central ? CentralProjectName : ProjectName;
         var settings = new List<EnvSetting>
         {
-            new("COMPOSE_PROJECT_NAME", ProjectName, $"The compose project: its containers and volumes are named {ProjectName}_*."),
+            new("COMPOSE_PROJECT_NAME", project, $"The compose project: its containers and volumes are named {project}_*."),
             new("COMPOSE_PROFILES", string.Join(",", profiles),
                 "The optional parts that run: grafana, loki, cadvisor, aspire-dashboard. Set by publish from Stack:Profiles\n"
                 + "(--Stack:Profiles=grafana,loki): Prometheus scrapes exactly these, so change it there and publish again.", Owned: true),
@@ -138,8 +158,18 @@ public sealed class ComposePublisher(StackContext stack, IConfiguration configur
                 + "is on). Grafana reads it when it first creates its admin user; later, change it in Grafana. Avoid $ in it\n"
                 + "(compose reads $NAME as a variable), and know that `docker inspect` shows it to whoever may use Docker here.",
                 Secret: true),
-            new("PROBE_BASE_IMAGE", ProbeImage.DefaultBase, "The image the probe's image is built on (probe/Dockerfile's BASE_IMAGE): no .NET is needed in it."),
         };
+        if (central)
+        {
+            settings.Add(new("GATE_ADDRESS", stack.Central.GateAddress,
+                "The address the gate listens on, where every site's Prometheus writes (Central:GateAddress): 0.0.0.0 for sites\n"
+                + "elsewhere. The gate lets in each site's remote write with its credential (Central:Sites), and nothing else."));
+        }
+        else
+        {
+            settings.Add(new("PROBE_BASE_IMAGE", ProbeImage.DefaultBase, "The image the probe's image is built on (probe/Dockerfile's BASE_IMAGE): no .NET is needed in it."));
+        }
+
         foreach (var compose in Services.Select(resource => (resource.Name, Compose: resource.Compose())))
         {
             var build = compose.Compose.BuildContext is not null;

@@ -1,4 +1,5 @@
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Central;
 using InternetMonitor.AppHost.Integrations.Prometheus;
 using InternetMonitor.AppHost.Stack;
 
@@ -35,17 +36,25 @@ public static class ObservabilityRenderer
 
         if (forContainers && rendering.HoldsSecret)
         {
-            // The file would be owner-only on this host, and unreadable by Alertmanager's user in its container.
-            return [$"the Telegram receiver needs Alertmanager 0.26 or later in a compose project, which reads the bot token from a file (this one is {alertmanager.Version.ToString(3)}: set ALERTMANAGER_IMAGE to a newer one)"];
+            return [TelegramInContainers(alertmanager)];
         }
 
         CopyDirectory(source, output);
-        var alertmanagerOutput = Path.Combine(output, "alertmanager");
-        WriteSecrets(alertmanagerOutput, "secrets", rendering.SecretFiles, forContainers);
-
         WriteSecrets(output, PrometheusConfigRenderer.SecretsFolder, prometheus.SecretFiles, forContainers);
         File.WriteAllText(Path.Combine(output, "prometheus", "prometheus.yml"), prometheus.Yaml); // its secrets are in files of their own
+        WriteAlertmanager(output, rendering, forContainers);
+        return [];
+    }
 
+    /// <summary>The file would be owner-only on this host, and unreadable by Alertmanager's user in its container.</summary>
+    private static string TelegramInContainers(AlertmanagerTarget alertmanager) =>
+        $"the Telegram receiver needs Alertmanager 0.26 or later in a compose project, which reads the bot token from a file (this one is {alertmanager.Version.ToString(3)}: set ALERTMANAGER_IMAGE to a newer one)";
+
+    /// <summary>alertmanager/alertmanager.yml as rendered (owner-only when it holds a secret) and its secrets folder.</summary>
+    private static void WriteAlertmanager(string output, AlertmanagerRendering rendering, bool forContainers)
+    {
+        var alertmanagerOutput = Path.Combine(output, "alertmanager");
+        WriteSecrets(alertmanagerOutput, "secrets", rendering.SecretFiles, forContainers);
         var config = Path.Combine(alertmanagerOutput, "alertmanager.yml");
         if (rendering.HoldsSecret)
         {
@@ -55,7 +64,53 @@ public static class ObservabilityRenderer
         {
             File.WriteAllText(config, rendering.Yaml);
         }
+    }
 
+    /// <summary>
+    /// The central store's configuration (<c>--role central</c>): a copy of observability/ with central/'s files rendered
+    /// for its ports, store and SiteSilent window, the gate's credentials and certificate in central-secrets/, and
+    /// Alertmanager's receivers rendered as at a site but without the alert log, which lives at each site.
+    /// </summary>
+    public static IReadOnlyList<string> RenderCentral(string source, string output, CentralOptions central, StackOptions stack, AlertingOptions alerting,
+        AlertmanagerTarget alertmanager, SecretReader secrets, bool forContainers = false)
+    {
+        ArgumentNullException.ThrowIfNull(central);
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(alertmanager);
+        var problems = CentralConfigRenderer.Problems(central, stack.Ports);
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        var rendering = AlertmanagerConfigRenderer.Render(File.ReadAllText(Path.Combine(source, "alertmanager", "alertmanager.yml")), alerting, alertmanager, secrets, alertLog: false);
+        var store = new Uri(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{central.Ports.Store}/"));
+        var (gateFiles, gateErrors) = GateConfigRenderer.Render(central, store, secrets);
+        var errors = rendering.Errors.Concat(gateErrors).ToList();
+        if (forContainers && rendering.HoldsSecret)
+        {
+            errors.Add(TelegramInContainers(alertmanager));
+        }
+
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        CopyDirectory(source, output);
+        var centralOutput = Path.Combine(output, CentralBuilderExtensions.ConfigFolder);
+        var prometheus = CentralConfigRenderer.Prometheus(File.ReadAllText(Path.Combine(source, CentralBuilderExtensions.ConfigFolder, "prometheus", "prometheus.yml")), central, stack.Ports);
+        File.WriteAllText(Path.Combine(centralOutput, "prometheus", "prometheus.yml"), prometheus);
+        if (central.Store == CentralStore.VictoriaMetrics)
+        {
+            Directory.CreateDirectory(Path.Combine(centralOutput, "victoriametrics"));
+            File.WriteAllText(Path.Combine(centralOutput, "victoriametrics", "scrape.yml"), CentralConfigRenderer.VictoriaMetricsScrape(prometheus));
+        }
+
+        var sites = Path.Combine(centralOutput, "rules", "sites.yml");
+        File.WriteAllText(sites, CentralConfigRenderer.Sites(File.ReadAllText(sites), central));
+        WriteSecrets(output, CentralBuilderExtensions.SecretsFolder, gateFiles, forContainers);
+        WriteAlertmanager(output, rendering, forContainers);
         return [];
     }
 

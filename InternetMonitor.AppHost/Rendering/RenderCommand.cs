@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Central;
 using InternetMonitor.AppHost.Stack;
 using InternetMonitor.CommandLine;
 
@@ -34,9 +35,11 @@ public static class RenderCommand
         {
             Notes = "Exit codes: 0 written, 2 bad arguments or settings, or an output folder that cannot be written.",
         };
+        var role = StackCommandLine.RoleOption();
         render.Add(output);
         render.Add(version);
         render.Add(configDirectory);
+        render.Add(role);
         render.Validators.Add(result =>
         {
             if (result.GetResult(output) is null)
@@ -45,11 +48,12 @@ public static class RenderCommand
             }
         });
         render.SetAction((result, settings, _) => RunAsync(
-            result.GetRequiredValue(output), result.GetValue(version), result.GetValue(configDirectory), settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+            result.GetRequiredValue(output), result.GetValue(version), result.GetValue(configDirectory), StackCommandLine.Role(result.GetValue(role)), settings,
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return render;
     }
 
-    private static async Task<int> RunAsync(string outputDirectory, string? version, string? configDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error)
+    private static async Task<int> RunAsync(string outputDirectory, string? version, string? configDirectory, StackRole role, IReadOnlyList<string> settings, TextWriter output, TextWriter error)
     {
         var alertmanagerVersion = version is null ? await AlertmanagerVersion.InstalledAsync().ConfigureAwait(false) ?? AlertmanagerTarget.Debian12 : AlertmanagerVersion.Parse(version);
         if (alertmanagerVersion is null)
@@ -62,8 +66,9 @@ public static class RenderCommand
         var configuration = StackSettings.Build(settings);
         var (alerting, alertingProblems) = StackSettings.Bind<AlertingOptions>(configuration, AlertingOptions.Section);
         var (stack, stackProblems) = StackSettings.Bind<StackOptions>(configuration, StackOptions.Section);
-        var problems = alertingProblems.Concat(stackProblems).ToList();
-        if (alerting is null || stack is null)
+        var (central, centralProblems) = StackSettings.Bind<CentralOptions>(configuration, CentralOptions.Section);
+        var problems = alertingProblems.Concat(stackProblems).Concat(centralProblems).ToList();
+        if (alerting is null || stack is null || central is null)
         {
             foreach (var problem in problems)
             {
@@ -85,7 +90,9 @@ public static class RenderCommand
         IReadOnlyList<string> errors;
         try
         {
-            errors = ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess, stack: stack);
+            errors = role == StackRole.Central
+                ? ObservabilityRenderer.RenderCentral(source, fullOutput, central, stack, alerting, target, SecretReader.FromProcess)
+                : ObservabilityRenderer.Render(source, fullOutput, alerting, target, SecretReader.FromProcess, stack: stack);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -103,7 +110,9 @@ public static class RenderCommand
             return ErrorExitCode;
         }
 
-        await output.WriteLineAsync($"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}, site {stack.Site}").ConfigureAwait(false);
+        await output.WriteLineAsync(role == StackRole.Central
+            ? $"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}, the central machine: store {central.Store}, sites {string.Join(", ", central.Sites.Keys.Order(StringComparer.Ordinal))}"
+            : $"Rendered {fullOutput} for Alertmanager {alertmanagerVersion.ToString(3)}, site {stack.Site}").ConfigureAwait(false);
         return 0;
     }
 }

@@ -13,6 +13,19 @@ namespace InternetMonitor.AppHost.Rendering;
 /// </summary>
 public static class StackRendering
 {
+    /// <summary>The central machine's configuration (<c>publish --role central</c>), for its compose project.</summary>
+    public static IReadOnlyList<string> RenderCentral(StackContext stack, AlertmanagerTarget alertmanager)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var output = stack.Layout.ObservabilityDirectory;
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
+        return ObservabilityRenderer.RenderCentral(ObservabilityRenderer.SourceDirectory, output, stack.Central, stack.Options, stack.Alerting, alertmanager, SecretReader.FromProcess, forContainers: true);
+    }
+
     /// <summary>Renders for the parts in <paramref name="resources"/>, targets as <paramref name="prometheus"/> reaches them.</summary>
     public static async Task<IReadOnlyList<string>> RenderAsync(IEnumerable<IResource> resources, StackContext stack, IResource prometheus, AlertmanagerTarget alertmanager)
     {

@@ -22,7 +22,15 @@ public static class SettingsCheck
             }
 
             var nested = property.PropertyType;
-            if (nested.IsClass && nested != typeof(string) && nested != typeof(Uri))
+            if (nested.IsGenericType && nested.GetGenericTypeDefinition() == typeof(Dictionary<,>) && nested.GetGenericArguments()[1] is { IsClass: true } entry && entry != typeof(string))
+            {
+                // A map of named entries (Central:Sites:NAME): any name, each entry's keys checked.
+                foreach (var problem in child.GetChildren().SelectMany(named => UnknownKeys(named, entry)))
+                {
+                    yield return problem;
+                }
+            }
+            else if (nested.IsClass && nested != typeof(string) && nested != typeof(Uri))
             {
                 foreach (var problem in UnknownKeys(child, nested))
                 {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Central;
 
 namespace InternetMonitor.AppHost.Stack;
 
@@ -29,13 +30,18 @@ public static partial class StackBuilderExtensions
         ArgumentNullException.ThrowIfNull(error);
         var (stack, stackErrors) = StackSettings.Bind<StackOptions>(builder.Configuration, StackOptions.Section);
         var (alerting, alertingErrors) = StackSettings.Bind<AlertingOptions>(builder.Configuration, AlertingOptions.Section);
-        var errors = stackErrors.Concat(alertingErrors).ToList();
+        var (central, centralErrors) = StackSettings.Bind<CentralOptions>(builder.Configuration, CentralOptions.Section);
+        var errors = stackErrors.Concat(alertingErrors).Concat(centralErrors).ToList();
         if (stack is not null)
         {
             errors.AddRange(Check(stack));
+            if (central is not null && arguments.Role == StackRole.Central)
+            {
+                errors.AddRange(CentralConfigRenderer.Problems(central, stack.Ports));
+            }
         }
 
-        if (stack is null || alerting is null || errors.Count > 0)
+        if (stack is null || alerting is null || central is null || errors.Count > 0)
         {
             errors.ForEach(problem => error.WriteLine($"Invalid configuration: {problem}"));
             return null;
@@ -76,6 +82,7 @@ public static partial class StackBuilderExtensions
 
         var context = new StackContext(stack, alerting, new StackLayout(run, stack) { HostGateway = gateway }, arguments)
         {
+            Central = central,
             AlertLogToken = AlertLogToken.ForRun(run, builder.Configuration, alerting, Environment.GetEnvironmentVariable),
         };
         Stacks.AddOrUpdate(builder, context);

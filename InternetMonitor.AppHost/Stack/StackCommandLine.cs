@@ -98,9 +98,11 @@ public static partial class StackCommandLine
                 result.AddError($"--runtime must be a Linux runtime identifier such as linux-x64 or linux-arm64 (got \"{value}\")");
             }
         });
+        var role = RoleOption();
         var publish = new SettingsCommand("publish", "Writes the stack as a compose project (docker-compose.yaml, .env, the rendered configuration, the probe's image) and exits.", scope) { Notes = ExitCodes };
         publish.Add(output);
         publish.Add(runtime);
+        publish.Add(role);
         publish.Validators.Add(result =>
         {
             if (result.GetResult(output) is null)
@@ -110,11 +112,39 @@ public static partial class StackCommandLine
         });
         publish.SetAction((result, settings, _) =>
         {
-            parsed(new StackArguments(StackMode.Auto, Publish: true, result.GetValue(output), result.GetValue(runtime) ?? HostRuntime.Identifier, settings, Aspire(result, aspire)));
+            parsed(new StackArguments(StackMode.Auto, Publish: true, result.GetValue(output), result.GetValue(runtime) ?? HostRuntime.Identifier, settings, Aspire(result, aspire))
+            {
+                Role = Role(result.GetValue(role)),
+            });
             return Task.FromResult(0);
         });
         return publish;
     }
+
+    /// <summary>
+    /// <c>--role site|central</c> of <c>publish</c> and <c>render</c>: a site's stack (the default), or the central machine's
+    /// that every site writes to (docs/sites.md).
+    /// </summary>
+    internal static Option<string> RoleOption()
+    {
+        var role = new Option<string>("--role")
+        {
+            Description = "site: a site's stack, the probe and its parts (default); central: the machine every site writes to (its store behind a gate, Alertmanager, Grafana; the Central settings)",
+            HelpName = "site|central",
+        }.GivenLastWins();
+        role.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>() ?? string.Empty;
+            if (!Enum.TryParse<StackRole>(value, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen) || value.Any(char.IsDigit))
+            {
+                result.AddError($"--role must be site or central (got \"{value}\")");
+            }
+        });
+        return role;
+    }
+
+    /// <summary>The role <see cref="RoleOption"/> gave, or a site's.</summary>
+    internal static StackRole Role(string? value) => value is null ? StackRole.Site : Enum.Parse<StackRole>(value, ignoreCase: true);
 
     /// <summary>Aspire's switches as given, each followed by its value.</summary>
     private static List<string> Aspire(ParseResult result, IEnumerable<Option<string>> aspire) =>

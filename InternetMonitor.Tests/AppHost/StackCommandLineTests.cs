@@ -9,7 +9,7 @@ public sealed class StackCommandLineTests
 {
     [Theory]
     [InlineData(new[] { "--help" }, new[] { "--mode <process|container>", "publish", "render", "--Section:Key=value", "Exit codes: 0" })]
-    [InlineData(new[] { "publish", "--help" }, new[] { "--output <DIR>", "--runtime <RID>", "--Section:Key=value", "Exit codes: 0" })]
+    [InlineData(new[] { "publish", "--help" }, new[] { "--output <DIR>", "--runtime <RID>", "--role <site|central>", "--Section:Key=value", "Exit codes: 0" })]
     [InlineData(new[] { "render", "-h", "--Alerting:Bogus=1" }, new[] { "--output <DIR>", "--alertmanager-version <X.Y.Z>", "--alertmanager-config-dir <PATH>", "--Section:Key=value" })]
     public async Task Help_of_each_command_lists_its_options_and_exits_0_without_starting_anything(string[] arguments, string[] expected)
     {
@@ -30,6 +30,7 @@ public sealed class StackCommandLineTests
     [InlineData(new[] { "--fast" }, "Invalid configuration: unknown argument --fast: settings are written --Section:Key=value")]
     [InlineData(new[] { "publish", "--output", "out", "--runtime" }, "Invalid configuration: Required argument missing for option: '--runtime'.")]
     [InlineData(new[] { "--Stack:ListenAddress" }, "Invalid configuration: unknown argument --Stack:ListenAddress: settings are written --Section:Key=value")]
+    [InlineData(new[] { "publish", "--output", "out", "--role", "hub" }, "Invalid configuration: --role must be site or central (got \"hub\")")]
     public async Task An_unknown_or_incomplete_option_exits_2_with_one_line_naming_it(string[] arguments, string expected)
     {
         var (parsed, code, output, error) = await ParseAsync(arguments);
@@ -38,6 +39,18 @@ public sealed class StackCommandLineTests
         Assert.Equal(2, code);
         Assert.Empty(output);
         Assert.Equal(expected, error.TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData(new[] { "publish", "--output", "out" }, StackRole.Site)]
+    [InlineData(new[] { "publish", "--output", "out", "--role", "central" }, StackRole.Central)]
+    [InlineData(new[] { "publish", "--output", "out", "--role", "Site" }, StackRole.Site)]
+    public async Task Publish_takes_the_role_of_the_machine(string[] arguments, StackRole role)
+    {
+        var (parsed, code, _, error) = await ParseAsync(arguments);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(role, parsed!.Role);
     }
 
     [Fact]

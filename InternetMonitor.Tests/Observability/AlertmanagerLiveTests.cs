@@ -107,9 +107,51 @@ public sealed class AlertmanagerLiveTests
         return await WebServerProcess.StartAlertmanagerAsync(Path.Combine(folder, "alertmanager", "alertmanager.yml"), folder);
     }
 
-    private static JsonObject Alert(string name, string severity, string instance, string summary) => new()
+    [Fact]
+    public async Task A_silent_site_silences_its_own_alerts_only_at_the_central_alertmanager()
     {
-        ["labels"] = new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = "home" },
+        Prerequisite.RequireProgram("prometheus-alertmanager", "prometheus-alertmanager");
+        await using var sink = await CaptureServer.StartAsync();
+        var options = new AlertingOptions { AlertLogUrl = new Uri(sink.Url, "/api/alerts") };
+        await using var alertmanager = await StartAlertmanagerAsync(options, new SecretReader(_ => null));
+        using var client = new HttpClient { BaseAddress = alertmanager.Url };
+
+        // Both sites' probes have the same address in their own compose projects: the site tells them apart.
+        await PostAlertsAsync(
+            client,
+            new JsonObject
+            {
+                ["labels"] = new JsonObject { ["alertname"] = "SiteSilent", ["severity"] = "critical", ["site"] = "home" },
+                ["annotations"] = new JsonObject { ["summary"] = "Site home is silent", ["description"] = "For a test.", ["runbook_url"] = "README.md#runbook-sitesilent" },
+                ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
+            },
+            Alert("InternetDown", "critical", "127.0.0.1:8000", "Internet down", site: "home"),
+            Alert("HighLatency", "warning", "127.0.0.1:8000", "High latency", site: "home"),
+            Alert("InternetDown", "critical", "127.0.0.1:8000", "Internet down", site: "office"));
+
+        var states = await Poll.UntilAsync(
+            async () =>
+            {
+                using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
+                return alerts.RootElement.EnumerateArray().ToDictionary(
+                    alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("site").GetString()!),
+                    alert => alert.GetProperty("status").GetProperty("state").GetString()!);
+            },
+            seen => seen.Count == 4 && seen.Values.Count(state => state == "suppressed") == 2,
+            "four alerts, two of them suppressed",
+            Deadline,
+            TimeSpan.FromMilliseconds(200),
+            explain: seen => Task.FromResult($"states: {string.Join(", ", seen)}"));
+
+        Assert.Equal("active", states[("SiteSilent", "home")]);
+        Assert.Equal("suppressed", states[("InternetDown", "home")]);
+        Assert.Equal("suppressed", states[("HighLatency", "home")]);
+        Assert.Equal("active", states[("InternetDown", "office")]);
+    }
+
+    private static JsonObject Alert(string name, string severity, string instance, string summary, string site = "home") => new()
+    {
+        ["labels"] = new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site },
         ["annotations"] = new JsonObject { ["summary"] = summary, ["description"] = summary + ", for a test.", ["runbook_url"] = "README.md#runbook-" + name.ToLowerInvariant() },
         ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
     };

@@ -6,8 +6,8 @@ using YamlDotNet.RepresentationModel;
 namespace InternetMonitor.Tests.Observability;
 
 /// <summary>
-/// observability/prometheus/ checked by the real tools (Debian's promtool): the configuration, the rules, and their
-/// unit tests; and, read from the files, that every alert is complete and has a case where it fires and one where it
+/// observability/prometheus/ and the central store's observability/central/ checked by the real tools (Debian's promtool):
+/// the configurations, the rules, and their unit tests; and, read from the files, that every alert is complete and has a case where it fires and one where it
 /// must not.
 /// </summary>
 [Trait(Layer.Key, Layer.Integration)]
@@ -15,16 +15,24 @@ public sealed partial class PrometheusRulesTests
 {
     private static readonly string Folder = Repository.PathOf("observability", "prometheus");
 
+    /// <summary>The central store's own configuration, rules and tests (publish --role central).</summary>
+    private static readonly string CentralFolder = Repository.PathOf("observability", "central");
+
+    private static readonly string[] Folders = [Folder, CentralFolder];
+
     [Fact]
     public async Task The_configuration_and_the_rules_pass_promtool_check()
     {
         var promtool = Prerequisite.RequireProgram("promtool", "prometheus");
 
         var config = await Command.TryRunAsync(promtool, "check", "config", Path.Combine(Folder, "prometheus.yml"));
+        var central = await Command.TryRunAsync(promtool, "check", "config", Path.Combine(CentralFolder, "prometheus", "prometheus.yml"));
         var rules = await Command.TryRunAsync(promtool, ["check", "rules", .. RuleFiles()]);
 
         Assert.True(config.ExitCode == 0, config.Output + config.Error);
-        Assert.Contains("SUCCESS: 2 rule files found", config.Output + config.Error, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 3 rule files found", config.Output + config.Error, StringComparison.Ordinal);
+        Assert.True(central.ExitCode == 0, central.Output + central.Error);
+        Assert.Contains("SUCCESS: 2 rule files found", central.Output + central.Error, StringComparison.Ordinal); // a site's alerts and the central ones, not its recording rules or local ones
         Assert.True(rules.ExitCode == 0, rules.Output + rules.Error);
     }
 
@@ -32,7 +40,7 @@ public sealed partial class PrometheusRulesTests
     public async Task Every_rule_test_passes_promtool_test_rules()
     {
         var promtool = Prerequisite.RequireProgram("promtool", "prometheus");
-        var files = Directory.GetFiles(Path.Combine(Folder, "tests"), "*.yml").Order(StringComparer.Ordinal).ToArray();
+        var files = TestFiles().ToArray();
 
         var result = await Command.TryRunAsync(promtool, ["test", "rules", .. files]);
 
@@ -62,7 +70,7 @@ public sealed partial class PrometheusRulesTests
     {
         var fires = new HashSet<string>(StringComparer.Ordinal);
         var silent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(Path.Combine(Folder, "tests"), "*.yml"))
+        foreach (var file in TestFiles())
         {
             foreach (var test in Sequence(Load(file), "tests"))
             {
@@ -79,15 +87,20 @@ public sealed partial class PrometheusRulesTests
         Assert.Empty(names.Except(silent));
     }
 
-    /// <summary>Every rule of the shipped rule files: its name (the alert or the recorded series) and its expression.</summary>
-    internal static IEnumerable<(string Name, bool IsAlert, string Expression)> Rules() =>
-        RuleFiles().SelectMany(file => Sequence(Load(file), "groups"))
+    /// <summary>
+    /// Every rule of the shipped rule files (a site's, and unless <paramref name="central"/> is false the central store's):
+    /// its name (the alert or the recorded series) and its expression.
+    /// </summary>
+    internal static IEnumerable<(string Name, bool IsAlert, string Expression)> Rules(bool central = true) =>
+        RuleFiles().Where(file => central || !file.StartsWith(CentralFolder, StringComparison.Ordinal)).SelectMany(file => Sequence(Load(file), "groups"))
             .SelectMany(group => Sequence(group, "rules"))
             .Select(rule => rule.Children.TryGetValue(new YamlScalarNode("alert"), out var alert)
                 ? (((YamlScalarNode)alert).Value!, true, ((YamlScalarNode)rule[new YamlScalarNode("expr")]).Value!)
                 : (((YamlScalarNode)rule[new YamlScalarNode("record")]).Value!, false, ((YamlScalarNode)rule[new YamlScalarNode("expr")]).Value!));
 
-    private static IEnumerable<string> RuleFiles() => Directory.GetFiles(Path.Combine(Folder, "rules"), "*.yml").Order(StringComparer.Ordinal);
+    private static IEnumerable<string> RuleFiles() => Folders.SelectMany(folder => Directory.GetFiles(Path.Combine(folder, "rules"), "*.yml").Order(StringComparer.Ordinal));
+
+    private static IEnumerable<string> TestFiles() => Folders.SelectMany(folder => Directory.GetFiles(Path.Combine(folder, "tests"), "*.yml").Order(StringComparer.Ordinal));
 
     private static IEnumerable<YamlMappingNode> Alerts() =>
         RuleFiles().SelectMany(file => Sequence(Load(file), "groups"))

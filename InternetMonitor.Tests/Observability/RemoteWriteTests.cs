@@ -54,29 +54,10 @@ public sealed class RemoteWriteTests
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("office:" + Password))));
     }
 
-    /// <summary>A site's Prometheus scraping itself every second, its configuration rendered for the site "office" writing to <paramref name="central"/>.</summary>
-    private static async Task<PrometheusServer> StartSiteAsync(Uri central, string password)
+    /// <summary>A site's Prometheus for the site "office" writing to <paramref name="central"/> with basic authentication.</summary>
+    private static Task<PrometheusServer> StartSiteAsync(Uri central, string password)
     {
-        var folder = Directory.CreateTempSubdirectory("im-site-").FullName;
-        var baseYaml = "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: prometheus\n    file_sd_configs:\n      - files: [targets/prometheus.yml]\n";
         var environment = new Dictionary<string, string> { [RemoteWriteOptions.PasswordVariable] = password };
-        var rendering = PrometheusConfigRenderer.Render(baseYaml, "office",
-            new RemoteWriteOptions { Url = new Uri(central, "/api/v1/write").AbsoluteUri, Username = "office" }, new SecretReader(environment.GetValueOrDefault));
-        Assert.Empty(rendering.Errors);
-        Assert.DoesNotContain(password, rendering.Yaml, StringComparison.Ordinal);
-        foreach (var (relative, value) in rendering.SecretFiles) // beside prometheus/, as the AppHost renders them
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, relative))!);
-            await File.WriteAllTextAsync(Path.Combine(folder, relative), value + "\n");
-        }
-
-        var prometheus = Path.Combine(folder, "prometheus");
-        Directory.CreateDirectory(Path.Combine(prometheus, "targets"));
-        await File.WriteAllTextAsync(Path.Combine(prometheus, "targets", "prometheus.yml"), "[]\n");
-        var config = Path.Combine(prometheus, "prometheus.yml");
-        await File.WriteAllTextAsync(config, rendering.Yaml);
-        var site = await PrometheusServer.StartWithConfigAsync(config, folder);
-        await File.WriteAllTextAsync(Path.Combine(prometheus, "targets", "prometheus.yml"), $"- targets: ['{site.Url.Authority}']\n"); // file_sd picks it up
-        return site;
+        return SitePrometheus.StartAsync("office", new RemoteWriteOptions { Url = new Uri(central, "/api/v1/write").AbsoluteUri, Username = "office" }, new SecretReader(environment.GetValueOrDefault));
     }
 }

@@ -83,35 +83,20 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>GET of an API path (for example <c>api/v1/rules</c>), parsed.</summary>
-    public async Task<JsonDocument> GetAsync(string path) =>
-        JsonDocument.Parse(await _client.GetStringAsync(new Uri(path, UriKind.Relative)));
+    public Task<JsonDocument> GetAsync(string path) => Api.GetAsync(path);
 
     /// <summary>The address Prometheus listens on (a scrape target for itself).</summary>
     public Uri Url => _client.BaseAddress!;
 
     /// <summary>An instant query; each result as its labels and value.</summary>
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string expression)
-    {
-        var json = await _client.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(expression)}", UriKind.Relative));
-        using var document = JsonDocument.Parse(json);
-        var data = document.RootElement.GetProperty("data");
-        return data.GetProperty("result").EnumerateArray().Select(result =>
-        (
-            (IReadOnlyDictionary<string, string>)result.GetProperty("metric").EnumerateObject().ToDictionary(label => label.Name, label => label.Value.GetString()!),
-            double.Parse(result.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)
-        )).ToList();
-    }
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string expression) => Api.QueryAsync(expression);
 
     /// <summary>Polls a query until <paramref name="condition"/> holds for its results.</summary>
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
         string expression, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition) =>
-        Poll.UntilAsync(
-            () => QueryAsync(expression),
-            condition,
-            $"{expression} meeting the condition",
-            TimeSpan.FromSeconds(60),
-            TimeSpan.FromMilliseconds(500),
-            explain: results => Task.FromResult($"last: {string.Join(", ", results.Select(r => r.Value))}"));
+        Api.WaitForAsync(expression, condition);
+
+    private PrometheusApi Api => new(_client);
 
     public async ValueTask DisposeAsync()
     {

@@ -4,10 +4,35 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace InternetMonitor.Tests.Support;
 
+/// <summary>Certificates made for a test run: nothing of them is kept.</summary>
 public static class TestCertificates
 {
     /// <summary>A self-signed certificate for 127.0.0.1 and localhost, made fresh for the test run.</summary>
     public static X509Certificate2 SelfSigned { get; } = Create();
+
+    /// <summary>
+    /// A private CA made for the test and a server certificate it signed for 127.0.0.1 and localhost, as PEM: what a user
+    /// of a central machine makes with their own CA (the CA for the sites, the certificate and key for the gate).
+    /// </summary>
+    public static (string Authority, string Certificate, string Key) PrivateAuthority()
+    {
+        using var authorityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var authorityRequest = new CertificateRequest("CN=internet-monitor-test-ca", authorityKey, HashAlgorithmName.SHA256);
+        authorityRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        authorityRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        using var authority = authorityRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(2));
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=central", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        return (authority.ExportCertificatePem(), certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
 
     private static X509Certificate2 Create()
     {

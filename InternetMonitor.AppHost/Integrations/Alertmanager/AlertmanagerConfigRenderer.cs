@@ -21,7 +21,11 @@ public static class AlertmanagerConfigRenderer
     private const string Title = "{{ template \"internet_monitor.title\" . }}";
     private const string Text = "{{ template \"internet_monitor.text\" . }}";
 
-    public static AlertmanagerRendering Render(string baseYaml, AlertingOptions options, AlertmanagerTarget target, SecretReader secrets)
+    /// <summary>
+    /// Renders <paramref name="baseYaml"/>; without <paramref name="alertLog"/> (a central store, which has no probe) the
+    /// alert log's webhooks are dropped instead, its receiver left one that keeps alerts in Alertmanager alone.
+    /// </summary>
+    public static AlertmanagerRendering Render(string baseYaml, AlertingOptions options, AlertmanagerTarget target, SecretReader secrets, bool alertLog = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(target);
@@ -30,9 +34,13 @@ public static class AlertmanagerConfigRenderer
         stream.Load(new StringReader(baseYaml));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var context = new Context(target, secrets);
+        if (!alertLog)
+        {
+            context.Integrations.Remove(AlertLogReceiver);
+        }
 
-        var alertLogToken = secrets.Read(Key("AlertLogTokenFile"), options.AlertLogTokenFile, AlertingOptions.AlertLogTokenVariable, context.Errors);
-        var alertLogUrl = context.HttpUrl(Key("AlertLogUrl"), options.AlertLogUrl);
+        var alertLogToken = alertLog ? secrets.Read(Key("AlertLogTokenFile"), options.AlertLogTokenFile, AlertingOptions.AlertLogTokenVariable, context.Errors) : null;
+        var alertLogUrl = alertLog ? context.HttpUrl(Key("AlertLogUrl"), options.AlertLogUrl) : null;
         var notify = new List<(string Kind, YamlMappingNode Config)>();
         if (options.Email.Enabled && Email(options.Email, context, root) is { } email)
         {
@@ -75,16 +83,31 @@ public static class AlertmanagerConfigRenderer
 
             // The alert log's entry (the one posting to /api/alerts) is pointed at the probe; any other is left as it is.
             var configs = Sequence(receiver, "webhook_configs");
-            var alertLog = WebhookConfig(alertLogUrl!.AbsoluteUri, alertLogToken is null ? null : context.SecretFile("alert-log-token", alertLogToken));
             var index = configs.Children.ToList().FindIndex(config => config is YamlMappingNode map
                 && map.Children.TryGetValue(new YamlScalarNode("url"), out var url) && ((YamlScalarNode)url).Value?.EndsWith("/api/alerts", StringComparison.Ordinal) == true);
-            if (index >= 0)
+            if (alertLogUrl is null)
             {
-                configs.Children[index] = alertLog;
+                if (index >= 0)
+                {
+                    configs.Children.RemoveAt(index);
+                }
+
+                if (configs.Children.Count == 0)
+                {
+                    receiver.Children.Remove(new YamlScalarNode("webhook_configs"));
+                }
             }
             else
             {
-                configs.Children.Insert(0, alertLog);
+                var alertLogWebhook = WebhookConfig(alertLogUrl.AbsoluteUri, alertLogToken is null ? null : context.SecretFile("alert-log-token", alertLogToken));
+                if (index >= 0)
+                {
+                    configs.Children[index] = alertLogWebhook;
+                }
+                else
+                {
+                    configs.Children.Insert(0, alertLogWebhook);
+                }
             }
 
             if (name == NotifyReceiver)

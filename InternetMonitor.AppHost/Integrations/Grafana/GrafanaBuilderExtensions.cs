@@ -48,20 +48,22 @@ public static class GrafanaBuilderExtensions
                 service.Environment["GF_SECURITY_ADMIN_PASSWORD"] = "${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}");
     }
 
-    /// <summary>Its data sources (observability/grafana/provisioning): Prometheus, Loki and Alertmanager as Grafana reaches them.</summary>
+    /// <summary>
+    /// Its data sources (observability/grafana/provisioning): Prometheus, Loki and Alertmanager as Grafana reaches them; no
+    /// <paramref name="loki"/> at the central machine, whose logs stay at each site (its Loki data source has no address).
+    /// </summary>
     public static IResourceBuilder<IStackPartResource> WithDataSources(this IResourceBuilder<IStackPartResource> builder,
-        IResourceBuilder<IResource> prometheus, IResourceBuilder<IResource> loki, IResourceBuilder<IResource> alertmanager)
+        IResourceBuilder<IResource> prometheus, IResourceBuilder<IResource>? loki, IResourceBuilder<IResource> alertmanager)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(prometheus);
-        ArgumentNullException.ThrowIfNull(loki);
         ArgumentNullException.ThrowIfNull(alertmanager);
         var layout = builder.ApplicationBuilder.GetStack().Layout;
         return builder.WithEnvironment(context =>
         {
             var from = builder.Resource;
             context.EnvironmentVariables["INTERNET_MONITOR_PROMETHEUS_URL"] = layout.Url(from, prometheus.Resource).AbsoluteUri.TrimEnd('/');
-            context.EnvironmentVariables["INTERNET_MONITOR_LOKI_URL"] = layout.Url(from, loki.Resource).AbsoluteUri.TrimEnd('/');
+            context.EnvironmentVariables["INTERNET_MONITOR_LOKI_URL"] = loki is null ? string.Empty : layout.Url(from, loki.Resource).AbsoluteUri.TrimEnd('/');
             context.EnvironmentVariables["INTERNET_MONITOR_ALERTMANAGER_URL"] = layout.Url(from, alertmanager.Resource).AbsoluteUri.TrimEnd('/');
         });
     }

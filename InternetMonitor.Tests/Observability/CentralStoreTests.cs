@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using InternetMonitor.AppHost.Integrations.Alertmanager;
+using InternetMonitor.AppHost.Integrations.Central;
+using InternetMonitor.AppHost.Integrations.Prometheus;
+using InternetMonitor.Tests.Support;
+
+namespace InternetMonitor.Tests.Observability;
+
+/// <summary>
+/// The central machine rendered by <c>render --role central</c>, run from Debian's programs on loopback, and sites' real
+/// Prometheus writing to it over HTTPS (a CA made by the test), one with a bearer token and one with basic authentication:
+/// each site's series arrive under its site label, a wrong token is refused and counted at the site, and a site that falls
+/// silent raises SiteSilent at a receiver while the others raise nothing. Once for each store.
+/// </summary>
+[Trait(Layer.Key, Layer.Integration)]
+public abstract class CentralStoreTests(CentralStore store, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string OfficeToken = "office-token-6f1c";
+    private const string HomePassword = "home-password-93ad";
+    private readonly string _folder = Directory.CreateTempSubdirectory("im-central-test-").FullName;
+
+    private string Ca => Path.Combine(_folder, "ca.pem");
+
+    public ValueTask InitializeAsync()
+    {
+        var (authority, certificate, key) = TestCertificates.PrivateAuthority();
+        File.WriteAllText(Ca, authority);
+        File.WriteAllText(Path.Combine(_folder, "gate.pem"), certificate);
+        File.WriteAllText(Path.Combine(_folder, "gate-key.pem"), key);
+        File.WriteAllText(Path.Combine(_folder, "office.token"), OfficeToken + "\n");
+        File.WriteAllText(Path.Combine(_folder, "wrong.token"), "not-" + OfficeToken + "\n");
+        File.WriteAllText(Path.Combine(_folder, "home.password"), HomePassword + "\n");
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Each_site_writes_through_the_gate_with_its_own_credential_under_its_site_label()
+    {
+        await using var central = await CentralMachine.StartAsync(Central(), new AlertingOptions(), new SecretReader(_ => null));
+        await using var office = await StartSiteAsync(central, "office", token: "office.token");
+        await using var home = await StartSiteAsync(central, "home", password: "home.password");
+
+        var sites = await central.Store.WaitForAsync("count by (site, instance) (up{job=\"prometheus\"})", results => results.Count == 2);
+
+        Assert.Equal(office.Url.Authority, Assert.Single(sites, series => series.Labels["site"] == "office").Labels["instance"]);
+        Assert.Equal(home.Url.Authority, Assert.Single(sites, series => series.Labels["site"] == "home").Labels["instance"]);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_refused_and_counted_at_the_site_whose_own_stack_goes_on()
+    {
+        await using var central = await CentralMachine.StartAsync(Central(), new AlertingOptions(), new SecretReader(_ => null));
+        await using var office = await StartSiteAsync(central, "office", token: "wrong.token");
+        await using var home = await StartSiteAsync(central, "home", password: "home.password");
+
+        // The gate refuses it (4xx, not retried): the site drops those samples and its own counter says so.
+        await office.WaitForAsync($"prometheus_remote_storage_samples_failed_total{{remote_name=\"{PrometheusConfigRenderer.RemoteName}\"}} > 0", results => results.Count == 1);
+        await central.Store.WaitForAsync("up{site=\"home\"}", results => results.Count == 1);
+        Assert.Empty(await central.Store.QueryAsync("up{site=\"office\"}"));
+        Assert.Equal(1, Assert.Single(await office.QueryAsync("up{job=\"prometheus\"}")).Value); // its own scrapes and history go on
+    }
+
+    [Fact]
+    public async Task A_site_that_falls_silent_raises_SiteSilent_at_the_receiver_and_no_other_site_does()
+    {
+        await using var receiver = await CaptureServer.StartAsync();
+        var alerting = new AlertingOptions { Webhook = { Enabled = true, Url = new Uri(receiver.Url, "/hook") } };
+        var options = Central();
+        options.SiteSilentAfter = "1m";
+        await using var central = await CentralMachine.StartAsync(options, alerting, new SecretReader(_ => null));
+        await using var home = await StartSiteAsync(central, "home", password: "home.password");
+        var office = await StartSiteAsync(central, "office", token: "office.token");
+        try
+        {
+            await central.Store.WaitForAsync("count by (site) (up{site!=\"\"})", results => results.Count == 2);
+        }
+        finally
+        {
+            await office.DisposeAsync(); // its line is cut: nothing more arrives from it
+        }
+
+        var cut = Stopwatch.StartNew();
+        CapturedRequest notification;
+        try
+        {
+            notification = await receiver.WaitForAsync(
+                request => request.Path == "/hook" && request.Contains("\"alertname\":\"SiteSilent\""), TimeSpan.FromMinutes(4), "SiteSilent at the receiver");
+        }
+        catch (Lab.LabException exception)
+        {
+            throw new InvalidOperationException($"{exception.Message}; Alertmanager holds {await central.AlertsAsync()}; the store holds {string.Join(", ", (await central.Store.QueryAsync("count by (site) (up{site!=\"\"})")).Select(series => series.Labels.GetValueOrDefault("site")))}", exception);
+        }
+
+        output.WriteLine($"{store}: cut to SiteSilent at the receiver in {cut.Elapsed.TotalSeconds:F0} s (SiteSilentAfter 1m)");
+
+        Assert.Contains("\"site\":\"office\"", notification.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"site\":\"home\"", notification.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"site\":\"home\"", await central.AlertsAsync(), StringComparison.Ordinal);
+        Assert.True(cut.Elapsed >= TimeSpan.FromSeconds(30), $"SiteSilent came {cut.Elapsed} after the cut, before its window could have passed");
+    }
+
+    private CentralOptions Central() => new()
+    {
+        Store = store,
+        TlsCertFile = Path.Combine(_folder, "gate.pem"),
+        TlsKeyFile = Path.Combine(_folder, "gate-key.pem"),
+        Sites =
+        {
+            ["office"] = new() { TokenFile = Path.Combine(_folder, "office.token") },
+            ["home"] = new() { PasswordFile = Path.Combine(_folder, "home.password") },
+        },
+    };
+
+    private Task<PrometheusServer> StartSiteAsync(CentralMachine central, string site, string? token = null, string? password = null) =>
+        SitePrometheus.StartAsync(site, new RemoteWriteOptions
+        {
+            Url = central.WriteUrl.AbsoluteUri,
+            BearerTokenFile = token is null ? string.Empty : Path.Combine(_folder, token),
+            Username = password is null ? string.Empty : site,
+            PasswordFile = password is null ? string.Empty : Path.Combine(_folder, password),
+            CaFile = Ca,
+        }, new SecretReader(_ => null));
+}
+
+/// <summary>The central machine with Prometheus' remote-write receiver as its store (the default).</summary>
+public sealed class PrometheusCentralStoreTests(ITestOutputHelper output) : CentralStoreTests(CentralStore.Prometheus, output);
+
+/// <summary>The central machine with VictoriaMetrics as its store and vmalert evaluating the rules.</summary>
+public sealed class VictoriaMetricsCentralStoreTests(ITestOutputHelper output) : CentralStoreTests(CentralStore.VictoriaMetrics, output);
