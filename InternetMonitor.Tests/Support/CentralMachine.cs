@@ -6,6 +6,7 @@ using InternetMonitor.AppHost.Integrations.Alertmanager;
 using InternetMonitor.AppHost.Integrations.Central;
 using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.AppHost.Stack;
+using InternetMonitor.Lab;
 
 namespace InternetMonitor.Tests.Support;
 
@@ -13,19 +14,23 @@ namespace InternetMonitor.Tests.Support;
 /// The central machine as a user runs it from <c>render --role central</c>: its configuration rendered from the shipped
 /// observability/ and the test's <c>Central</c> and <c>Alerting</c> settings, its parts Debian's programs on loopback,
 /// each on a free port: Alertmanager, the store (Prometheus with its remote-write receiver, or VictoriaMetrics with
-/// vmalert) and the gate (vmauth). Every part is stopped by process id; the folder is deleted.
+/// vmalert) and the gate (vmauth); on this host's loopback, or inside a lab namespace (the gate then on
+/// <c>Central:GateAddress</c>, where the sites reach it). Every part is stopped by process id; the folder is deleted.
 /// </summary>
 public sealed class CentralMachine : IAsyncDisposable
 {
-    private readonly List<Process> _parts = [];
+    private readonly List<(Func<bool> HasExited, Func<string> Log, Func<Task> Stop)> _parts = [];
     private readonly string _folder;
+    private readonly NetworkNamespace? _network;
     private readonly HttpClient _client;
 
-    private CentralMachine(string folder, CentralOptions central, int alertmanagerPort)
+    private CentralMachine(string folder, CentralOptions central, int alertmanagerPort, NetworkNamespace? network)
     {
         _folder = folder;
+        _network = network;
         Options = central;
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{central.Ports.Store}/"), Timeout = TimeSpan.FromSeconds(10) };
+        _client = NamespaceHttpClient.Create(network, TimeSpan.FromSeconds(10));
+        _client.BaseAddress = new Uri($"http://127.0.0.1:{central.Ports.Store}/");
         Store = new PrometheusApi(_client);
         Alertmanager = new Uri($"http://127.0.0.1:{alertmanagerPort}/");
     }
@@ -37,11 +42,17 @@ public sealed class CentralMachine : IAsyncDisposable
 
     public Uri Alertmanager { get; }
 
-    /// <summary>Where a site writes: the gate's remote-write endpoint.</summary>
-    public Uri WriteUrl => new($"{(Options.TlsCertFile.Length > 0 ? "https" : "http")}://127.0.0.1:{Options.Ports.Gate}{GateConfigRenderer.WritePath}");
+    /// <summary>Where a site on this host writes: the gate's remote-write endpoint on loopback.</summary>
+    public Uri WriteUrl => WriteUrlAt(IPAddress.Loopback);
 
-    /// <summary>Renders and starts the central machine for <paramref name="central"/>; its ports are chosen here.</summary>
-    public static async Task<CentralMachine> StartAsync(CentralOptions central, AlertingOptions alerting, SecretReader secrets)
+    /// <summary>The gate's remote-write endpoint at <paramref name="address"/> (the central machine's address on a site's link).</summary>
+    public Uri WriteUrlAt(IPAddress address) => new($"{(Options.TlsCertFile.Length > 0 ? "https" : "http")}://{address}:{Options.Ports.Gate}{GateConfigRenderer.WritePath}");
+
+    /// <summary>
+    /// Renders and starts the central machine for <paramref name="central"/>, inside <paramref name="network"/> when given;
+    /// its ports are chosen here.
+    /// </summary>
+    public static async Task<CentralMachine> StartAsync(CentralOptions central, AlertingOptions alerting, SecretReader secrets, NetworkNamespace? network = null)
     {
         ArgumentNullException.ThrowIfNull(central);
         var folder = Directory.CreateTempSubdirectory("im-central-").FullName;
@@ -55,7 +66,7 @@ public sealed class CentralMachine : IAsyncDisposable
             new AlertmanagerTarget(AlertmanagerTarget.Debian12, Path.Combine(config, "alertmanager")), secrets);
         Assert.Empty(errors);
 
-        var machine = new CentralMachine(folder, central, stack.Ports.Alertmanager);
+        var machine = new CentralMachine(folder, central, stack.Ports.Alertmanager, network);
         try
         {
             var data = Path.Combine(folder, "data");
@@ -82,7 +93,7 @@ public sealed class CentralMachine : IAsyncDisposable
             }
 
             var secretsFolder = Path.Combine(config, CentralBuilderExtensions.SecretsFolder);
-            var gate = new List<string> { $"-auth.config={secretsFolder}/{GateConfigRenderer.AuthFile}", $"-httpListenAddr=127.0.0.1:{central.Ports.Gate}", "-loggerLevel=WARN" };
+            var gate = new List<string> { $"-auth.config={secretsFolder}/{GateConfigRenderer.AuthFile}", $"-httpListenAddr={(network is null ? "127.0.0.1" : central.GateAddress)}:{central.Ports.Gate}", "-loggerLevel=WARN" };
             if (central.TlsCertFile.Length > 0)
             {
                 gate.AddRange(["-tls", $"-tlsCertFile={secretsFolder}/{GateConfigRenderer.CertificateFile}", $"-tlsKeyFile={secretsFolder}/{GateConfigRenderer.KeyFile}"]);
@@ -101,21 +112,15 @@ public sealed class CentralMachine : IAsyncDisposable
     /// <summary>The alerts Alertmanager holds now, as its API gives them.</summary>
     public async Task<string> AlertsAsync()
     {
-        using var client = new HttpClient { BaseAddress = Alertmanager, Timeout = TimeSpan.FromSeconds(10) };
-        return await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative));
+        using var client = NamespaceHttpClient.Create(_network, TimeSpan.FromSeconds(10));
+        return await client.GetStringAsync(new Uri(Alertmanager, "api/v2/alerts"));
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var part in Enumerable.Reverse(_parts))
         {
-            if (!part.HasExited)
-            {
-                part.Kill();
-                await part.WaitForExitAsync();
-            }
-
-            part.Dispose();
+            await part.Stop();
         }
 
         _client.Dispose();
@@ -132,11 +137,31 @@ public sealed class CentralMachine : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info)!;
-        _parts.Add(process);
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        if (_network is null)
+        {
+            var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            _parts.Add((() => process.HasExited, () => stderr.IsCompleted ? stderr.Result : string.Empty, async () =>
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                }
+
+                process.Dispose();
+            }
+            ));
+        }
+        else
+        {
+            var process = LabProcess.Start(_network, [path, .. arguments]);
+            _parts.Add((() => process.HasExited, () => process.Log, async () => await process.DisposeAsync()));
+        }
+
+        var (hasExited, log, _) = _parts[^1];
+        using var client = NamespaceHttpClient.Create(_network, TimeSpan.FromSeconds(2));
         var ready = await Poll.HoldsAsync(
             async () =>
             {
@@ -144,8 +169,8 @@ public sealed class CentralMachine : IAsyncDisposable
                 {
                     if (healthPath is null)
                     {
-                        using var tcp = new TcpClient();
-                        await tcp.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+                        using var socket = _network is null ? NewSocket() : NamespaceThread.Run(_network, NewSocket);
+                        await socket.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
                         return true;
                     }
 
@@ -159,7 +184,9 @@ public sealed class CentralMachine : IAsyncDisposable
             },
             TimeSpan.FromSeconds(30),
             TimeSpan.FromMilliseconds(100),
-            () => process.HasExited ? "it exited" : null);
-        Assert.True(ready, $"{program} did not come up on port {port}: {(process.HasExited ? await stderr : "no answer")}");
+            () => hasExited() ? "it exited" : null);
+        Assert.True(ready, $"{program} did not come up on port {port}: {(hasExited() ? log() : "no answer")}");
     }
+
+    private static Socket NewSocket() => new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 }

@@ -23,6 +23,19 @@ public sealed class PrometheusApi(HttpClient client)
         )).ToList();
     }
 
+    /// <summary>The raw samples' times of <paramref name="selector"/> over the last <paramref name="window"/>, one list per series.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<double> Times)>> SampleTimesAsync(string selector, TimeSpan window)
+    {
+        var range = $"{selector}[{(long)Math.Ceiling(window.TotalSeconds)}s]";
+        var json = await client.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(range)}", UriKind.Relative));
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(result =>
+        (
+            (IReadOnlyDictionary<string, string>)result.GetProperty("metric").EnumerateObject().ToDictionary(label => label.Name, label => label.Value.GetString()!),
+            (IReadOnlyList<double>)result.GetProperty("values").EnumerateArray().Select(sample => sample[0].GetDouble()).ToList()
+        )).ToList();
+    }
+
     /// <summary>Polls a query until <paramref name="condition"/> holds for its results, up to <paramref name="within"/> (a minute).</summary>
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
         string expression, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition, TimeSpan? within = null) =>

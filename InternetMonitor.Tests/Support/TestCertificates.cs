@@ -11,10 +11,11 @@ public static class TestCertificates
     public static X509Certificate2 SelfSigned { get; } = Create();
 
     /// <summary>
-    /// A private CA made for the test and a server certificate it signed for 127.0.0.1 and localhost, as PEM: what a user
-    /// of a central machine makes with their own CA (the CA for the sites, the certificate and key for the gate).
+    /// A private CA made for the test and a server certificate it signed for 127.0.0.1, localhost and
+    /// <paramref name="addresses"/>, as PEM: what a user of a central machine makes with their own CA (the CA for the
+    /// sites, the certificate and key for the gate).
     /// </summary>
-    public static (string Authority, string Certificate, string Key) PrivateAuthority()
+    public static (string Authority, string Certificate, string Key) PrivateAuthority(params IPAddress[] addresses)
     {
         using var authorityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var authorityRequest = new CertificateRequest("CN=internet-monitor-test-ca", authorityKey, HashAlgorithmName.SHA256);
@@ -27,6 +28,11 @@ public static class TestCertificates
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
+        foreach (var address in addresses)
+        {
+            names.AddIpAddress(address);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
