@@ -174,7 +174,7 @@ public sealed class PublishedManifestTests(PublishedManifest manifest) : IClassF
     }
 
     [Fact]
-    public void Grafana_takes_its_password_from_the_env_file_lets_nobody_in_anonymously_and_provisions_three_dashboards()
+    public void Grafana_takes_its_password_from_the_env_file_lets_nobody_in_anonymously_and_provisions_the_four_dashboards()
     {
         manifest.Require();
         var grafana = Mapping(manifest.Service("grafana"), "environment");
@@ -183,7 +183,7 @@ public sealed class PublishedManifestTests(PublishedManifest manifest) : IClassF
         Assert.Equal("false", grafana["GF_USERS_ALLOW_SIGN_UP"]);
         Assert.Equal("/etc/internet-monitor/grafana/provisioning", grafana["GF_PATHS_PROVISIONING"]);
         Assert.Contains($"{manifest.Project}/observability/grafana:/etc/internet-monitor/grafana:ro", Sequence(manifest.Service("grafana"), "volumes"));
-        Assert.Equal(["containers.json", "host.json", "internet.json"],
+        Assert.Equal(["containers.json", "host.json", "internet.json", "sites.json"],
             Directory.GetFiles(Path.Combine(manifest.Project, "observability", "grafana", "dashboards")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("http://127.0.0.1:9090", grafana["INTERNET_MONITOR_PROMETHEUS_URL"]);
     }

@@ -24,7 +24,10 @@ public sealed class DashboardTests
         { "containers.json", 12 },
         { "host.json", 17 },
         { "internet.json", 47 },
+        { "sites.json", 1 },
     };
+
+    public static TheoryData<string> DashboardFiles => new(Dashboards.Select(row => row.Data.Item1));
 
     [Fact]
     public void Every_dashboard_file_is_one_the_readme_describes()
@@ -110,6 +113,98 @@ public sealed class DashboardTests
             Assert.Contains(query.DataSource, (string[])["prometheus", "loki", "alertmanager"]));
     }
 
+    [Theory]
+    [MemberData(nameof(DashboardFiles))]
+    public void A_dashboard_asks_first_for_all_sites_or_one_and_its_other_variables_only_for_that_site(string file)
+    {
+        using var document = GrafanaDashboards.Load(Path.Combine(GrafanaDashboards.Folder, file));
+        var variables = document.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray().ToList();
+
+        var site = variables[0];
+        Assert.Equal("site", site.GetProperty("name").GetString());
+        Assert.Equal("query", site.GetProperty("type").GetString());
+        Assert.Equal("prometheus", site.GetProperty("datasource").GetProperty("uid").GetString());
+        Assert.Equal("label_values(up, site)", site.GetProperty("query").GetProperty("query").GetString());
+        Assert.True(site.GetProperty("includeAll").GetBoolean());
+        Assert.Equal(".*", site.GetProperty("allValue").GetString()); // site=~".*" also matches series without a site label
+        Assert.False(site.GetProperty("multi").GetBoolean());
+        Assert.Equal("$__all", site.GetProperty("current").GetProperty("value").GetString());
+        Assert.All(variables.Skip(1), variable => Assert.Contains("site=~\"$site\"", variable.GetProperty("query").GetProperty("query").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_selector_of_every_dashboard_query_selects_the_site_variable()
+    {
+        var queries = PrometheusQueries().Where(query => query.Where != "variable 'site'").ToList();
+
+        Assert.All(queries, query =>
+        {
+            var (selectors, _) = PromQlScanner.Scan(GrafanaDashboards.PromQl(query.Expression, name => "$" + name));
+            Assert.True(selectors.Count > 0, $"no selector found in {query}"); // a scan that finds nothing proves nothing
+            Assert.All(selectors, selector => Assert.True(selector.Has("site", "=~", "$site"), $"{query}: {selector} lacks site=~\"$site\""));
+        });
+    }
+
+    /// <summary>
+    /// At a central store, one job and instance may be two sites' probes (each site's compose project has the same
+    /// addresses): a sum, mean or vector match without the site would mix them, or find two series where it expects one.
+    /// </summary>
+    [Fact]
+    public void Every_aggregation_and_vector_match_of_a_dashboard_keeps_the_sites_apart()
+    {
+        var mixing = PrometheusQueries().Where(query => !query.Where.StartsWith("variable ", StringComparison.Ordinal))
+            .SelectMany(query => PromQlScanner.Scan(query.Expression).Groupings.Where(grouping => !grouping.KeepsApart("site")).Select(grouping => $"{query.Dashboard} / {query.Where}: {grouping}"))
+            .ToList();
+
+        // The one exception: a heatmap needs one series per bucket, so it adds up the selected sites' distributions, as it does their targets'.
+        Assert.Equal(["internet / panel 'Round-trip time distribution': by (le)"], mixing);
+    }
+
+    [Theory]
+    [InlineData("sum by (instance) (rate(a_total{x=\"1\"}[5m])) / on (instance) group_left (cause) b", "a_total{x=\"1\"} b", "by (instance); on (instance)")]
+    [InlineData("count(up) > bool 0 or vector(0)", "up", "an aggregation without by")]
+    [InlineData("histogram_quantile(0.9, sum(rate(x_bucket{le!=\"\"}[1m])) by (le)) offset 5m", "x_bucket{le!=\"\"}", "by (le)")]
+    [InlineData("{__name__=~\"a|b\", site=~\"$site\"} and ignoring (le) d", "{__name__=~\"a|b\", site=~\"$site\"} d", "ignoring (le)")]
+    [InlineData("time() - max_over_time((timestamp(c_total{s=\"a,b}\"}))[3h:1m]) * on () group_left e:rate5m", "c_total{s=\"a,b}\"} e:rate5m", "on ()")]
+    [InlineData("label_replace(up{job=\"x\"}, \"site\", \"$1\", \"instance\", \"(.*)\") unless topk(1, f)", "up{job=\"x\"} f", "")]
+    public void The_selector_scanner_finds_selectors_and_label_lists_not_functions_keywords_strings_or_numbers(string expression, string selectors, string groupings)
+    {
+        var scan = PromQlScanner.Scan(expression);
+
+        Assert.Equal(selectors, string.Join(" ", scan.Selectors));
+        Assert.Equal(groupings, string.Join("; ", scan.Groupings));
+    }
+
+    [Fact]
+    public void The_sites_table_shows_every_query_as_a_named_column_one_row_per_site_and_links_the_row_to_its_internet_dashboard()
+    {
+        using var sites = GrafanaDashboards.Load(Path.Combine(GrafanaDashboards.Folder, "sites.json"));
+        using var internet = GrafanaDashboards.Load(Path.Combine(GrafanaDashboards.Folder, "internet.json"));
+        var table = Assert.Single(GrafanaDashboards.Panels(sites.RootElement));
+        var targets = table.GetProperty("targets").EnumerateArray().ToList();
+        var transformations = table.GetProperty("transformations").EnumerateArray().ToList();
+        var organize = transformations[1].GetProperty("options");
+        var names = organize.GetProperty("renameByName").EnumerateObject().ToDictionary(name => name.Name, name => name.Value.GetString());
+
+        Assert.Equal("table", table.GetProperty("type").GetString());
+        Assert.Equal(["merge", "organize"], transformations.Select(transformation => transformation.GetProperty("id").GetString()));
+        Assert.All(targets, target =>
+        {
+            Assert.True(target.GetProperty("instant").GetBoolean());
+            Assert.Equal("table", target.GetProperty("format").GetString());
+            var groupings = PromQlScanner.Scan(target.GetProperty("expr").GetString()!).Groupings.Where(grouping => grouping.Clause == "by").ToList();
+            Assert.NotEmpty(groupings);
+            Assert.All(groupings, grouping => Assert.Equal(["site"], grouping.Labels)); // the site's label alone: one row per site
+        });
+        Assert.Equal(["site", .. targets.Select(target => "Value #" + target.GetProperty("refId").GetString())], names.Keys); // Grafana names each query's value column so
+        Assert.Equal(names.Keys, organize.GetProperty("indexByName").EnumerateObject().OrderBy(index => index.Value.GetInt32()).Select(index => index.Name));
+        Assert.All(table.GetProperty("fieldConfig").GetProperty("overrides").EnumerateArray(), rule =>
+            Assert.Contains(rule.GetProperty("matcher").GetProperty("options").GetString(), names.Values)); // no override for a column that is not there
+        var link = Assert.Single(table.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("links").EnumerateArray()).GetProperty("url").GetString();
+        Assert.StartsWith($"/d/{internet.RootElement.GetProperty("uid").GetString()}/", link, StringComparison.Ordinal);
+        Assert.Contains("var-site=${__data.fields.site}", link, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_promql_expression_of_the_dashboards_the_rules_and_the_old_queries_passes_promtool()
     {
@@ -140,6 +235,9 @@ public sealed class DashboardTests
             Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
         }
     }
+
+    private static IEnumerable<DashboardQuery> PrometheusQueries() =>
+        GrafanaDashboards.Files().SelectMany(GrafanaDashboards.Queries).Where(query => query.DataSource == "prometheus");
 
     private static YamlMappingNode LoadYaml(string file)
     {

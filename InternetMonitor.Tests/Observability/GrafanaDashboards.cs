@@ -102,16 +102,17 @@ public static partial class GrafanaDashboards
 
     /// <summary>
     /// The PromQL Prometheus receives: Grafana's interval variables as Grafana would set them for a one-hour view, a
-    /// dashboard variable (always in a regex matcher) as "All", and a variable query (<c>label_values(m, l)</c>) as
-    /// the query Grafana's Prometheus data source sends for it.
+    /// dashboard variable (always in a regex matcher) as <paramref name="value"/> gives it (by its name), or "All"
+    /// (<c>.*</c>, which <c>site=~".*"</c> also is for series without a site label), and a variable query
+    /// (<c>label_values(m, l)</c>) as the query Grafana's Prometheus data source sends for it.
     /// </summary>
-    public static string PromQl(string expression)
+    public static string PromQl(string expression, Func<string, string?>? value = null)
     {
         var text = expression
             .Replace("$__rate_interval", "1m", StringComparison.Ordinal)
             .Replace("$__interval", "15s", StringComparison.Ordinal)
             .Replace("$__range", "1h", StringComparison.Ordinal);
-        text = Variable().Replace(text, ".*");
+        text = Variable().Replace(text, variable => value?.Invoke(variable.Groups["name"].Value) ?? ".*");
         if (LabelValues().Match(text) is { Success: true } values)
         {
             var metric = values.Groups["metric"].Value.Trim();
@@ -127,7 +128,7 @@ public static partial class GrafanaDashboards
             ? uid.GetString()
             : null;
 
-    [GeneratedRegex(@"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")]
+    [GeneratedRegex(@"\$\{?(?<name>[A-Za-z_][A-Za-z0-9_]*)\}?")]
     private static partial Regex Variable();
 
     [GeneratedRegex(@"^\s*label_values\(\s*(?:(?<metric>.*),)?\s*(?<label>[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$", RegexOptions.Singleline)]

@@ -6,7 +6,7 @@ using InternetMonitor.AppHost.Stack;
 
 namespace InternetMonitor.AppHost.Integrations.Grafana;
 
-/// <summary>Grafana: the three dashboards, provisioned with their data sources (Grafana's own apt repository; no Debian package).</summary>
+/// <summary>Grafana: the shipped dashboards (internet, host, containers, sites), provisioned with their data sources (Grafana's own apt repository; no Debian package).</summary>
 public static class GrafanaBuilderExtensions
 {
     /// <summary>
