@@ -120,9 +120,9 @@ public abstract class ManySitesTests(CentralStore store, ITestOutputHelper outpu
         Assert.True(largest <= ScrapeInterval.TotalSeconds + 5, string.Create(CultureInfo.InvariantCulture, $"a gap of {largest:F1} s in the cut site's samples at the store"));
 
         // What a site that was never cut sends a day, from its Prometheus' own count of what it wrote since it started.
-        var sent = await sites[1].Prometheus.QueryAsync("prometheus_remote_storage_bytes_total / (time() - process_start_time_seconds)");
-        var samples = await sites[1].Prometheus.QueryAsync("prometheus_remote_storage_samples_total / (time() - process_start_time_seconds)");
-        var held = Assert.Single(await sites[1].Prometheus.QueryAsync("prometheus_tsdb_head_series")).Value;
+        var sent = await sites[1].Prometheus.QueryAsync("sum(prometheus_remote_storage_bytes_total) / scalar(time() - process_start_time_seconds{job=\"prometheus\"})");
+        var samples = await sites[1].Prometheus.QueryAsync("sum(prometheus_remote_storage_samples_total) / scalar(time() - process_start_time_seconds{job=\"prometheus\"})");
+        var held = Assert.Single(await sites[1].Prometheus.QueryAsync("prometheus_tsdb_head_series{job=\"prometheus\"}")).Value;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{store}: {Name(2)} sends {Assert.Single(sent).Value * 86400 / 1e6:F1} MB a day ({Assert.Single(samples).Value:F1} samples a second) for {held} series"));
 

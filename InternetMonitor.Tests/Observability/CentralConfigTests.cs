@@ -117,7 +117,7 @@ public sealed class CentralConfigTests : IDisposable
         Assert.Equal(jobs, scrapes.Select(job => Scalar(job, "job_name")));
         Assert.Equal(new[] { "127.0.0.1:19090", "127.0.0.1:19093", "127.0.0.1:18880" }[..jobs.Length], scrapes.Select(Target));
         Assert.Contains("- \"127.0.0.1:19093\"", yaml[yaml.IndexOf("alerting:", StringComparison.Ordinal)..yaml.IndexOf("scrape_configs:", StringComparison.Ordinal)], StringComparison.Ordinal);
-        Assert.Contains("out_of_order_time_window: 4h", yaml, StringComparison.Ordinal);
+        Assert.Contains("out_of_order_time_window: 8h", yaml, StringComparison.Ordinal);
 
         var scrape = Load(CentralConfigRenderer.VictoriaMetricsScrape(yaml));
         Assert.Equal(["global", "scrape_configs"], scrape.Children.Keys.Select(key => ((YamlScalarNode)key).Value));

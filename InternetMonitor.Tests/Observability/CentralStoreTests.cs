@@ -10,7 +10,8 @@ namespace InternetMonitor.Tests.Observability;
 /// The central machine rendered by <c>render --role central</c>, run from Debian's programs on loopback, and sites' real
 /// Prometheus writing to it over HTTPS (a CA made by the test), one with a bearer token and one with basic authentication:
 /// each site's series arrive under its site label, a wrong token is refused and counted at the site, and a site that falls
-/// silent raises SiteSilent at a receiver while the others raise nothing. Once for each store.
+/// silent raises SiteSilent at a receiver while the others raise nothing; a store down for a while misses no sample. Once
+/// for each store.
 /// </summary>
 [Trait(Layer.Key, Layer.Integration)]
 public abstract class CentralStoreTests(CentralStore store, ITestOutputHelper output) : IAsyncLifetime
@@ -65,6 +66,34 @@ public abstract class CentralStoreTests(CentralStore store, ITestOutputHelper ou
         await central.Store.WaitForAsync("up{site=\"home\"}", results => results.Count == 1);
         Assert.Empty(await central.Store.QueryAsync("up{site=\"office\"}"));
         Assert.Equal(1, Assert.Single(await office.QueryAsync("up{job=\"prometheus\"}")).Value); // its own scrapes and history go on
+    }
+
+    [Fact]
+    public async Task A_store_that_is_down_for_a_while_misses_no_sample()
+    {
+        await using var central = await CentralMachine.StartAsync(Central(), new AlertingOptions(), new SecretReader(_ => null));
+        await using var office = await StartSiteAsync(central, "office", token: "office.token");
+        await central.Store.WaitForAsync("count_over_time(up{site=\"office\"}[1m]) >= 10", results => results.Count == 1);
+
+        var down = DateTimeOffset.UtcNow;
+        await central.StopStoreAsync();
+        await office.WaitForAsync($"increase(prometheus_remote_storage_samples_retried_total{{remote_name=\"{PrometheusConfigRenderer.RemoteName}\"}}[1m]) > 0", results => results.Count == 1);
+        await Poll.UntilAsync(() => DateTimeOffset.UtcNow - down >= TimeSpan.FromSeconds(30), "30 s with the store down", TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(200));
+        await central.RestartStoreAsync();
+        var back = DateTimeOffset.UtcNow;
+
+        // The site kept what it could not send and sends it now: one sample a second, the whole time the store was down.
+        var window = DateTimeOffset.UtcNow - down + TimeSpan.FromSeconds(20);
+        var series = await Poll.UntilAsync(
+            () => central.Store.SampleTimesAsync("up{site=\"office\"}", window),
+            found => found.Count == 1 && found[0].Times[^1] >= back.ToUnixTimeSeconds() + 5,
+            "the site's samples after the store returned",
+            TimeSpan.FromMinutes(2),
+            TimeSpan.FromMilliseconds(500));
+        var times = series[0].Times;
+        Assert.True(times[0] <= down.ToUnixTimeSeconds() - 5, "the window starts before the store went down");
+        var largest = times.Zip(times.Skip(1), (a, b) => b - a).Max();
+        Assert.True(largest <= 3, $"a gap of {largest} s in the site's samples at the store");
     }
 
     [Fact]

@@ -20,6 +20,7 @@ namespace InternetMonitor.Tests.Support;
 public sealed class CentralMachine : IAsyncDisposable
 {
     private readonly List<(Func<bool> HasExited, Func<string> Log, Func<Task> Stop)> _parts = [];
+    private (string Program, int Port, string Health, string[] Arguments, int Part) _store;
     private readonly string _folder;
     private readonly NetworkNamespace? _network;
     private readonly HttpClient _client;
@@ -76,7 +77,7 @@ public sealed class CentralMachine : IAsyncDisposable
             var store = $"127.0.0.1:{central.Ports.Store}";
             if (central.Store == CentralStore.VictoriaMetrics)
             {
-                await machine.StartPartAsync("victoria-metrics", central.Ports.Store, "/health",
+                await machine.StartStoreAsync("victoria-metrics", central.Ports.Store, "/health",
                     $"-storageDataPath={data}/store", $"-retentionPeriod={central.Retention}", $"-httpListenAddr={store}",
                     $"-promscrape.config={config}/central/victoriametrics/scrape.yml", "-loggerLevel=WARN");
                 await machine.StartPartAsync("vmalert", central.Ports.Rules, "/health",
@@ -87,7 +88,7 @@ public sealed class CentralMachine : IAsyncDisposable
             }
             else
             {
-                await machine.StartPartAsync("prometheus", central.Ports.Store, "/-/ready",
+                await machine.StartStoreAsync("prometheus", central.Ports.Store, "/-/ready",
                     $"--config.file={config}/central/prometheus/prometheus.yml", $"--storage.tsdb.path={data}/store",
                     $"--storage.tsdb.retention.time={central.Retention}", $"--web.listen-address={store}", "--web.enable-remote-write-receiver", "--log.level=warn");
             }
@@ -109,6 +110,20 @@ public sealed class CentralMachine : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the store, as a machine that goes down; the gate answers every write with an error meanwhile.</summary>
+    public async Task StopStoreAsync()
+    {
+        var part = _parts[_store.Part];
+        _parts[_store.Part] = (() => true, () => string.Empty, () => Task.CompletedTask);
+        await part.Stop();
+    }
+
+    /// <summary>Starts the store again on its data, as it was.</summary>
+    public async Task RestartStoreAsync()
+    {
+        await StartStoreAsync(_store.Program, _store.Port, _store.Health, _store.Arguments);
+    }
+
     /// <summary>The alerts Alertmanager holds now, as its API gives them.</summary>
     public async Task<string> AlertsAsync()
     {
@@ -125,6 +140,12 @@ public sealed class CentralMachine : IAsyncDisposable
 
         _client.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task StartStoreAsync(string program, int port, string health, params string[] arguments)
+    {
+        await StartPartAsync(program, port, health, arguments);
+        _store = (program, port, health, arguments, _parts.Count - 1);
     }
 
     /// <summary>Starts Debian's <paramref name="program"/> and waits until <paramref name="healthPath"/> answers 200 (or, for none, the port accepts).</summary>
@@ -144,10 +165,20 @@ public sealed class CentralMachine : IAsyncDisposable
             _ = process.StandardOutput.ReadToEndAsync();
             _parts.Add((() => process.HasExited, () => stderr.IsCompleted ? stderr.Result : string.Empty, async () =>
             {
+                // SIGTERM first, as a machine shutting down sends it (VictoriaMetrics writes out what it holds then), SIGKILL after 15 s.
                 if (!process.HasExited)
                 {
-                    process.Kill();
-                    await process.WaitForExitAsync();
+                    await Command.TryRunAsync("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture));
+                    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                    try
+                    {
+                        await process.WaitForExitAsync(grace.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        process.Kill();
+                        await process.WaitForExitAsync();
+                    }
                 }
 
                 process.Dispose();

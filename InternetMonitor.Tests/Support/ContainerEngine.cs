@@ -19,8 +19,9 @@ public sealed class ContainerEngine : IAsyncLifetime
     public const string Prometheus = "internet-monitor-test/prometheus:local";
     public const string Alertmanager = "internet-monitor-test/alertmanager:local";
     public const string NodeExporter = "internet-monitor-test/node-exporter:local";
+    public const string Gate = "internet-monitor-test/vmauth:local";
 
-    private static readonly string CachedBase = Repository.PathOf(".cache", "container-base", "bookworm-stack.tar");
+    private static readonly string CachedBase = Repository.PathOf(".cache", "container-base", "bookworm-stack-vm.tar");
     private string? _root;
     private string? _forwarding;
     private Process? _dockerd;
@@ -82,6 +83,7 @@ public sealed class ContainerEngine : IAsyncLifetime
         await BuildStandInAsync(Prometheus, "/usr/bin/prometheus", "/prometheus").ConfigureAwait(false);
         await BuildStandInAsync(Alertmanager, "/usr/bin/prometheus-alertmanager", "/alertmanager").ConfigureAwait(false);
         await BuildStandInAsync(NodeExporter, "/usr/bin/prometheus-node-exporter", null).ConfigureAwait(false);
+        await BuildStandInAsync(Gate, "/usr/bin/vmauth", null).ConfigureAwait(false);
     }
 
     /// <summary>Skips (or fails under CI) when the engine could not be made.</summary>
@@ -168,11 +170,12 @@ public sealed class ContainerEngine : IAsyncLifetime
     {
         if (!File.Exists(CachedBase))
         {
-            // About 35 s and 630 MB, once: Debian's minimal system with the three programs and what their health checks use.
+            // About 40 s and 700 MB, once: Debian's minimal system with the programs (VictoriaMetrics' vmauth, the central
+            // machine's gate, among them) and what their health checks use.
             var rootfs = Directory.CreateTempSubdirectory("im-debootstrap-").FullName;
             try
             {
-                var (code, output, error) = await RunAsync("debootstrap", ["--variant=minbase", "--include=prometheus,prometheus-alertmanager,prometheus-node-exporter,ca-certificates,wget",
+                var (code, output, error) = await RunAsync("debootstrap", ["--variant=minbase", "--include=prometheus,prometheus-alertmanager,prometheus-node-exporter,victoria-metrics,ca-certificates,wget",
                     "bookworm", rootfs, "http://deb.debian.org/debian"], TimeSpan.FromMinutes(10)).ConfigureAwait(false);
                 if (code != 0)
                 {
