@@ -72,7 +72,7 @@ public sealed class StoppingTests
     [InlineData("--Stack:Portz:Probe=1", "Invalid configuration: Stack:Portz is not a known setting")]
     [InlineData("--mode=kubernetes", "Invalid configuration: --mode must be process or container (got \"kubernetes\"); without it, container mode is used when a Docker engine answers")]
     [InlineData("stack", "Invalid configuration: unknown argument stack: settings are written --Section:Key=value")]
-    [InlineData("--Monitr:Targets:Gateway=none", "Invalid configuration: Monitr:Targets:Gateway is not a known setting: settings are under Stack, Alerting, Monitor")]
+    [InlineData("--Monitr:Targets:Gateway=none", "Invalid configuration: Monitr:Targets:Gateway is not a known setting: settings are under Stack, Alerting, Central, Monitor")]
     [InlineData("--Stack:ListenAddress=192.0.2.77", "Invalid configuration: Stack:ListenAddress must be an address of this host (192.0.2.77: ")]
     [InlineData("--Stack:StateDirectory=/proc/im-state", "Cannot write the state folder /proc/im-state: ")]
     public async Task A_bad_setting_of_any_part_stops_the_stack_with_one_message_before_anything_starts(string setting, string message)

@@ -8,6 +8,7 @@ using InternetMonitor.AppHost.Integrations.Prometheus;
 using InternetMonitor.AppHost.Rendering;
 using InternetMonitor.AppHost.Stack;
 using InternetMonitor.Lab;
+using InternetMonitor.Tests.Observability;
 using InternetMonitor.Tests.Support;
 
 namespace InternetMonitor.Tests.Integration;
@@ -15,9 +16,10 @@ namespace InternetMonitor.Tests.Integration;
 /// <summary>
 /// Three sites and their central machine, each a network namespace, every site joined to the central one by its own
 /// uplink (<see cref="SitesNetwork"/>). Each site runs the built probe (pinging the central machine as its internet), its
-/// Prometheus, Alertmanager and node-exporter with the shipped configuration rendered for its name, writing over HTTPS (a CA made by the
-/// test) to the central machine's gate, with a token or a password; the central machine runs the store, its rules and
-/// Alertmanager, and a receiver (a probe's alert log) that every Alertmanager notifies. One site's uplink is cut for
+/// Prometheus, Alertmanager and node-exporter with the shipped configuration rendered for its name, writing over HTTPS
+/// (a CA made by the test) to the central machine's gate, with a token or a password; the central machine runs the store,
+/// its rules and Alertmanager, and a receiver (a probe's alert log) that every Alertmanager notifies. The Sites dashboard
+/// answers a row for each site. One site's uplink is cut for
 /// minutes: SiteSilent for that site alone reaches the receiver; restored, the site's samples of the whole cut arrive at
 /// the store without a gap, and the site's own InternetDown reaches the receiver late. Once for each store.
 /// </summary>
@@ -79,6 +81,13 @@ public abstract class ManySitesTests(CentralStore store, ITestOutputHelper outpu
         }
 
         await machine.Store.WaitForAsync("count by (site) (internet_monitor_ping_packets_sent_total)", results => results.Count == Sites, TimeSpan.FromMinutes(2));
+
+        // The Sites dashboard's queries answer one row per site (its speed columns aside: the lab's sites run no speed test).
+        foreach (var query in GrafanaDashboards.Queries(Path.Combine(GrafanaDashboards.Folder, "sites.json")).Where(query => !query.Expression.Contains("speedtest", StringComparison.Ordinal)))
+        {
+            await machine.Store.WaitForAsync(GrafanaDashboards.PromQl(query.Expression),
+                results => results.Count == Sites && results.Select(result => result.Labels["site"]).Distinct().Count() == Sites, TimeSpan.FromMinutes(2));
+        }
         using var receiverClient = NamespaceHttpClient.Create(network.Central, TimeSpan.FromSeconds(10));
 
         // The line goes down.
