@@ -148,6 +148,7 @@ public sealed class StackLayout(StackRun run, StackOptions options)
     private static bool IsAny(string address) =>
         !IPAddress.TryParse(address, out var parsed) || parsed.Equals(IPAddress.Any) || parsed.Equals(IPAddress.IPv6Any);
 
-    private static string HostPort(string host, int port) =>
+    /// <summary><c>host:port</c>, an IPv6 address in brackets; a compose variable (<c>${...}</c>) as it is.</summary>
+    public static string HostPort(string host, int port) =>
         string.Create(CultureInfo.InvariantCulture, $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') && !host.StartsWith('$') ? $"[{host}]" : host)}:{port}");
 }

@@ -79,19 +79,7 @@ public sealed class AlertmanagerLiveTests
             Alert("HighLatency", "warning", "probe:8000", "High latency to cloudflare"),
             Alert("HighLatency", "warning", "office-probe:8000", "High latency to cloudflare"));
 
-        var states = await Poll.UntilAsync(
-            async () =>
-            {
-                using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
-                return alerts.RootElement.EnumerateArray().ToDictionary(
-                    alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("instance").GetString()!),
-                    alert => alert.GetProperty("status").GetProperty("state").GetString()!);
-            },
-            seen => seen.Count == 4 && seen.Values.Count(state => state == "suppressed") == 2,
-            "four alerts, two of them suppressed",
-            Deadline,
-            TimeSpan.FromMilliseconds(200),
-            explain: seen => Task.FromResult($"states: {string.Join(", ", seen)}"));
+        var states = await FourAlertsTwoSuppressedAsync(client, "instance");
 
         Assert.Equal("active", states[("LocalNetworkDown", "probe:8000")]);
         Assert.Equal("suppressed", states[("InternetDown", "probe:8000")]);
@@ -129,12 +117,22 @@ public sealed class AlertmanagerLiveTests
             Alert("HighLatency", "warning", "127.0.0.1:8000", "High latency", site: "home"),
             Alert("InternetDown", "critical", "127.0.0.1:8000", "Internet down", site: "office"));
 
-        var states = await Poll.UntilAsync(
+        var states = await FourAlertsTwoSuppressedAsync(client, "site");
+
+        Assert.Equal("active", states[("SiteSilent", "home")]);
+        Assert.Equal("suppressed", states[("InternetDown", "home")]);
+        Assert.Equal("suppressed", states[("HighLatency", "home")]);
+        Assert.Equal("active", states[("InternetDown", "office")]);
+    }
+
+    /// <summary>Each alert's state (active, suppressed) by its name and <paramref name="label"/>, once four are there and two suppressed.</summary>
+    private static Task<Dictionary<(string Name, string By), string>> FourAlertsTwoSuppressedAsync(HttpClient client, string label) =>
+        Poll.UntilAsync(
             async () =>
             {
                 using var alerts = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative), TestContext.Current.CancellationToken));
                 return alerts.RootElement.EnumerateArray().ToDictionary(
-                    alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty("site").GetString()!),
+                    alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty(label).GetString()!),
                     alert => alert.GetProperty("status").GetProperty("state").GetString()!);
             },
             seen => seen.Count == 4 && seen.Values.Count(state => state == "suppressed") == 2,
@@ -142,12 +140,6 @@ public sealed class AlertmanagerLiveTests
             Deadline,
             TimeSpan.FromMilliseconds(200),
             explain: seen => Task.FromResult($"states: {string.Join(", ", seen)}"));
-
-        Assert.Equal("active", states[("SiteSilent", "home")]);
-        Assert.Equal("suppressed", states[("InternetDown", "home")]);
-        Assert.Equal("suppressed", states[("HighLatency", "home")]);
-        Assert.Equal("active", states[("InternetDown", "office")]);
-    }
 
     private static JsonObject Alert(string name, string severity, string instance, string summary, string site = "home") => new()
     {

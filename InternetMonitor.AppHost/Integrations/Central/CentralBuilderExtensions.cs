@@ -1,4 +1,3 @@
-using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using InternetMonitor.AppHost.Integrations.Parts;
@@ -101,7 +100,7 @@ public static class CentralBuilderExtensions
         return gate.WithArgs(context =>
         {
             context.Args.Add($"-auth.config={layout.Config($"{SecretsFolder}/{GateConfigRenderer.AuthFile}")}");
-            context.Args.Add($"-httpListenAddr={HostPort(layout.Run == StackRun.Compose ? "${GATE_ADDRESS:?set GATE_ADDRESS in .env}" : central.GateAddress, port)}");
+            context.Args.Add($"-httpListenAddr={StackLayout.HostPort(layout.Run == StackRun.Compose ? "${GATE_ADDRESS:?set GATE_ADDRESS in .env}" : central.GateAddress, port)}");
             if (tls)
             {
                 context.Args.Add("-tls");
@@ -116,8 +115,5 @@ public static class CentralBuilderExtensions
         });
     }
 
-    private static string Loopback(int port) => HostPort("127.0.0.1", port);
-
-    private static string HostPort(string host, int port) =>
-        string.Create(CultureInfo.InvariantCulture, $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('$') ? $"[{host}]" : host)}:{port}");
+    private static string Loopback(int port) => StackLayout.HostPort("127.0.0.1", port);
 }
