@@ -39,6 +39,7 @@ packages=(
   qemu-user-static          # the arm64 probe run under emulation (its build, its image): no binfmt registration needed
   "${cross_arm64[@]}"       # the arm64 probe's native AOT build, which the arm64 test runs
   faketime                  # libfaketime: the probe run with its wall clock stepped (the clock-jump test)
+  poppler-utils             # pdftotext: the provider report printed to PDF, its text checked
 )
 fi
 

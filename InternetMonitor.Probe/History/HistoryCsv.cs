@@ -11,10 +11,10 @@ namespace InternetMonitor.Probe.History;
 /// </summary>
 public static class HistoryCsv
 {
-    public const string SpeedTestHeader = "started_at,ended_at,server,server_type,result,download_mbps,upload_mbps,download_bytes,upload_bytes,idle_latency_ms,idle_jitter_ms,download_latency_ms,upload_latency_ms,reason,failed_in,detail";
+    public const string SpeedTestHeader = "started_at,ended_at,server,server_type,result,download_mbps,upload_mbps,download_bytes,upload_bytes,idle_latency_ms,idle_jitter_ms,download_latency_ms,upload_latency_ms,reason,failed_in,detail,campaign";
     public const string OutageHeader = "started_at,ended_at,duration_seconds,cause,ongoing";
     public const string AlertHeader = "received_at,status,alert_name,severity,summary,description,starts_at,ends_at,fingerprint";
-    public const string LatencyHeader = "minute,target,role,address,sent,lost,loss_ratio,min_ms,median_ms,p90_ms,max_ms";
+    public const string LatencyHeader = "minute,target,role,address,sent,lost,loss_ratio,min_ms,median_ms,p90_ms,max_ms,jitter_ms";
     public const string AvailabilityHeader = "from,to,seconds,outage_seconds,outages,availability";
 
     public static object?[] Cells(SpeedTestRecord record)
@@ -23,7 +23,7 @@ public static class HistoryCsv
         return
         [
             record.StartedAt, record.EndedAt, record.Server, record.ServerType, record.Result, record.DownloadMbps, record.UploadMbps, record.DownloadBytes,
-            record.UploadBytes, record.IdleLatencyMs, record.IdleJitterMs, record.DownloadLatencyMs, record.UploadLatencyMs, record.Reason, record.FailedIn, record.Detail,
+            record.UploadBytes, record.IdleLatencyMs, record.IdleJitterMs, record.DownloadLatencyMs, record.UploadLatencyMs, record.Reason, record.FailedIn, record.Detail, record.Campaign,
         ];
     }
 
@@ -42,7 +42,7 @@ public static class HistoryCsv
     public static object?[] Cells(LatencyMinuteRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return [record.Minute, record.Target, record.Role, record.Address, record.Sent, record.Lost, record.LossRatio, record.MinMs, record.MedianMs, record.P90Ms, record.MaxMs];
+        return [record.Minute, record.Target, record.Role, record.Address, record.Sent, record.Lost, record.LossRatio, record.MinMs, record.MedianMs, record.P90Ms, record.MaxMs, record.JitterMs];
     }
 
     public static string Availability(AvailabilityRecord record)

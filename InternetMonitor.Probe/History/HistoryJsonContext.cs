@@ -14,4 +14,7 @@ namespace InternetMonitor.Probe.History;
 [JsonSerializable(typeof(AlertRecord))]
 [JsonSerializable(typeof(LatencyMinuteRecord))]
 [JsonSerializable(typeof(AvailabilityRecord))]
+[JsonSerializable(typeof(CampaignPlan))]
+[JsonSerializable(typeof(CampaignRecord))]
+[JsonSerializable(typeof(IReadOnlyList<CampaignRecord>))]
 internal sealed partial class HistoryJsonContext : JsonSerializerContext;

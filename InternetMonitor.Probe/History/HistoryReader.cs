@@ -36,7 +36,7 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         SpeedTestTable,
         $"""
         SELECT started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second, download_bytes, upload_bytes,
-               idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail
+               idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail, campaign
         {SpeedTestWhere} LIMIT $limit
         """,
         $"SELECT started_at, id {SpeedTestWhere}",
@@ -45,7 +45,7 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             reader.IsDBNull(12) ? "success" : "failure",
             Mbps(reader, 4), Mbps(reader, 5), reader.GetInt64(6), reader.GetInt64(7),
             Number(reader, 8), Number(reader, 9), Number(reader, 10), Number(reader, 11),
-            Text(reader, 12), Text(reader, 13), Text(reader, 14)),
+            Text(reader, 12), Text(reader, 13), Text(reader, 14), Text(reader, 15)),
         key => new HistoryCursor(SpeedTestTable, key.GetInt64(0), key.GetInt64(1)));
 
     /// <summary>The outages that overlap the range (an outage that began before it and ended in it included).</summary>
@@ -91,14 +91,50 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
 
     public HistoryPage<LatencyMinuteRecord> Latency(DateTimeOffset from, DateTimeOffset to, string? target, int limit, HistoryCursor? after = null) => Page(
         LatencyTable,
-        $"SELECT minute, target, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms {LatencyWhere} LIMIT $limit",
+        $"SELECT minute, target, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms, jitter_ms {LatencyWhere} LIMIT $limit",
         $"SELECT minute, target {LatencyWhere}",
         from, to, limit, after, reader => new LatencyMinuteRecord(
             Time(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5),
             reader.GetInt32(4) == 0 ? 0 : Math.Round((double)reader.GetInt32(5) / reader.GetInt32(4), 6),
-            Number(reader, 6), Number(reader, 7), Number(reader, 8), Number(reader, 9)),
+            Number(reader, 6), Number(reader, 7), Number(reader, 8), Number(reader, 9), Number(reader, 10)),
         key => new HistoryCursor(LatencyTable, key.GetInt64(0), Target: key.GetString(1)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
+
+    /// <summary>Every campaign the history holds, newest first (a handful: one runs at a time, each for days).</summary>
+    public IReadOnlyList<CampaignRecord> Campaigns()
+    {
+        var path = Path.GetFullPath(options.Value.Path);
+        try
+        {
+            using var connection = OpenForReading(path);
+            if (connection is null)
+            {
+                return [];
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, rules, started_at, time_zone, wired, plan, ended_at, outcome, detail FROM campaigns ORDER BY started_at DESC, id DESC";
+            using var reader = command.ExecuteReader();
+            var campaigns = new List<CampaignRecord>();
+            while (reader.Read())
+            {
+                var plan = JsonSerializer.Deserialize(reader.GetString(5), HistoryJsonContext.Default.CampaignPlan) ?? new CampaignPlan(0, 0, 0, 0, 0, 0);
+                campaigns.Add(new CampaignRecord(
+                    reader.GetString(0), reader.GetString(1), Time(reader.GetInt64(2)), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4) != 0, plan,
+                    reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)), Text(reader, 7), Text(reader, 8)));
+            }
+
+            return campaigns;
+        }
+        catch (SqliteException exception)
+        {
+            throw Fail(path, exception);
+        }
+    }
+
+    /// <summary>The campaign <paramref name="id"/>, or null.</summary>
+    public CampaignRecord? Campaign(string id) => Campaigns().FirstOrDefault(campaign => campaign.Id == id);
 
     /// <summary>
     /// For each of <paramref name="alerts"/>, whether the history holds it already (its identity, status and start): a

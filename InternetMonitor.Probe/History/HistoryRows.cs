@@ -35,8 +35,8 @@ public sealed record SpeedTestRow(SpeedTestResult Result) : HistoryRow
         ArgumentNullException.ThrowIfNull(command);
         command.CommandText = """
             INSERT OR IGNORE INTO speed_tests (started_at, ended_at, server, server_type, download_bits_per_second, upload_bits_per_second,
-                download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail)
-            VALUES ($started, $ended, $server, $type, $down, $up, $downBytes, $upBytes, $idle, $jitter, $downLatency, $upLatency, $reason, $failedIn, $detail);
+                download_bytes, upload_bytes, idle_latency_ms, idle_jitter_ms, download_latency_ms, upload_latency_ms, reason, failed_in, detail, campaign)
+            VALUES ($started, $ended, $server, $type, $down, $up, $downBytes, $upBytes, $idle, $jitter, $downLatency, $upLatency, $reason, $failedIn, $detail, $campaign);
             """;
         var result = Result;
         command.Parameters.AddWithValue("$started", Milliseconds(result.Start));
@@ -54,6 +54,7 @@ public sealed record SpeedTestRow(SpeedTestResult Result) : HistoryRow
         command.Parameters.AddWithValue("$reason", Value(result.Reason));
         command.Parameters.AddWithValue("$failedIn", Value(result.FailedIn?.ToString().ToLowerInvariant()));
         command.Parameters.AddWithValue("$detail", Value(result.Detail));
+        command.Parameters.AddWithValue("$campaign", Value(result.Campaign));
         command.ExecuteNonQuery();
     }
 }
@@ -111,7 +112,7 @@ public sealed record AlertRow(AlertNotification Alert) : HistoryRow
 /// (an estimate: the round trips themselves are not kept). The writer never writes a committed row again (a failed batch
 /// is rolled back whole), so a merge is always a second stretch of time.
 /// </summary>
-public sealed record LatencyMinuteRow(string Target, string Role, string Address, DateTimeOffset Minute, int Sent, int Lost, double? MinMs, double? MedianMs, double? P90Ms, double? MaxMs) : HistoryRow
+public sealed record LatencyMinuteRow(string Target, string Role, string Address, DateTimeOffset Minute, int Sent, int Lost, double? MinMs, double? MedianMs, double? P90Ms, double? MaxMs, double? JitterMs = null) : HistoryRow
 {
     public override string Table => "latency_minutes";
 
@@ -119,8 +120,8 @@ public sealed record LatencyMinuteRow(string Target, string Role, string Address
     {
         ArgumentNullException.ThrowIfNull(command);
         command.CommandText = """
-            INSERT INTO latency_minutes (target, minute, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms)
-            VALUES ($target, $minute, $role, $address, $sent, $lost, $min, $median, $p90, $max)
+            INSERT INTO latency_minutes (target, minute, role, address, sent, lost, min_ms, median_ms, p90_ms, max_ms, jitter_ms)
+            VALUES ($target, $minute, $role, $address, $sent, $lost, $min, $median, $p90, $max, $jitter)
             ON CONFLICT (target, minute) DO UPDATE SET
                 role = excluded.role,
                 address = excluded.address,
@@ -131,7 +132,9 @@ public sealed record LatencyMinuteRow(string Target, string Role, string Address
                 median_ms = CASE WHEN median_ms IS NULL THEN excluded.median_ms WHEN excluded.median_ms IS NULL THEN median_ms
                     ELSE (median_ms * (sent - lost) + excluded.median_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END,
                 p90_ms = CASE WHEN p90_ms IS NULL THEN excluded.p90_ms WHEN excluded.p90_ms IS NULL THEN p90_ms
-                    ELSE (p90_ms * (sent - lost) + excluded.p90_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END;
+                    ELSE (p90_ms * (sent - lost) + excluded.p90_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END,
+                jitter_ms = CASE WHEN jitter_ms IS NULL THEN excluded.jitter_ms WHEN excluded.jitter_ms IS NULL THEN jitter_ms
+                    ELSE (jitter_ms * (sent - lost) + excluded.jitter_ms * (excluded.sent - excluded.lost)) / ((sent - lost) + (excluded.sent - excluded.lost)) END;
             """;
         command.Parameters.AddWithValue("$target", Target);
         command.Parameters.AddWithValue("$minute", Milliseconds(Minute));
@@ -143,8 +146,48 @@ public sealed record LatencyMinuteRow(string Target, string Role, string Address
         command.Parameters.AddWithValue("$median", Value(MedianMs));
         command.Parameters.AddWithValue("$p90", Value(P90Ms));
         command.Parameters.AddWithValue("$max", Value(MaxMs));
+        command.Parameters.AddWithValue("$jitter", Value(JitterMs));
         command.ExecuteNonQuery();
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Target} {Minute:u}: {Sent} sent, {Lost} lost");
+}
+
+/// <summary>A measurement campaign as it starts: its rules, when, the time zone its days are counted in, and the plan it is judged against.</summary>
+public sealed record CampaignStartRow(CampaignRecord Campaign) : HistoryRow
+{
+    public override string Table => "campaigns";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT OR IGNORE INTO campaigns (id, rules, started_at, time_zone, wired, plan)
+            VALUES ($id, $rules, $started, $zone, $wired, $plan);
+            """;
+        command.Parameters.AddWithValue("$id", Campaign.Id);
+        command.Parameters.AddWithValue("$rules", Campaign.Rules);
+        command.Parameters.AddWithValue("$started", Milliseconds(Campaign.StartedAt));
+        command.Parameters.AddWithValue("$zone", Campaign.TimeZone);
+        command.Parameters.AddWithValue("$wired", Campaign.Wired is { } wired ? (wired ? 1 : 0) : DBNull.Value);
+        command.Parameters.AddWithValue("$plan", JsonSerializer.Serialize(Campaign.Plan, HistoryJsonContext.Default.CampaignPlan));
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A measurement campaign's end: when, how (completed, cancelled, expired) and a sentence saying why.</summary>
+public sealed record CampaignEndRow(string Id, DateTimeOffset EndedAt, string Outcome, string Detail) : HistoryRow
+{
+    public override string Table => "campaigns";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = "UPDATE campaigns SET ended_at = $ended, outcome = $outcome, detail = $detail WHERE id = $id AND ended_at IS NULL;";
+        command.Parameters.AddWithValue("$id", Id);
+        command.Parameters.AddWithValue("$ended", Milliseconds(EndedAt));
+        command.Parameters.AddWithValue("$outcome", Outcome);
+        command.Parameters.AddWithValue("$detail", Detail);
+        command.ExecuteNonQuery();
+    }
 }

@@ -98,6 +98,25 @@ public static class HistorySchema
         ALTER TABLE alerts_v2 RENAME TO alerts;
         CREATE INDEX alerts_by_time ON alerts (received_at);
         """,
+
+        // 3: measurement campaigns (a regulator's rules followed over days: Campaigns/), and which campaign a speed test
+        // was measured for (a test of the regular schedule has none); each latency minute's jitter (null in older rows).
+        """
+        CREATE TABLE campaigns (
+            id TEXT PRIMARY KEY,
+            rules TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            time_zone TEXT NOT NULL,
+            wired INTEGER,
+            plan TEXT NOT NULL,
+            ended_at INTEGER,
+            outcome TEXT,
+            detail TEXT
+        );
+        ALTER TABLE speed_tests ADD COLUMN campaign TEXT;
+        CREATE INDEX speed_tests_by_campaign ON speed_tests (campaign, started_at) WHERE campaign IS NOT NULL;
+        ALTER TABLE latency_minutes ADD COLUMN jitter_ms REAL;
+        """,
     ];
 
     public static int Version => Migrations.Count;

@@ -5,7 +5,9 @@ namespace InternetMonitor.Probe.History;
 
 /// <summary>
 /// Echo results gathered into one row per target and minute (by the wall-clock minute each echo was sent): sent, lost,
-/// and the minimum, median, 90th percentile (linear between ranks) and maximum of the round trips answered. A minute is
+/// and the minimum, median, 90th percentile (linear between ranks) and maximum of the round trips answered, and their
+/// jitter: the mean absolute difference between round trips of echoes sent one after the other (RFC 3550's instantaneous
+/// variation, averaged over the minute rather than smoothed, so that a minute's figure is its own). A minute is
 /// complete once <paramref name="grace"/> has passed after it by the wall clock (longer than the echo timeout: every echo
 /// sent in it has been answered or given up), or once a minute and the grace have passed on the monotonic clock since
 /// its first echo came in (the wall clock was set back past it). A result for a minute already taken (the wall clock set
@@ -33,7 +35,7 @@ public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
             bucket.Sent++;
             if (result.Succeeded && result.RoundTripTime is { } rtt)
             {
-                bucket.RoundTrips.Add(rtt.TotalMilliseconds);
+                bucket.RoundTrips.Add((result.SentAt, rtt.TotalMilliseconds));
             }
             else
             {
@@ -54,7 +56,7 @@ public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
                          || _time.GetElapsedTime(pair.Value.Opened) >= held).ToList())
             {
                 _buckets.Remove((target, minute));
-                var sorted = bucket.RoundTrips.Order().ToList();
+                var sorted = bucket.RoundTrips.Select(trip => trip.Ms).Order().ToList();
                 rows.Add(new LatencyMinuteRow(
                     target,
                     bucket.Target.Role.ToString().ToLowerInvariant(),
@@ -65,11 +67,30 @@ public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
                     sorted.Count > 0 ? sorted[0] : null,
                     sorted.Count > 0 ? Throughput.PercentileOf(sorted, 0.5) : null,
                     sorted.Count > 0 ? Throughput.PercentileOf(sorted, 0.9) : null,
-                    sorted.Count > 0 ? sorted[^1] : null));
+                    sorted.Count > 0 ? sorted[^1] : null,
+                    Jitter(bucket.RoundTrips)));
             }
         }
 
         return [.. rows.OrderBy(row => row.Minute).ThenBy(row => row.Target, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The mean absolute difference between consecutive round trips in the order the echoes were sent; null with fewer than two.</summary>
+    internal static double? Jitter(IReadOnlyList<(DateTimeOffset SentAt, double Ms)> roundTrips)
+    {
+        if (roundTrips.Count < 2)
+        {
+            return null;
+        }
+
+        var ordered = roundTrips.OrderBy(trip => trip.SentAt).Select(trip => trip.Ms).ToList();
+        var sum = 0.0;
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            sum += Math.Abs(ordered[i] - ordered[i - 1]);
+        }
+
+        return sum / (ordered.Count - 1);
     }
 
     private static long MinuteOf(DateTimeOffset time)
@@ -89,6 +110,6 @@ public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
 
         public int Lost { get; set; }
 
-        public List<double> RoundTrips { get; } = [];
+        public List<(DateTimeOffset SentAt, double Ms)> RoundTrips { get; } = [];
     }
 }

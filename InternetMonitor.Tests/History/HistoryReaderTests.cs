@@ -123,6 +123,32 @@ public sealed class HistoryReaderTests : IDisposable
         Assert.Empty(none);
     }
 
+    [Fact]
+    public void A_campaign_is_kept_with_its_plan_and_its_end_and_its_speed_tests_name_it()
+    {
+        var plan = new CampaignPlan(100, 40, 80, 32, 50, 20);
+        using (var writer = Writer())
+        {
+            Assert.True(writer.Commit(
+                new CampaignStartRow(new CampaignRecord("bnetza-20261124-180000", "bnetza", Hour, "Europe/Berlin", true, plan)),
+                new CampaignStartRow(new CampaignRecord("bnetza-20261124-170000", "bnetza", Hour.AddHours(-1), "UTC", null, plan)),
+                new CampaignEndRow("bnetza-20261124-170000", Hour.AddMinutes(-30), "cancelled", "cancelled by the user"),
+                new CampaignEndRow("bnetza-20261124-170000", Hour.AddMinutes(-10), "expired", "a second end changes nothing"),
+                new SpeedTestRow(HistoryWriterTests.SpeedTest() with { Start = Hour.AddMinutes(5), End = Hour.AddMinutes(6), Campaign = "bnetza-20261124-180000" }),
+                new SpeedTestRow(HistoryWriterTests.SpeedTest() with { Start = Hour.AddMinutes(7), End = Hour.AddMinutes(8) })));
+        }
+
+        var campaigns = Reader().Campaigns();
+
+        Assert.Equal(["bnetza-20261124-180000", "bnetza-20261124-170000"], campaigns.Select(campaign => campaign.Id));
+        Assert.Equal(new CampaignRecord("bnetza-20261124-180000", "bnetza", Hour, "Europe/Berlin", true, plan), campaigns[0]);
+        Assert.True(campaigns[0].Running);
+        Assert.Equal((Hour.AddMinutes(-30), "cancelled", (bool?)null), (campaigns[1].EndedAt!.Value, campaigns[1].Outcome!, campaigns[1].Wired));
+        Assert.Equal(100, Reader().Campaign("bnetza-20261124-180000")!.Plan.ToOptions().DownloadMbps);
+        using var tests = Reader().SpeedTests(Hour, Hour.AddHours(1), 10);
+        Assert.Equal(["bnetza-20261124-180000", null], tests.Select(test => test.Campaign));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -41,7 +41,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.True(writer.Commit(new OutageRow(new OutageStarted(Start, OutageCause.Internet, Start.AddSeconds(5)))));
         Assert.True(writer.Commit(new OutageRow(new OutageEnded(Start, OutageCause.Internet, Start.AddSeconds(95)))));
         Assert.True(writer.Commit(new AlertRow(Alert()), new AlertRow(Alert() with { ReceivedAt = Start.AddMinutes(5) }))); // a repeat: kept once
-        Assert.True(writer.Commit(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5)));
+        Assert.True(writer.Commit(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Start, 60, 3, 9.5, 11.25, 14, 30.5, 2.5)));
 
         using var connection = Open();
         Assert.Equal(HistorySchema.Version, HistoryFile.Scalar<long>(connection, "PRAGMA user_version"));
@@ -52,7 +52,7 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal("1795543200000|1795543295000|internet", HistoryFile.Row(connection, "SELECT started_at, ended_at, cause FROM outages"));
         Assert.Equal(1, HistoryFile.Scalar<long>(connection, "SELECT count(*) FROM alerts"));
         Assert.Equal("firing|InternetDown|critical|{\"alertname\":\"InternetDown\",\"site\":\"home\"}", HistoryFile.Row(connection, "SELECT status, alert_name, severity, labels FROM alerts"));
-        Assert.Equal("cloudflare|1795543200000|public|1.1.1.1|60|3|9.5|11.25|14|30.5", HistoryFile.Row(connection, "SELECT * FROM latency_minutes"));
+        Assert.Equal("cloudflare|1795543200000|public|1.1.1.1|60|3|9.5|11.25|14|30.5|2.5", HistoryFile.Row(connection, "SELECT * FROM latency_minutes"));
         Assert.Equal(1, Metric("internet_monitor_history_rows_written_total", "table", "speed_tests"));
         Assert.Equal(2, Metric("internet_monitor_history_rows_written_total", "table", "outages"));
         Assert.Equal(1, Metric("internet_monitor_history_healthy"));

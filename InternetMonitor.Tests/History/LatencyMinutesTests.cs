@@ -29,8 +29,8 @@ public sealed class LatencyMinutesTests
 
         var row = Assert.Single(minutes.Take(Minute.AddMinutes(1).AddSeconds(7)));
 
-        // Median of 10..100 by 10: 55; 90th percentile, linear between ranks: 91 (rank 8.1 of 0..9).
-        Assert.Equal(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Minute, 12, 2, 10, 55, 91, 100), row);
+        // Median of 10..100 by 10: 55; 90th percentile, linear between ranks: 91 (rank 8.1 of 0..9); jitter: each echo 10 ms from the one before.
+        Assert.Equal(new LatencyMinuteRow("cloudflare", "public", "1.1.1.1", Minute, 12, 2, 10, 55, 91, 100, 10), row);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed record SpeedTestResult(
 {
     public bool Succeeded => Reason is null;
 
+    /// <summary>The measurement campaign this run was measured for (Campaigns/), or null for a run of the regular schedule.</summary>
+    public string? Campaign { get; init; }
+
     public DirectionResult? Direction(SpeedTestDirection direction) => direction == SpeedTestDirection.Download ? Download : Upload;
 
     public long BytesUsed(SpeedTestDirection direction) => Direction(direction)?.BytesUsed ?? 0;
