@@ -9,6 +9,7 @@ using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
 using InternetMonitor.Probe.Recording;
+using InternetMonitor.Probe.Report;
 using InternetMonitor.Probe.Scheduling;
 using InternetMonitor.Probe.Storage;
 using InternetMonitor.Probe.Telemetry;
@@ -48,6 +49,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddHttpProbing(configuration);
         services.AddSpeedTest(configuration);
         services.AddPlan(configuration);
+        services.AddReport(configuration);
         services.AddSpeedTestServer(configuration);
         services.AddAlertLog(configuration);
         services.AddHistory(configuration);

@@ -1,0 +1,12 @@
+using InternetMonitor.Probe.Configuration;
+
+namespace InternetMonitor.Probe.Report;
+
+public static class ReportServiceCollectionExtensions
+{
+    public static IServiceCollection AddReport(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ReportOptions, ReportOptionsValidator>(ReportOptions.Section).Bind(OptionsRegistration.Section(configuration, ReportOptions.Section));
+        return services;
+    }
+}
