@@ -22,14 +22,20 @@ public static class CampaignJudge
         ArgumentNullException.ThrowIfNull(measurements);
         var byDay = measurements.OrderBy(measurement => measurement.StartedAt).GroupBy(measurement => measurement.Day).OrderBy(day => day.Key).ToList();
         var days = byDay.Select(day => new CampaignDay(day.Key, day.Count())).ToList();
-        var complete = days.Count >= rules.Days && days.Take(rules.Days).All(day => day.Measurements >= rules.PerDay);
+
+        // The measurement days are the first days that hold a whole day's measurements; a day left short (an outage took
+        // it: the planner measures on another day instead) is void. Until there are enough, the latest short days are
+        // judged with them, so that a campaign under way shows where it stands.
+        var whole = byDay.Where(day => day.Count() >= rules.PerDay).Take(rules.Days).ToList();
+        var complete = whole.Count >= rules.Days;
+        var judged = complete ? whole : [.. whole.Concat(byDay.Except(whole).OrderByDescending(day => day.Key).Take(rules.Days - whole.Count)).OrderBy(day => day.Key)];
         var criteria = new List<CriterionVerdict>();
         foreach (var direction in Directions)
         {
             var speeds = plan.Speeds(direction);
             foreach (var criterion in rules.Criteria)
             {
-                criteria.Add(JudgeOne(rules, criterion, direction, speeds, byDay, measurements.Count));
+                criteria.Add(JudgeOne(criterion, direction, speeds, judged));
             }
         }
 
@@ -38,10 +44,10 @@ public static class CampaignJudge
             : !complete ? CampaignVerdict.Incomplete
             : assessed.Any(verdict => verdict.Outcome == CriterionVerdict.NotMet) ? CampaignVerdict.Deviation
             : CampaignVerdict.NoDeviation;
-        return new CampaignVerdict(rules.Id, outcome, complete, measurements.Count, rules.Measurements, days, criteria);
+        return new CampaignVerdict(rules.Id, outcome, complete, judged.Sum(day => day.Count()), rules.Measurements, days, criteria);
     }
 
-    private static CriterionVerdict JudgeOne(CampaignRules rules, CampaignCriterion criterion, string direction, PlanSpeeds speeds, List<IGrouping<DateOnly, CampaignMeasurement>> byDay, int total)
+    private static CriterionVerdict JudgeOne(CampaignCriterion criterion, string direction, PlanSpeeds speeds, List<IGrouping<DateOnly, CampaignMeasurement>> judged)
     {
         var speed = criterion.Speed switch
         {
@@ -65,8 +71,7 @@ public static class CampaignJudge
         var threshold = speed * criterion.Factor;
         var of = criterion.Factor < 1 ? string.Create(CultureInfo.InvariantCulture, $"{criterion.Factor * 100:0.##} % of the {name} ({Mbps(speed)})") : $"the {name}";
         bool Reaches(CampaignMeasurement measurement) => measurement.Mbps(direction) >= threshold * (1 - Tolerance);
-        var dayCount = Math.Min(byDay.Count, rules.Days);
-        var judged = byDay.Take(rules.Days).ToList();
+        var dayCount = judged.Count;
         switch (criterion.Kind)
         {
             case CriterionKind.ReachOnDays:

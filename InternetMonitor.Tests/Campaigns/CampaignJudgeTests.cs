@@ -172,4 +172,17 @@ public sealed class CampaignJudgeTests
         Assert.Equal(CampaignVerdict.NoDeviation, verdict.Outcome);
         Assert.Equal(30, Criterion(verdict, "normal").OutOf);
     }
+
+    [Fact]
+    public void A_day_an_outage_left_short_is_void_and_the_whole_days_are_judged()
+    {
+        var measurements = Good();
+        var voidDay = new DateOnly(2026, 12, 2);
+        measurements.AddRange(Enumerable.Range(0, 4).Select(i => new CampaignMeasurement(new DateTimeOffset(2026, 12, 2, 8 + i, 0, 0, TimeSpan.Zero), voidDay, 10, 5)));
+        var verdict = CampaignJudge.Judge(Rules, Plan, measurements);
+
+        Assert.Equal(CampaignVerdict.NoDeviation, verdict.Outcome);
+        Assert.Equal(30, verdict.Measurements);
+        Assert.Equal(4, verdict.Days.Count); // listed, not judged
+    }
 }

@@ -1,0 +1,8 @@
+namespace InternetMonitor.Probe.Campaigns;
+
+/// <summary>
+/// One try at a campaign's measurement: when it started, and whether it measured both directions; otherwise why not
+/// (<c>outage</c>, <c>budget</c>, or the speed test's failure reason). A try that did not measure is tried again
+/// <see cref="CampaignRules.RetryAfter"/> later the same day.
+/// </summary>
+public sealed record CampaignAttempt(DateTimeOffset At, bool Measured, string? Reason = null);
