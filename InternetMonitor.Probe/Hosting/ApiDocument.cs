@@ -35,7 +35,8 @@ public static class ApiDocument
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolver = JsonTypeInfoResolver.Combine(
-                HistoryJsonContext.Default, AlertLogJsonContext.Default, StatusJsonContext.Default, SpeedTestRunJsonContext.Default, ApiDocumentJsonContext.Default);
+                HistoryJsonContext.Default, AlertLogJsonContext.Default, StatusJsonContext.Default, SpeedTestRunJsonContext.Default, Campaigns.CampaignJsonContext.Default,
+                ApiDocumentJsonContext.Default);
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddOpenApi(options =>

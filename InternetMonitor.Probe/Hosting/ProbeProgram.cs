@@ -1,4 +1,5 @@
 using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.Campaigns;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest;
@@ -105,6 +106,7 @@ public static class ProbeProgram
         app.MapAlertLog();
         app.MapHistory();
         app.MapSpeedTestRun();
+        app.MapCampaigns();
         app.MapApiDocument();
         app.MapStatusPage();
         return app;

@@ -1,4 +1,5 @@
 using InternetMonitor.Probe.Alerting;
+using InternetMonitor.Probe.Campaigns;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Outages;
@@ -50,6 +51,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddSpeedTest(configuration);
         services.AddPlan(configuration);
         services.AddReport(configuration);
+        services.AddCampaigns();
         services.AddSpeedTestServer(configuration);
         services.AddAlertLog(configuration);
         services.AddHistory(configuration);

@@ -93,6 +93,26 @@ public sealed partial class JobScheduler(
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> holding <paramref name="name"/>'s gate, so that it never overlaps a scheduled or
+    /// on-demand run of that job (a measurement campaign's speed tests: Campaigns/CampaignRunner). Not counted as a run
+    /// of the job's schedule.
+    /// </summary>
+    public async Task<T> RunExclusiveAsync<T>(string name, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var gate = Gate(name);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await run(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private SemaphoreSlim Gate(string name)
     {
         lock (_lock)

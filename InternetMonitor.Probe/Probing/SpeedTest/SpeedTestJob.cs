@@ -33,12 +33,18 @@ public sealed partial class SpeedTestJob(
 
     public IReadOnlyList<string> SkipReasons { get; } = [OutageReason, BudgetReason];
 
-    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken) => (await MeasureAsync(null, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// One run as the schedule makes it, its result tagged with <paramref name="campaign"/> (a measurement campaign's, or
+    /// null); the result is null when the run was skipped (an outage, the budget). The caller holds the job's gate.
+    /// </summary>
+    public async Task<(JobOutcome Outcome, SpeedTestResult? Result)> MeasureAsync(string? campaign, CancellationToken cancellationToken)
     {
         if (connectivity.State == ConnectivityState.Down)
         {
             LogSkippedOutage(logger);
-            return JobOutcome.Skipped(OutageReason);
+            return (JobOutcome.Skipped(OutageReason), null);
         }
 
         // The run's cap is what the budget has left, at most MaxBytes: on a fast line a run would use up to MaxBytes,
@@ -49,7 +55,7 @@ public sealed partial class SpeedTestJob(
         if (cap < least && budget.Refuse(least) is { } why)
         {
             LogSkippedBudget(logger, why);
-            return JobOutcome.Skipped(BudgetReason);
+            return (JobOutcome.Skipped(BudgetReason), null);
         }
 
         // Rounds that finished are reported as they end, so that a run stopped half-way is still charged for them.
@@ -66,8 +72,9 @@ public sealed partial class SpeedTestJob(
         }
 
         budget.Spend(result.BytesUsed(SpeedTestDirection.Download), result.BytesUsed(SpeedTestDirection.Upload));
+        result = result with { Campaign = campaign };
         publisher.Publish(result);
-        return JobOutcome.From(result.Succeeded);
+        return (JobOutcome.From(result.Succeeded), result);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speed test skipped: the internet is down")]

@@ -23,7 +23,8 @@ public static class SpeedTestServiceCollectionExtensions
             provider.GetRequiredService<IOptions<SpeedTestOptions>>().Value.Budget.StatePath,
             provider.GetRequiredService<ILogger<DataBudgetStore>>()));
         services.AddSingleton<DataBudget>();
-        services.AddSingleton<IScheduledJob, SpeedTestJob>();
+        services.AddSingleton<SpeedTestJob>();
+        services.AddSingleton<IScheduledJob>(provider => provider.GetRequiredService<SpeedTestJob>());
         return services;
     }
 }

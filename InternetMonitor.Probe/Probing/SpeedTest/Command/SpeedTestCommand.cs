@@ -29,6 +29,7 @@ public static class SpeedTestCommand
     internal static SettingsCommand Create(Terminals terminals)
     {
         var line = new SpeedTestCommandLine();
+        line.Command.Add(Campaigns.CampaignCommand.Create());
         line.Command.SetAction((result, _, cancellationToken) =>
         {
             var (settings, json) = line.Read(result);
