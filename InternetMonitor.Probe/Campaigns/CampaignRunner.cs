@@ -118,7 +118,13 @@ public sealed partial class CampaignRunner(
     {
         lock (_lock)
         {
-            return _current is { } campaign ? Describe(campaign, [.. _tries], time.GetUtcNow()) : null;
+            if (_current is not { } campaign)
+            {
+                return null;
+            }
+
+            var status = Describe(campaign, [.. _tries], time.GetUtcNow());
+            return speedTest.Value.Enabled ? status : status with { Next = null, Planned = [], Detail = "waiting: the speed test is off (Monitor:SpeedTest:Enabled=false)" };
         }
     }
 
@@ -143,6 +149,17 @@ public sealed partial class CampaignRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Resume();
+        if (!speedTest.Value.Enabled)
+        {
+            // A campaign the history holds as running waits, shown as it stands, until a start with the speed test on.
+            if (Status() is { } waiting)
+            {
+                LogWaiting(logger, waiting.Id);
+            }
+
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             CampaignRecord? campaign;
@@ -331,6 +348,9 @@ public sealed partial class CampaignRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {Campaign} taken up again with {Measured} measurements")]
     private static partial void LogResumed(ILogger logger, string campaign, int measured);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {Campaign} waits: the speed test is off (Monitor:SpeedTest:Enabled=false)")]
+    private static partial void LogWaiting(ILogger logger, string campaign);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No campaign taken up: {Failure}")]
     private static partial void LogNotResumed(ILogger logger, string failure);

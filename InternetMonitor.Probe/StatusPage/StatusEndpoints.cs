@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using InternetMonitor.Probe.Campaigns;
 using InternetMonitor.Probe.Hosting;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
@@ -42,16 +43,17 @@ public static class StatusEndpoints
             .WithTags(Tag)
             .WithSummary("The charting library's style sheet, cached for a day")
             .ProducesText(StatusCodes.Status200OK, "The style sheet.", "text/css");
-        app.MapGet("/api/status", ([FromServices] IOptions<PlanOptions> plan, [FromServices] IConnectivity connectivity, [FromServices] MonitoredTargets targets, [FromServices] TimeProvider clock) =>
+        app.MapGet("/api/status", ([FromServices] IOptions<PlanOptions> plan, [FromServices] IConnectivity connectivity, [FromServices] MonitoredTargets targets, [FromServices] CampaignRunner campaigns, [FromServices] TimeProvider clock) =>
                 TypedResults.Json(
                     new ProbeStatus(
                         connectivity.State.ToString().ToLowerInvariant(),
                         [.. targets.All.Select(target => target.Name)],
-                        new PlanStatus(plan.Value.DownloadMbps, plan.Value.UploadMbps),
-                        clock.GetUtcNow()),
+                        PlanStatus.Of(plan.Value),
+                        clock.GetUtcNow(),
+                        campaigns.Status()),
                     StatusJsonContext.Default.ProbeStatus))
             .WithTags(Tag)
-            .WithSummary("The connection's state now, the targets and the plan (what the status page asks first)")
+            .WithSummary("The connection's state now, the targets, the plan and the measurement campaign under way (what the status page asks first)")
             .ProducesJson<ProbeStatus, RouteHandlerBuilder>(StatusCodes.Status200OK, "The state now.");
         return app;
     }
@@ -71,11 +73,19 @@ public static class StatusEndpoints
 public sealed record ProbeStatus(
     [property: Description("`unknown` until the first echoes have been judged."), AllowedValues("up", "down", "unknown")] string State,
     [property: Description("The names of the monitored targets.")] IReadOnlyList<string> Targets,
-    [property: Description("The speeds the provider sells (0: no plan configured).")] PlanStatus Plan,
-    DateTimeOffset CheckedAt);
+    [property: Description("The contract's speeds (0: not stated).")] PlanStatus Plan,
+    DateTimeOffset CheckedAt,
+    [property: Description("The measurement campaign under way (as GET /api/campaigns/current gives it), or null.")] CampaignStatus? Campaign = null);
 
-/// <summary>The speeds the provider sells (0: none configured), in Mbit/s.</summary>
-public sealed record PlanStatus(double DownloadMbps, double UploadMbps);
+/// <summary>The contract's speeds (Monitor:Plan; 0: not stated), in Mbit/s: the maximum, the normally available and the minimum.</summary>
+public sealed record PlanStatus(double DownloadMbps, double UploadMbps, double DownloadNormalMbps = 0, double UploadNormalMbps = 0, double DownloadMinimumMbps = 0, double UploadMinimumMbps = 0)
+{
+    public static PlanStatus Of(PlanOptions plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new(plan.DownloadMbps, plan.UploadMbps, plan.DownloadNormalMbps, plan.UploadNormalMbps, plan.DownloadMinimumMbps, plan.UploadMinimumMbps);
+    }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ProbeStatus))]

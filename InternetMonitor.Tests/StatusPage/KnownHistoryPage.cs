@@ -1,3 +1,4 @@
+using InternetMonitor.Probe.History;
 using InternetMonitor.Tests.History;
 using InternetMonitor.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -46,7 +47,9 @@ public sealed class KnownHistoryPage : IAsyncLifetime
 
         var path = Path.Combine(Folder, "history.db");
         KnownHistory.Write(path, KnownHistory.Hour());
-        _probe = await ProbeHost.StartAsync($"--Monitor:History:Path={path}", "--Monitor:Plan:DownloadMbps=100", "--Monitor:Plan:UploadMbps=20");
+        WriteCampaign(path);
+        _probe = await ProbeHost.StartAsync(
+            $"--Monitor:History:Path={path}", "--Monitor:Plan:DownloadMbps=100", "--Monitor:Plan:UploadMbps=20", "--Monitor:Plan:DownloadMinimumMbps=50", "--Monitor:Plan:UploadMinimumMbps=10");
         Address = ProbeHost.BaseAddress(_probe);
         _playwright = await Playwright.CreateAsync();
         _browser = await StatusPageTests.LaunchAsync(_playwright, chromium!);
@@ -75,6 +78,24 @@ public sealed class KnownHistoryPage : IAsyncLifetime
         var shots = Repository.PathOf("artifacts");
         Directory.CreateDirectory(shots);
         await Page.ScreenshotAsync(new() { Path = Path.Combine(shots, "status-page.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// A campaign under way, started 20 minutes ago in UTC, with four measurements of 80 / 16 Mbit/s (the speed test is
+    /// off here: the probe shows it as it stands and measures nothing). Days are counted in UTC: a run in the first 20
+    /// minutes after midnight would see the campaign's first day as yesterday's, which the page shows as well.
+    /// </summary>
+    public const string CampaignId = "bnetza-known";
+
+    private static void WriteCampaign(string path)
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-20);
+        using var writer = HistoryFile.Writer(path);
+        Assert.True(writer.Commit(
+        [
+            new CampaignStartRow(new CampaignRecord(CampaignId, "bnetza", start, "Etc/UTC", true, new CampaignPlan(100, 20, 0, 0, 50, 10))),
+            .. Enumerable.Range(0, 4).Select(i => new SpeedTestRow(HistoryWriterTests.SpeedTest() with { Start = start.AddMinutes(5 * i), End = start.AddMinutes((5 * i) + 0.5), Campaign = CampaignId })),
+        ]));
     }
 
     /// <summary>Skips (or fails under CI) when the page could not be opened.</summary>

@@ -25,7 +25,17 @@ public sealed class KnownHistoryPageTests(KnownHistoryPage known) : IClassFixtur
     public async Task The_last_speed_test_is_shown_against_the_plan()
     {
         known.Require();
-        await Assertions.Expect(known.Page.Locator("#last-speedtest")).ToContainTextAsync("80.0 Mbit/s down, 16.0 Mbit/s up (plan 100 / 20)");
+        await Assertions.Expect(known.Page.Locator("#last-speedtest")).ToContainTextAsync("80.0 Mbit/s down, 16.0 Mbit/s up (plan 100 / 20, minimum 50 / 10)");
+    }
+
+    [Fact]
+    public async Task The_campaign_under_way_is_shown_with_where_it_stands_and_a_link_to_its_report()
+    {
+        known.Require();
+        await Assertions.Expect(known.Page.Locator("#campaign-section")).ToBeVisibleAsync();
+        await Assertions.Expect(known.Page.Locator("#campaign")).ToContainTextAsync("Bundesnetzagentur (Germany): day 1 of 3, 4 of 30 measurements; waiting: the speed test is off (Monitor:SpeedTest:Enabled=false)");
+        await Assertions.Expect(known.Page.Locator("#campaign")).ToContainTextAsync("verdict so far: incomplete.");
+        await Assertions.Expect(known.Page.Locator("#campaign-report")).ToHaveAttributeAsync("href", $"/report?campaign={KnownHistoryPage.CampaignId}");
     }
 
     [Fact]
@@ -62,7 +72,7 @@ public sealed class KnownHistoryPageTests(KnownHistoryPage known) : IClassFixtur
     [Theory]
     [InlineData("latency-chart", "cloudflare", "gateway")]
     [InlineData("loss-chart", "cloudflare", "gateway")]
-    [InlineData("speed-chart", "download", "upload", "plan download", "plan upload")]
+    [InlineData("speed-chart", "download", "upload", "plan download", "plan upload", "minimum download", "minimum upload")]
     public async Task Each_chart_draws_every_series_in_its_own_colour(string chart, params string[] required)
     {
         known.Require();
@@ -78,7 +88,8 @@ public sealed class KnownHistoryPageTests(KnownHistoryPage known) : IClassFixtur
         await download.SaveAsAsync(saved);
         var lines = (await File.ReadAllTextAsync(saved, TestContext.Current.CancellationToken)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(HistoryCsv.SpeedTestHeader, lines[0]);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(8, lines.Length); // the known history's three and the campaign's four
+        Assert.Equal(4, lines.Count(line => line.EndsWith("," + KnownHistoryPage.CampaignId, StringComparison.Ordinal)));
         Assert.StartsWith("internet-monitor-speedtests-", download.SuggestedFilename, StringComparison.Ordinal);
         Assert.Empty(known.Failures);
     }
