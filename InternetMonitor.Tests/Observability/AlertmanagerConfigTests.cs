@@ -38,7 +38,7 @@ public sealed class AlertmanagerConfigTests
         var result = await Command.TryRunAsync(amtool, "check-config", Shipped);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
-        Assert.Contains("4 inhibit rules", result.Output, StringComparison.Ordinal);
+        Assert.Contains("5 inhibit rules", result.Output, StringComparison.Ordinal);
         Assert.Contains("1 templates", result.Output, StringComparison.Ordinal);
     }
 

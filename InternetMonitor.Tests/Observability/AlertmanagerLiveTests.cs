@@ -77,14 +77,22 @@ public sealed class AlertmanagerLiveTests
             Alert("LocalNetworkDown", "critical", "probe:8000", "Gateway down"),
             Alert("InternetDown", "critical", "probe:8000", "Internet down (cause local)"),
             Alert("HighLatency", "warning", "probe:8000", "High latency to cloudflare"),
-            Alert("HighLatency", "warning", "office-probe:8000", "High latency to cloudflare"));
+            Alert("HighLatency", "warning", "office-probe:8000", "High latency to cloudflare"),
+            Alert("DownloadBelowMinimum", "warning", "office-probe:8000", "Download below the minimum", direction: "download"),
+            Alert("DownloadBelowPlan", "warning", "office-probe:8000", "Download below the plan", direction: "download"),
+            Alert("UploadBelowPlan", "warning", "office-probe:8000", "Upload below the plan", direction: "upload"));
 
-        var states = await FourAlertsTwoSuppressedAsync(client, "instance");
+        var states = await AlertsSuppressedAsync(client, "instance", 7, 3);
 
         Assert.Equal("active", states[("LocalNetworkDown", "probe:8000")]);
         Assert.Equal("suppressed", states[("InternetDown", "probe:8000")]);
         Assert.Equal("suppressed", states[("HighLatency", "probe:8000")]);
         Assert.Equal("active", states[("HighLatency", "office-probe:8000")]);
+
+        // Below the minimum silences below the plan in its own direction only.
+        Assert.Equal("active", states[("DownloadBelowMinimum", "office-probe:8000")]);
+        Assert.Equal("suppressed", states[("DownloadBelowPlan", "office-probe:8000")]);
+        Assert.Equal("active", states[("UploadBelowPlan", "office-probe:8000")]);
     }
 
     private static async Task<WebServerProcess> StartAlertmanagerAsync(AlertingOptions options, SecretReader secrets)
@@ -117,7 +125,7 @@ public sealed class AlertmanagerLiveTests
             Alert("HighLatency", "warning", "127.0.0.1:8000", "High latency", site: "home"),
             Alert("InternetDown", "critical", "127.0.0.1:8000", "Internet down", site: "office"));
 
-        var states = await FourAlertsTwoSuppressedAsync(client, "site");
+        var states = await AlertsSuppressedAsync(client, "site", 4, 2);
 
         Assert.Equal("active", states[("SiteSilent", "home")]);
         Assert.Equal("suppressed", states[("InternetDown", "home")]);
@@ -125,8 +133,8 @@ public sealed class AlertmanagerLiveTests
         Assert.Equal("active", states[("InternetDown", "office")]);
     }
 
-    /// <summary>Each alert's state (active, suppressed) by its name and <paramref name="label"/>, once four are there and two suppressed.</summary>
-    private static Task<Dictionary<(string Name, string By), string>> FourAlertsTwoSuppressedAsync(HttpClient client, string label) =>
+    /// <summary>Each alert's state (active, suppressed) by its name and <paramref name="label"/>, once <paramref name="count"/> are there and <paramref name="suppressed"/> of them suppressed.</summary>
+    private static Task<Dictionary<(string Name, string By), string>> AlertsSuppressedAsync(HttpClient client, string label, int count, int suppressed) =>
         Poll.UntilAsync(
             async () =>
             {
@@ -135,15 +143,17 @@ public sealed class AlertmanagerLiveTests
                     alert => (alert.GetProperty("labels").GetProperty("alertname").GetString()!, alert.GetProperty("labels").GetProperty(label).GetString()!),
                     alert => alert.GetProperty("status").GetProperty("state").GetString()!);
             },
-            seen => seen.Count == 4 && seen.Values.Count(state => state == "suppressed") == 2,
-            "four alerts, two of them suppressed",
+            seen => seen.Count == count && seen.Values.Count(state => state == "suppressed") == suppressed,
+            $"{count} alerts, {suppressed} of them suppressed",
             Deadline,
             TimeSpan.FromMilliseconds(200),
             explain: seen => Task.FromResult($"states: {string.Join(", ", seen)}"));
 
-    private static JsonObject Alert(string name, string severity, string instance, string summary, string site = "home") => new()
+    private static JsonObject Alert(string name, string severity, string instance, string summary, string site = "home", string? direction = null) => new()
     {
-        ["labels"] = new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site },
+        ["labels"] = direction is null
+            ? new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site }
+            : new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site, ["direction"] = direction },
         ["annotations"] = new JsonObject { ["summary"] = summary, ["description"] = summary + ", for a test.", ["runbook_url"] = "README.md#runbook-" + name.ToLowerInvariant() },
         ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
     };
