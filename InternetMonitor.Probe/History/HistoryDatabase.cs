@@ -94,7 +94,7 @@ public sealed partial class HistoryDatabase(string path, ILogger logger) : IDisp
     public int DeleteLatencyBefore(DateTimeOffset before)
     {
         using var command = Open().CreateCommand();
-        command.CommandText = "DELETE FROM latency_minutes WHERE minute < $before;";
+        command.CommandText = "DELETE FROM latency_minutes WHERE minute < $before; DELETE FROM dns_minutes WHERE minute < $before;";
         command.Parameters.AddWithValue("$before", HistoryRow.Milliseconds(before));
         return command.ExecuteNonQuery();
     }

@@ -6,7 +6,7 @@ namespace InternetMonitor.Probe.History;
 public sealed class HistoryMetrics
 {
     public static readonly string[] Reasons = ["busy", "readonly", "full", "corrupt", "io", "newer_schema", "slow", "symlink", "other"];
-    public static readonly string[] Tables = ["speed_tests", "outages", "alerts", "latency_minutes"];
+    public static readonly string[] Tables = ["speed_tests", "outages", "alerts", "latency_minutes", "dns_minutes", "campaigns"];
 
     private readonly Counter _written;
     private readonly Counter _failures;

@@ -100,6 +100,37 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         key => new HistoryCursor(LatencyTable, key.GetInt64(0), Target: key.GetString(1)),
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
+    /// <summary>The DNS minutes of the range, oldest first (a few thousand a day: read whole, for the report).</summary>
+    public IReadOnlyList<DnsMinuteRecord> DnsMinutes(DateTimeOffset from, DateTimeOffset to)
+    {
+        var path = Path.GetFullPath(options.Value.Path);
+        try
+        {
+            using var connection = OpenForReading(path);
+            if (connection is null)
+            {
+                return [];
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT minute, server, queries, failures, median_ms FROM dns_minutes WHERE minute >= $from AND minute < $to ORDER BY minute, server";
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+            using var reader = command.ExecuteReader();
+            var minutes = new List<DnsMinuteRecord>();
+            while (reader.Read())
+            {
+                minutes.Add(new DnsMinuteRecord(Time(reader.GetInt64(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), Number(reader, 4)));
+            }
+
+            return minutes;
+        }
+        catch (SqliteException exception)
+        {
+            throw Fail(path, exception);
+        }
+    }
+
     /// <summary>Every campaign the history holds, newest first (a handful: one runs at a time, each for days).</summary>
     public IReadOnlyList<CampaignRecord> Campaigns()
     {

@@ -106,3 +106,6 @@ public sealed record CampaignPlan(
         UploadMinimumMbps = UploadMinimumMbps,
     };
 }
+
+/// <summary>One DNS server's minute of queries: how many, how many failed, the median time of those answered.</summary>
+public sealed record DnsMinuteRecord(DateTimeOffset Minute, string Server, int Queries, int Failures, double? MedianMs);

@@ -191,3 +191,31 @@ public sealed record CampaignEndRow(string Id, DateTimeOffset EndedAt, string Ou
         command.ExecuteNonQuery();
     }
 }
+
+/// <summary>
+/// One DNS server's minute: queries sent, how many failed (no answer, or an error response), and the median time of those
+/// answered. A second row for a minute held (the wall clock set back over it) is added to it, the medians weighted by answers.
+/// </summary>
+public sealed record DnsMinuteRow(string Server, DateTimeOffset Minute, int Queries, int Failures, double? MedianMs) : HistoryRow
+{
+    public override string Table => "dns_minutes";
+
+    public override void Write(SqliteCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """
+            INSERT INTO dns_minutes (server, minute, queries, failures, median_ms) VALUES ($server, $minute, $queries, $failures, $median)
+            ON CONFLICT (server, minute) DO UPDATE SET
+                queries = queries + excluded.queries,
+                failures = failures + excluded.failures,
+                median_ms = CASE WHEN median_ms IS NULL THEN excluded.median_ms WHEN excluded.median_ms IS NULL THEN median_ms
+                    ELSE (median_ms * (queries - failures) + excluded.median_ms * (excluded.queries - excluded.failures)) / ((queries - failures) + (excluded.queries - excluded.failures)) END;
+            """;
+        command.Parameters.AddWithValue("$server", Server);
+        command.Parameters.AddWithValue("$minute", Milliseconds(Minute));
+        command.Parameters.AddWithValue("$queries", Queries);
+        command.Parameters.AddWithValue("$failures", Failures);
+        command.Parameters.AddWithValue("$median", Value(MedianMs));
+        command.ExecuteNonQuery();
+    }
+}

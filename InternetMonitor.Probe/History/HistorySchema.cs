@@ -117,6 +117,19 @@ public static class HistorySchema
         CREATE INDEX speed_tests_by_campaign ON speed_tests (campaign, started_at) WHERE campaign IS NOT NULL;
         ALTER TABLE latency_minutes ADD COLUMN jitter_ms REAL;
         """,
+
+        // 4: DNS queries rolled up per server and minute (the provider report's DNS failures).
+        """
+        CREATE TABLE dns_minutes (
+            server TEXT NOT NULL,
+            minute INTEGER NOT NULL,
+            queries INTEGER NOT NULL,
+            failures INTEGER NOT NULL,
+            median_ms REAL,
+            PRIMARY KEY (server, minute)
+        ) WITHOUT ROWID;
+        CREATE INDEX dns_minutes_by_minute ON dns_minutes (minute);
+        """,
     ];
 
     public static int Version => Migrations.Count;

@@ -1,6 +1,7 @@
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.Outages;
+using InternetMonitor.Probe.Probing.Dns;
 using InternetMonitor.Probe.Probing.Icmp;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Recording;
@@ -24,6 +25,9 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<LatencyHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<LatencyHistory>());
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<LatencyHistory>());
+        services.AddSingleton<DnsHistory>();
+        services.AddHostedService(provider => provider.GetRequiredService<DnsHistory>());
+        services.AddSingleton<IRecorder<DnsResult>>(provider => provider.GetRequiredService<DnsHistory>());
         services.AddSingleton<ICommittingRecorder<SpeedTestResult>, SpeedTestHistoryRecorder>();
         services.AddSingleton<ICommittingRecorder<OutageEvent>, OutageHistoryRecorder>();
         services.AddSingleton<ICommittingRecorder<AlertNotification>, AlertHistoryRecorder>();
