@@ -66,6 +66,40 @@ public sealed class ProbeHistoryTests
     }
 
     [Fact]
+    public async Task Every_dns_query_the_probe_reported_is_in_a_minute_of_its_server_with_its_failure()
+    {
+        await using var dns = UdpDnsResponder.WithResponseCode(2); // SERVFAIL: every query fails
+        var folder = Directory.CreateTempSubdirectory("im-history-dns-").FullName;
+        var history = Path.Combine(folder, "history.db");
+        try
+        {
+            double queries;
+            await using (var probe = await ProbeHost.StartAsync(
+                "--Monitor:Dns:Enabled=true",
+                "--Monitor:Dns:SystemResolver=false",
+                $"--Monitor:Dns:Servers:own={dns.Endpoint}",
+                "--Monitor:Dns:Names:0=example.test",
+                "--Monitor:Dns:Interval=00:00:01",
+                "--Monitor:Dns:Timeout=00:00:00.5",
+                "--Monitor:Dns:StartJitter=00:00:00",
+                $"--Monitor:History:Path={history}"))
+            {
+                await ProbeHost.WaitForMetricsAsync(probe, m => m.Value("internet_monitor_dns_failures_total", ("server", "own"), ("name", "example.test"), ("reason", "servfail")) >= 3);
+                await probe.StopAsync(TestContext.Current.CancellationToken); // writes the minutes still open
+                queries = (await LabFixture.ScrapeAsync(probe.Services.GetRequiredService<CollectorRegistry>())).Value("internet_monitor_dns_requests_total", ("server", "own"), ("name", "example.test"), ("rcode", "SERVFAIL"))!.Value;
+            }
+
+            using var connection = HistoryFile.Open(history);
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{queries}|{queries}|"), HistoryFile.Row(connection, "SELECT sum(queries), sum(failures), max(median_ms) FROM dns_minutes WHERE server = 'own'"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_speed_test_asked_for_now_answers_where_its_row_will_be_and_the_row_is_there()
     {
         await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
