@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest;
+using InternetMonitor.Probe.Report;
 using InternetMonitor.Probe.StatusPage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -36,7 +37,7 @@ public static class ApiDocument
         {
             options.SerializerOptions.TypeInfoResolver = JsonTypeInfoResolver.Combine(
                 HistoryJsonContext.Default, AlertLogJsonContext.Default, StatusJsonContext.Default, SpeedTestRunJsonContext.Default, Campaigns.CampaignJsonContext.Default,
-                ApiDocumentJsonContext.Default);
+                ReportJsonContext.Default, ApiDocumentJsonContext.Default);
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddOpenApi(options =>

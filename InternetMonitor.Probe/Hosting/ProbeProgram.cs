@@ -4,6 +4,7 @@ using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
 using InternetMonitor.Probe.Probing.SpeedTest;
 using InternetMonitor.Probe.Probing.SpeedTest.Server;
+using InternetMonitor.Probe.Report;
 using InternetMonitor.Probe.StatusPage;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -109,6 +110,7 @@ public static class ProbeProgram
         app.MapCampaigns();
         app.MapApiDocument();
         app.MapStatusPage();
+        app.MapReport();
         return app;
     }
 }
