@@ -29,8 +29,10 @@ public static class KnownCampaign
 
     public static TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Zone);
 
-    /// <summary>The local calendar day <paramref name="daysAgo"/> before today in Berlin.</summary>
-    public static DateOnly Day(int daysAgo) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZone).DateTime).AddDays(-daysAgo);
+    private static readonly DateOnly Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById(Zone)).DateTime);
+
+    /// <summary>The local calendar day <paramref name="daysAgo"/> before today in Berlin (today taken once, so that a run over midnight keeps its days).</summary>
+    public static DateOnly Day(int daysAgo) => Today.AddDays(-daysAgo);
 
     /// <summary>A local time in Berlin as an instant.</summary>
     public static DateTimeOffset At(DateOnly day, int hour, int minute = 0)
