@@ -9,7 +9,7 @@ namespace InternetMonitor.Probe.Report;
 /// <summary>
 /// Reads what a report's range holds from the history and hands it to <see cref="ReportBuilder"/>: the speed tests and
 /// outages whole (a month holds a few hundred), the latency minutes as they are read (a month of several targets is a few
-/// hundred thousand), and each CSV file of the range read once more, as its endpoint reads it, to hash it.
+/// hundred thousand), its DNS minutes, and each CSV file of the range read once more, as its endpoint reads it, to hash it.
 /// </summary>
 public sealed class ReportReader(HistoryReader history, IOptions<PlanOptions> plan, IOptions<ReportOptions> options, TimeProvider clock)
 {
@@ -46,9 +46,10 @@ public sealed class ReportReader(HistoryReader history, IOptions<PlanOptions> pl
                 File(HistoryReader.LatencyTable, scope, history.Latency(from, to, null, HistoryEndpoints.MaxCsvLimit), HistoryCsv.LatencyHeader, HistoryCsv.Cells),
             }
             : [];
+        var dns = history.DnsMinutes(from, to);
         using var latency = history.Latency(from, to, null, int.MaxValue);
         var wired = scope.Campaign is null ? options.Value.Wired : scope.Campaign.Wired;
-        return ReportBuilder.Build(scope, new ReportHistory(tests, outages, latency, campaigns, files), plan.Value, wired, BuildInfo.Version, now);
+        return ReportBuilder.Build(scope, new ReportHistory(tests, outages, latency, campaigns, files, dns), plan.Value, wired, BuildInfo.Version, now);
     }
 
     /// <summary>The link to the range's CSV file of <paramref name="table"/> and the digest of what it serves.</summary>

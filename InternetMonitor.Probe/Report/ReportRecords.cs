@@ -16,7 +16,7 @@ public sealed record ProviderReport(
     [property: Description("The range's end (UTC, exclusive): the month's or campaign's end, or the time of the report cut to its minute when that is earlier.")] DateTimeOffset To,
     [property: Description("The IANA time zone whose calendar days and hours the report counts in.")] string TimeZone,
     DateTimeOffset GeneratedAt,
-    [property: Description("True when the range holds no speed test, no latency minute and no outage: the figures are then null.")] bool NoMeasurements,
+    [property: Description("True when the range holds no speed test, no latency minute, no DNS minute and no outage: the figures are then null.")] bool NoMeasurements,
     ReportContract Contract,
     [property: Description("Per direction, the contract against what was measured; null when nothing was measured.")] IReadOnlyList<DirectionFigures>? Directions,
     [property: Description("The campaign and its verdict, for a campaign's report.")] CampaignReport? Campaign,
@@ -24,6 +24,7 @@ public sealed record ProviderReport(
     AvailabilityFigures? Availability,
     [property: Description("Per ping target, from the history's one-minute roll-ups (not each echo).")] IReadOnlyList<TargetLatency>? Latency,
     LoadedLatency? LatencyUnderLoad,
+    [property: Description("Per DNS server, from the history's one-minute roll-ups of queries; empty when the history holds none for the range.")] IReadOnlyList<DnsServerFigures>? Dns,
     ReportMethod Method,
     [property: Description("What the contract costs against the median download measured, when Monitor:Plan:MonthlyPrice is set.")] string? Paid,
     [property: Description("A few lines of plain text with the figures and the verdict, to paste into a support chat.")] string Summary);
@@ -154,6 +155,12 @@ public sealed record TargetLatency(
     double? P90OfMinuteMediansMs,
     double? P99OfMinuteMediansMs,
     double? JitterMs);
+
+/// <summary>
+/// One DNS server over the range, from its one-minute roll-ups: the queries and those that failed (no answer, or an error
+/// response), their ratio, and the median of the minutes' median answer times.
+/// </summary>
+public sealed record DnsServerFigures(string Server, int Minutes, long Queries, long Failures, double? FailureRatio, double? MedianOfMinuteMediansMs);
 
 /// <summary>Latency under load from the speed tests: the median of their idle latencies against the median of those measured while downloading and while uploading.</summary>
 public sealed record LoadedLatency(int Tests, double? IdleMedianMs, double? DownloadMedianMs, double? UploadMedianMs, double? DownloadIncreaseMs, double? UploadIncreaseMs);

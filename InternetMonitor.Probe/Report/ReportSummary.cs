@@ -5,7 +5,7 @@ namespace InternetMonitor.Probe.Report;
 
 /// <summary>
 /// The report in a few lines of plain text, for a support chat or an e-mail: the range, the contract, each direction's
-/// median against it, availability, latency, the campaign's verdict and the not-certified line. Only figures the report
+/// median against it, availability, latency, DNS failures, the campaign's verdict and the not-certified line. Only figures the report
 /// holds; a range without measurements says so and nothing else.
 /// </summary>
 public static class ReportSummary
@@ -73,6 +73,12 @@ public static class ReportSummary
         if (report.LatencyUnderLoad is { IdleMedianMs: { } idle } loaded)
         {
             Line(text, $"Latency under load: idle {Ms(idle)}, downloading {Ms(loaded.DownloadMedianMs)}, uploading {Ms(loaded.UploadMedianMs)}.");
+        }
+
+        foreach (var server in report.Dns ?? [])
+        {
+            Line(text, Invariant($"DNS via {server.Server}: {server.Failures} of {server.Queries} queries failed") + (server.FailureRatio is { } ratio ? Invariant($" ({ratio * 100:0.###} %)") : string.Empty)
+                + $", median answer {Ms(server.MedianOfMinuteMediansMs)}.");
         }
 
         if (report.Campaign?.Verdict is { } verdict)

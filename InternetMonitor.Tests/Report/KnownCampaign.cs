@@ -9,7 +9,8 @@ namespace InternetMonitor.Tests.Report;
 /// each of the local days 9, 7 and 5 days ago (08:00 to 21:30, every 90 minutes), download 95 Mbit/s but 70 in the four
 /// evening ones of the first two days (normally available speed 80 reached in 26 of 30, 27 needed: the one criterion
 /// failed), upload 38; a plan of 100/40 maximum, 80/32 normal, 50/20 minimum. Beside it: a regular speed test of another
-/// server, a 10-minute local and a 5-minute internet outage, and latency minutes of two targets.
+/// server, a 10-minute local and a 5-minute internet outage, latency minutes of two targets, and three DNS minutes of the
+/// system resolver (36 queries, 15 failed).
 /// </summary>
 public static class KnownCampaign
 {
@@ -93,6 +94,9 @@ public static class KnownCampaign
         }
 
         rows.Add(new LatencyMinuteRow("gateway", "gateway", "192.168.1.1", At(Day(9), 9), 60, 0, 0.5, 0.6, 0.9, 1.5, 0.1));
+        rows.Add(new DnsMinuteRow("system", At(Day(9), 9), 12, 0, 20));
+        rows.Add(new DnsMinuteRow("system", At(Day(9), 9, 1), 12, 3, 25));
+        rows.Add(new DnsMinuteRow("system", At(Day(9), 9, 2), 12, 12, null));
         rows.Add(new CampaignEndRow(Id, End, "completed", "30 measurements on 3 days"));
         Assert.True(writer.Commit([.. rows]));
     }

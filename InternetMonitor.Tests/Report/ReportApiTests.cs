@@ -72,6 +72,7 @@ public sealed class ReportApiTests(KnownCampaignProbe known) : IClassFixture<Kno
         Assert.Equal(JsonValueKind.Null, root.GetProperty("availability").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("latency").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("latencyUnderLoad").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("dns").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("paid").ValueKind);
         Assert.Contains("No measurements in January 2020.", root.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
@@ -129,13 +130,13 @@ public sealed class ReportApiTests(KnownCampaignProbe known) : IClassFixture<Kno
         Assert.True(method.GetProperty("wired").GetBoolean());
         Assert.False(string.IsNullOrEmpty(method.GetProperty("version").GetString()));
         Assert.Contains("not a certified measurement mechanism", method.GetProperty("notCertified").GetString(), StringComparison.Ordinal);
-        Assert.Contains("DNS failures are not in this report yet", method.GetProperty("dns").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("DNS: the history keeps", method.GetProperty("dns").GetString(), StringComparison.Ordinal);
         Assert.Equal("You pay 39.99 EUR a month for 100 Mbit/s down; the median measured was 95.0 Mbit/s (95 %).", root.GetProperty("paid").GetString());
         Assert.Equal(KnownCampaign.Zone, root.GetProperty("timeZone").GetString());
     }
 
     [Fact]
-    public async Task The_campaign_reports_outages_latency_per_target_and_latency_under_load()
+    public async Task The_campaign_reports_outages_latency_per_target_dns_failures_and_latency_under_load()
     {
         using var report = await ReportAsync($"campaign={KnownCampaign.Id}");
         var root = report.RootElement;
@@ -158,6 +159,9 @@ public sealed class ReportApiTests(KnownCampaignProbe known) : IClassFixture<Kno
         Assert.Equal(0.016667, cloudflare.GetProperty("lossRatio").GetDouble());
         Assert.Equal(2, cloudflare.GetProperty("jitterMs").GetDouble());
         Assert.Equal(180, cloudflare.GetProperty("sent").GetInt64());
+
+        var dns = Assert.Single(root.GetProperty("dns").EnumerateArray());
+        Assert.Equal(("system", 36L, 15L, 0.416667, 22.5), (dns.GetProperty("server").GetString(), dns.GetProperty("queries").GetInt64(), dns.GetProperty("failures").GetInt64(), dns.GetProperty("failureRatio").GetDouble(), dns.GetProperty("medianOfMinuteMediansMs").GetDouble()));
 
         var loaded = root.GetProperty("latencyUnderLoad");
         Assert.Equal((12.5, 95.0, 40.0), (loaded.GetProperty("idleMedianMs").GetDouble(), loaded.GetProperty("downloadMedianMs").GetDouble(), loaded.GetProperty("uploadMedianMs").GetDouble()));

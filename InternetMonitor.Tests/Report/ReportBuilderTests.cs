@@ -48,8 +48,15 @@ public sealed class ReportBuilderTests
         new LatencyMinuteRecord(December, "gateway", "gateway", "192.168.1.1", 60, 0, 0, 0.4, 0.5, 0.6, 0.9, 0.1),
     ];
 
-    private static ProviderReport Build(ReportScope scope, List<SpeedTestRecord>? tests = null, List<OutageRecord>? outages = null, List<LatencyMinuteRecord>? latency = null, List<CampaignHistory>? campaigns = null, PlanOptions? plan = null) =>
-        ReportBuilder.Build(scope, new ReportHistory(tests ?? Tests(), outages ?? Outages(), latency ?? Latency(), campaigns ?? [], []), plan ?? Plan, wired: null, "1.2.3", Now);
+    /// <summary>Three minutes of the system resolver (12 queries each; 0, 3 and all 12 failed; medians 20, 25 and none) and one of 9.9.9.9.</summary>
+    private static List<DnsMinuteRecord> Dns() =>
+    [
+        new(December, "system", 12, 0, 20), new(December.AddMinutes(1), "system", 12, 3, 25), new(December.AddMinutes(2), "system", 12, 12, null),
+        new(December, "9.9.9.9", 6, 0, 8),
+    ];
+
+    private static ProviderReport Build(ReportScope scope, List<SpeedTestRecord>? tests = null, List<OutageRecord>? outages = null, List<LatencyMinuteRecord>? latency = null, List<CampaignHistory>? campaigns = null, PlanOptions? plan = null, List<DnsMinuteRecord>? dns = null) =>
+        ReportBuilder.Build(scope, new ReportHistory(tests ?? Tests(), outages ?? Outages(), latency ?? Latency(), campaigns ?? [], [], dns ?? Dns()), plan ?? Plan, wired: null, "1.2.3", Now);
 
     [Fact]
     public void The_median_and_10th_percentile_are_type_7_over_the_tests_that_measured_the_direction()
@@ -137,6 +144,22 @@ public sealed class ReportBuilderTests
     }
 
     [Fact]
+    public void Dns_failures_are_summed_over_each_servers_minutes()
+    {
+        var report = Build(Month);
+
+        Assert.Equal(["9.9.9.9", "system"], report.Dns!.Select(server => server.Server));
+        var system = report.Dns![1];
+        Assert.Equal((3, 36L, 15L), (system.Minutes, system.Queries, system.Failures));
+        Assert.Equal(0.416667, system.FailureRatio); // 15 of 36
+        Assert.Equal(22.5, system.MedianOfMinuteMediansMs); // 20 and 25: the minute without an answer has no median
+        Assert.Contains("DNS via system: 15 of 36 queries failed (41.667 %), median answer 22.5 ms.", report.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("DNS: the history keeps", report.Method.Dns, StringComparison.Ordinal);
+        Assert.StartsWith("DNS: the history holds no DNS minutes", Build(Month, dns: []).Method.Dns, StringComparison.Ordinal);
+        Assert.Empty(Build(Month, dns: []).Dns!);
+    }
+
+    [Fact]
     public void Latency_under_load_sets_the_medians_of_loaded_latency_against_idle()
     {
         var loaded = Build(Month).LatencyUnderLoad!;
@@ -158,13 +181,14 @@ public sealed class ReportBuilderTests
     [Fact]
     public void A_month_without_measurements_is_flagged_with_nulls_rather_than_zeros()
     {
-        var report = Build(Month, tests: [], outages: [], latency: []);
+        var report = Build(Month, tests: [], outages: [], latency: [], dns: []);
 
         Assert.True(report.NoMeasurements);
         Assert.Null(report.Directions);
         Assert.Null(report.Availability);
         Assert.Null(report.Latency);
         Assert.Null(report.LatencyUnderLoad);
+        Assert.Null(report.Dns);
         Assert.Null(report.Paid);
         Assert.Equal("Internet Monitor Provider report, December 2026: 2026-12-01 00:00 to 2027-01-01 00:00 (UTC).\nNo measurements in December 2026.\n", report.Summary);
     }

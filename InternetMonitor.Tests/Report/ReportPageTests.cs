@@ -35,7 +35,9 @@ public sealed class ReportPageTests(KnownReportPage known) : IClassFixture<Known
         await Assertions.Expect(page.Locator("#targets tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#files tbody tr")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("#not-certified")).ToContainTextAsync("not a certified measurement mechanism");
-        await Assertions.Expect(page.Locator("#dns")).ToContainTextAsync("DNS failures are not in this report yet");
+        await Assertions.Expect(page.Locator("#dns")).ToContainTextAsync("DNS: the history keeps");
+        await Assertions.Expect(page.Locator("#dns-servers tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#dns-servers tbody tr")).ToContainTextAsync("41.667 %");
         await Assertions.Expect(page.Locator("#wired")).ToContainTextAsync("yes");
 
         // The hour-of-day chart: the two medians and the plan's two maximums.
