@@ -196,6 +196,7 @@ public sealed partial class CampaignRunner(
                 }
 
                 var attempt = await TryAsync(campaign, either.Token).ConfigureAwait(false);
+                attempt = attempt with { At = DateTimeOffset.FromUnixTimeMilliseconds(attempt.At.ToUnixTimeMilliseconds()) }; // as the history keeps it: a restart plans the same
                 lock (_lock)
                 {
                     if (_current?.Id == campaign.Id)

@@ -145,18 +145,20 @@ public static class HistorySchema
             throw new HistoryException("newer_schema", $"the history database has schema version {found}, written by a newer Internet Monitor; this one knows up to {Version} and leaves it unchanged");
         }
 
+        // One transaction for every step: a reader (the API, the report) sees the schema it had or the whole new one,
+        // never a step between, where a table of a later version is missing.
+        using var transaction = connection.BeginTransaction();
         for (var version = found + 1; version <= Version; version++)
         {
-            using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
 #pragma warning disable CA2100 // The statements are this class's own constants.
             command.CommandText = Migrations[version - 1] + $"\nPRAGMA user_version = {version};";
 #pragma warning restore CA2100
             command.ExecuteNonQuery();
-            transaction.Commit();
         }
 
+        transaction.Commit();
         return found;
     }
 

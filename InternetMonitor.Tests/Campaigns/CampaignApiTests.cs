@@ -29,7 +29,7 @@ public sealed class CampaignApiTests
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
-    public async Task A_campaign_measures_at_once_keeps_its_tests_refuses_a_second_and_is_cancelled_from_the_command_line()
+    public async Task A_campaign_measures_at_once_keeps_its_tests_refuses_a_second_is_taken_up_after_a_restart_and_cancelled_from_the_command_line()
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var server = await SpeedTestServerTypeTests.StartServingProbeAsync();
@@ -84,6 +84,20 @@ public sealed class CampaignApiTests
 
             // The command line shows it and cancels it.
             var (code, output, error) = await Command(["campaign", "--status", "--probe", address.ToString()]);
+            await probe.StopAsync(cancellation);
+            await using var restarted = await ProbeHost.StartAsync(
+            [
+                .. ProbeHost.ScheduledSpeedTestArguments(ProbeHost.BaseAddress(server), Path.Combine(folder, "budget.json")),
+                "--Monitor:SpeedTest:StartJitter=1.00:00:00", // no scheduled run in this second life
+                "--Monitor:SpeedTest:Interval=1.00:00:00",
+                $"--Monitor:History:Path={Path.Combine(folder, "history.db")}",
+                $"--Monitor:Report:TimeZone={NoonZone()}",
+            ]);
+            address = ProbeHost.BaseAddress(restarted);
+            using var again = new HttpClient { BaseAddress = address };
+            using var resumed = JsonDocument.Parse(await again.GetStringAsync(new Uri("/api/campaigns/current", UriKind.Relative), cancellation));
+            Assert.Equal((id, 1, true), (resumed.RootElement.GetProperty("id").GetString(), resumed.RootElement.GetProperty("measured").GetInt32(), resumed.RootElement.GetProperty("wired").GetBoolean())); // taken up again, as it started
+            Assert.Equal(current.GetProperty("next").GetDateTimeOffset(), resumed.RootElement.GetProperty("next").GetDateTimeOffset()); // the same plan
             Assert.True(code == 0, error);
             Assert.Contains($"Campaign {id} running (Bundesnetzagentur (Germany)): 30 speed tests, 10 a day on 3 days by ", output, StringComparison.Ordinal);
             Assert.Contains("Day 1 of 3; 1 of 30 measured; next at ", output, StringComparison.Ordinal);
@@ -91,11 +105,11 @@ public sealed class CampaignApiTests
             Assert.True(code == 0, error);
             Assert.Contains($"Campaign {id} cancelled", output, StringComparison.Ordinal);
 
-            using var none = await http.GetAsync(new Uri("/api/campaigns/current", UriKind.Relative), cancellation);
+            using var none = await again.GetAsync(new Uri("/api/campaigns/current", UriKind.Relative), cancellation);
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
             (code, _, error) = await Command(["campaign", "--status", "--probe", address.ToString()]);
             Assert.Equal((1, "speedtest campaign: no campaign is running; start one with POST /api/campaigns"), (code, error.Trim()));
-            using var all = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/campaigns", UriKind.Relative), cancellation));
+            using var all = JsonDocument.Parse(await again.GetStringAsync(new Uri("/api/campaigns", UriKind.Relative), cancellation));
             var kept = Assert.Single(all.RootElement.EnumerateArray());
             Assert.Equal((id, "cancelled", 1, "incomplete"), (kept.GetProperty("id").GetString(), kept.GetProperty("state").GetString(), kept.GetProperty("measured").GetInt32(), kept.GetProperty("verdict").GetProperty("outcome").GetString()));
         }
