@@ -40,7 +40,7 @@ public sealed partial class CampaignRunner(
     {
         if (CampaignRuleBook.Find(rulesId) is not { } rules)
         {
-            return CampaignStart.Refused(CampaignStartOutcome.UnknownRules, $"rules must be one of: {string.Join(", ", CampaignRuleBook.All.Keys)} (got '{rulesId}')");
+            return CampaignStart.Refused(CampaignStartOutcome.UnknownRules, $"rules must be one of: {string.Join(", ", CampaignRuleBook.All.Keys)} (got {Hosting.ClientText.Quote(rulesId)})");
         }
 
         if (!speedTest.Value.Enabled)

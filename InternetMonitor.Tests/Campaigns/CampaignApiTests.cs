@@ -142,7 +142,7 @@ public sealed class CampaignApiTests
             "the campaign does not fit in the data budget: the campaign's 30 speed tests of about 100.0 MB each (Monitor:SpeedTest:MaxBytes, with no speed test to estimate from) need 3.00 GB, and Monitor:SpeedTest:Budget:Monthly has 1.00 GB left this month; raise it, lower Monitor:SpeedTest:MaxBytes, or start the campaign in the next billing month\n",
             await refused.Content.ReadAsStringAsync(cancellation));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Equal("rules must be one of: bnetza (got 'ofcom-2030')\n", await unknown.Content.ReadAsStringAsync(cancellation));
+        Assert.Equal("rules must be one of: bnetza (got \"ofcom-2030\")\n", await unknown.Content.ReadAsStringAsync(cancellation));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode); // not a program's JSON: a web page could have sent it
         using var list = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/campaigns", UriKind.Relative), cancellation));
