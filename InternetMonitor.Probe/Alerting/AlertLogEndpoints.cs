@@ -58,7 +58,7 @@ public static class AlertLogEndpoints
         if (!RequestToken.AcceptsChange(context, options.Token))
         {
             metrics.Rejected(AlertLogMetrics.Unauthorized);
-            return TypedResults.Text((options.Token.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:AlertLog:Token)") + "\n", statusCode: StatusCodes.Status401Unauthorized);
+            return RequestToken.Refusal(options.Token, "Monitor:AlertLog:Token");
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

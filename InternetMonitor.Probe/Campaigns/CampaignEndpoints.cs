@@ -104,8 +104,7 @@ public static class CampaignEndpoints
         var until = campaign.EndedAt ?? now;
         using var tests = reader.SpeedTests(campaign.StartedAt, until.AddMinutes(5), int.MaxValue);
         var ofCampaign = tests.Where(test => test.Campaign == campaign.Id).ToList();
-        var tries = ofCampaign.Select(test => new CampaignAttempt(test.StartedAt, test.Result == "success", test.Reason, test.DownloadMbps ?? 0, test.UploadMbps ?? 0)).ToList();
-        return CampaignRunner.Describe(campaign, tries, until, CampaignMeasurements.Of(campaign, ofCampaign)) with { Next = null, Planned = [] };
+        return CampaignRunner.Describe(campaign, CampaignMeasurements.Tries(campaign, ofCampaign), until, CampaignMeasurements.Of(campaign, ofCampaign)) with { Next = null, Planned = [] };
     }
 
     private static Results<JsonHttpResult<CampaignStatus>, ContentHttpResult> Current([FromServices] CampaignRunner runner) =>
@@ -127,13 +126,7 @@ public static class CampaignEndpoints
 
     private static ContentHttpResult? Unauthorized(HttpContext context, SpeedTestOptions options)
     {
-        if (RequestToken.AcceptsChange(context, options.RunToken))
-        {
-            return null;
-        }
-
-        var hint = options.RunToken.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:SpeedTest:RunToken)";
-        return TypedResults.Text(hint + "\n", statusCode: StatusCodes.Status401Unauthorized);
+        return RequestToken.AcceptsChange(context, options.RunToken) ? null : RequestToken.Refusal(options.RunToken, "Monitor:SpeedTest:RunToken");
     }
 }
 

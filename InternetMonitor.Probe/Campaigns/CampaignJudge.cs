@@ -70,7 +70,7 @@ public static class CampaignJudge
 
         var threshold = speed * criterion.Factor;
         var of = criterion.Factor < 1 ? string.Create(CultureInfo.InvariantCulture, $"{criterion.Factor * 100:0.##} % of the {name} ({Mbps(speed)})") : $"the {name}";
-        bool Reaches(CampaignMeasurement measurement) => measurement.Mbps(direction) >= threshold * (1 - Tolerance);
+        bool Reaches(CampaignMeasurement measurement) => CampaignJudge.Reaches(measurement.Mbps(direction), threshold);
         var dayCount = judged.Count;
         switch (criterion.Kind)
         {
@@ -108,6 +108,9 @@ public static class CampaignJudge
             criterion.Id, direction, criterion.Kind, criterion.Wording, threshold, met ? CriterionVerdict.Met : CriterionVerdict.NotMet, observed, required, outOf,
             (met ? "met: " : "not met: ") + finding, deciding);
     }
+
+    /// <summary>Whether <paramref name="mbps"/> reaches <paramref name="threshold"/> (and so is not below it): at it to the last bits per second counts.</summary>
+    public static bool Reaches(double mbps, double threshold) => mbps >= threshold * (1 - Tolerance);
 
     private static string Needed(int count, string what) => string.Create(CultureInfo.InvariantCulture, $"{count} {what} needed");
 

@@ -20,6 +20,20 @@ public static class CampaignMeasurements
         ];
     }
 
+    /// <summary>The tries of <paramref name="campaign"/> the history holds among <paramref name="tests"/>: each of its speed tests, measured or failed with its reason.</summary>
+    public static IReadOnlyList<CampaignAttempt> Tries(CampaignRecord campaign, IEnumerable<SpeedTestRecord> tests)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(tests);
+        return
+        [
+            .. tests.Where(test => test.Campaign == campaign.Id)
+                .Select(test => test.Result == "success"
+                    ? new CampaignAttempt(test.StartedAt, true, null, test.DownloadMbps ?? 0, test.UploadMbps ?? 0)
+                    : new CampaignAttempt(test.StartedAt, false, test.Reason)),
+        ];
+    }
+
     /// <summary>The local calendar day of <paramref name="time"/> in <paramref name="zone"/>.</summary>
     public static DateOnly Day(DateTimeOffset time, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, zone).DateTime);
 

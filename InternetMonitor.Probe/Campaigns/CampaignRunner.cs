@@ -116,16 +116,20 @@ public sealed partial class CampaignRunner(
     /// <summary>The campaign under way, or null.</summary>
     public CampaignStatus? Status()
     {
+        CampaignRecord? campaign;
+        CampaignAttempt[] tries;
         lock (_lock)
         {
-            if (_current is not { } campaign)
-            {
-                return null;
-            }
-
-            var status = Describe(campaign, [.. _tries], time.GetUtcNow());
-            return speedTest.Value.Enabled ? status : status with { Next = null, Planned = [], Detail = "waiting: the speed test is off (Monitor:SpeedTest:Enabled=false)" };
+            (campaign, tries) = (_current, [.. _tries]);
         }
+
+        if (campaign is null)
+        {
+            return null;
+        }
+
+        var status = Describe(campaign, tries, time.GetUtcNow()); // outside the lock: the runner's loop does not wait for it
+        return speedTest.Value.Enabled ? status : status with { Next = null, Planned = [], Detail = "waiting: the speed test is off (Monitor:SpeedTest:Enabled=false)" };
     }
 
     /// <summary>A campaign described from its tries: where it stands and its verdict so far.</summary>
@@ -285,14 +289,10 @@ public sealed partial class CampaignRunner(
             }
 
             using var tests = reader.SpeedTests(campaign.StartedAt, time.GetUtcNow().AddMinutes(1), int.MaxValue);
-            var tries = tests.Where(test => test.Campaign == campaign.Id)
-                .Select(test => test.Result == "success"
-                    ? new CampaignAttempt(test.StartedAt, true, null, test.DownloadMbps ?? 0, test.UploadMbps ?? 0)
-                    : new CampaignAttempt(test.StartedAt, false, test.Reason))
-                .ToList();
+            var tries = CampaignMeasurements.Tries(campaign, tests);
             lock (_lock)
             {
-                (_current, _tries.Capacity) = (campaign, Math.Max(_tries.Capacity, tries.Count));
+                _current = campaign;
                 _tries.AddRange(tries);
             }
 

@@ -16,8 +16,7 @@ public sealed class DnsMinutes(TimeSpan grace)
     public void Add(DnsResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var milliseconds = result.Timestamp.ToUnixTimeMilliseconds();
-        var minute = milliseconds - (((milliseconds % 60_000) + 60_000) % 60_000);
+        var minute = LatencyMinutes.MinuteOf(result.Timestamp);
         lock (_lock)
         {
             if (!_buckets.TryGetValue((result.Query.Server, minute), out var bucket))

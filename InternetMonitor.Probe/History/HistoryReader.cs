@@ -101,68 +101,24 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         command => command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value));
 
     /// <summary>The DNS minutes of the range, oldest first (a few thousand a day: read whole, for the report).</summary>
-    public IReadOnlyList<DnsMinuteRecord> DnsMinutes(DateTimeOffset from, DateTimeOffset to)
-    {
-        var path = Path.GetFullPath(options.Value.Path);
-        try
+    public IReadOnlyList<DnsMinuteRecord> DnsMinutes(DateTimeOffset from, DateTimeOffset to) => ReadAll(
+        "SELECT minute, server, queries, failures, median_ms FROM dns_minutes WHERE minute >= $from AND minute < $to ORDER BY minute, server",
+        command =>
         {
-            using var connection = OpenForReading(path);
-            if (connection is null)
-            {
-                return [];
-            }
-
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT minute, server, queries, failures, median_ms FROM dns_minutes WHERE minute >= $from AND minute < $to ORDER BY minute, server";
             command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-            using var reader = command.ExecuteReader();
-            var minutes = new List<DnsMinuteRecord>();
-            while (reader.Read())
-            {
-                minutes.Add(new DnsMinuteRecord(Time(reader.GetInt64(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), Number(reader, 4)));
-            }
-
-            return minutes;
-        }
-        catch (SqliteException exception)
-        {
-            throw Fail(path, exception);
-        }
-    }
+        },
+        reader => new DnsMinuteRecord(Time(reader.GetInt64(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), Number(reader, 4)));
 
     /// <summary>Every campaign the history holds, newest first (a handful: one runs at a time, each for days).</summary>
-    public IReadOnlyList<CampaignRecord> Campaigns()
-    {
-        var path = Path.GetFullPath(options.Value.Path);
-        try
-        {
-            using var connection = OpenForReading(path);
-            if (connection is null)
-            {
-                return [];
-            }
-
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, rules, started_at, time_zone, wired, plan, ended_at, outcome, detail FROM campaigns ORDER BY started_at DESC, id DESC";
-            using var reader = command.ExecuteReader();
-            var campaigns = new List<CampaignRecord>();
-            while (reader.Read())
-            {
-                var plan = JsonSerializer.Deserialize(reader.GetString(5), HistoryJsonContext.Default.CampaignPlan) ?? new CampaignPlan(0, 0, 0, 0, 0, 0);
-                campaigns.Add(new CampaignRecord(
-                    reader.GetString(0), reader.GetString(1), Time(reader.GetInt64(2)), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4) != 0, plan,
-                    reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)), Text(reader, 7), Text(reader, 8)));
-            }
-
-            return campaigns;
-        }
-        catch (SqliteException exception)
-        {
-            throw Fail(path, exception);
-        }
-    }
+    public IReadOnlyList<CampaignRecord> Campaigns() => ReadAll(
+        "SELECT id, rules, started_at, time_zone, wired, plan, ended_at, outcome, detail FROM campaigns ORDER BY started_at DESC, id DESC",
+        _ => { },
+        reader => new CampaignRecord(
+            reader.GetString(0), reader.GetString(1), Time(reader.GetInt64(2)), reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4) != 0,
+            JsonSerializer.Deserialize(reader.GetString(5), HistoryJsonContext.Default.CampaignPlan) ?? new CampaignPlan(0, 0, 0, 0, 0, 0),
+            reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)), Text(reader, 7), Text(reader, 8)));
 
     /// <summary>The campaign <paramref name="id"/>, or null.</summary>
     public CampaignRecord? Campaign(string id) => Campaigns().FirstOrDefault(campaign => campaign.Id == id);
@@ -218,9 +174,23 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
         var end = to < now ? to : now;
         var seconds = Math.Max(0, (end - from).TotalSeconds);
         using var outages = Outages(from, end, int.MaxValue);
+        var (down, count) = DownSeconds(from, end, outages);
+
+        var availability = seconds == 0 ? 1 : Math.Clamp(1 - (down / seconds), 0, 1);
+        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), count, Math.Round(availability, 6));
+    }
+
+    /// <summary>
+    /// The seconds of [<paramref name="from"/>, <paramref name="end"/>) inside <paramref name="oldestFirst"/> (outages in
+    /// order of start), those that overlap counted once, and how many outages there were; what availability and the
+    /// provider report count alike.
+    /// </summary>
+    public static (double DownSeconds, int Outages) DownSeconds(DateTimeOffset from, DateTimeOffset end, IEnumerable<OutageRecord> oldestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(oldestFirst);
         var (down, count) = (0.0, 0);
         var covered = from;
-        foreach (var outage in outages) // oldest first: each adds only what the ones before have not covered
+        foreach (var outage in oldestFirst) // each adds only what the ones before have not covered
         {
             count++;
             var start = outage.StartedAt > covered ? outage.StartedAt : covered;
@@ -233,8 +203,39 @@ public sealed partial class HistoryReader(IOptions<HistoryOptions> options, Time
             }
         }
 
-        var availability = seconds == 0 ? 1 : Math.Clamp(1 - (down / seconds), 0, 1);
-        return new AvailabilityRecord(from, end, Math.Round(seconds, 3), Math.Round(down, 3), count, Math.Round(availability, 6));
+        return (down, count);
+    }
+
+    /// <summary>Every row <paramref name="sql"/> selects, read whole on a connection of its own: for tables a report reads in one go.</summary>
+    private List<T> ReadAll<T>(string sql, Action<SqliteCommand> parameters, Func<SqliteDataReader, T> read)
+    {
+        var path = Path.GetFullPath(options.Value.Path);
+        try
+        {
+            using var connection = OpenForReading(path);
+            if (connection is null)
+            {
+                return [];
+            }
+
+            using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The statements are this class's constants; values go in as parameters.
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            parameters(command);
+            using var reader = command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(read(reader));
+            }
+
+            return rows;
+        }
+        catch (SqliteException exception)
+        {
+            throw Fail(path, exception);
+        }
     }
 
     /// <summary>

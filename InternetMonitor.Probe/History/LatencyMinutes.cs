@@ -93,7 +93,8 @@ public sealed class LatencyMinutes(TimeSpan grace, TimeProvider? time = null)
         return sum / (ordered.Count - 1);
     }
 
-    private static long MinuteOf(DateTimeOffset time)
+    /// <summary>The start of <paramref name="time"/>'s wall-clock minute, in Unix milliseconds.</summary>
+    internal static long MinuteOf(DateTimeOffset time)
     {
         var milliseconds = time.ToUnixTimeMilliseconds();
         return milliseconds - (((milliseconds % 60_000) + 60_000) % 60_000);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InternetMonitor.Probe.Hosting;
 
@@ -50,5 +51,12 @@ public static class RequestToken
             && (host == "localhost" || (System.Net.IPAddress.TryParse(host, out var named)
                 && (System.Net.IPAddress.IsLoopback(named) || named.Equals(System.Net.IPAddress.Any) || named.Equals(System.Net.IPAddress.IPv6Any))))
             && context.Request.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The 401 answer to a change <see cref="AcceptsChange"/> refused: how to send a token, and which setting (<paramref name="settingKey"/>) holds it.</summary>
+    public static ContentHttpResult Refusal(string token, string settingKey)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return TypedResults.Text((token.Length > 0 ? Hint : $"{LocalOnlyHint} ({settingKey})") + "\n", statusCode: StatusCodes.Status401Unauthorized);
     }
 }

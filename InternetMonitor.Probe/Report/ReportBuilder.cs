@@ -21,9 +21,6 @@ public static class ReportBuilder
 
     private static readonly string[] Directions = ["download", "upload"];
 
-    // A speed that is a threshold to the last bits per second reaches it (and is not below it), as the campaign judge counts.
-    private const double Tolerance = 1e-9;
-
     public static ProviderReport Build(ReportScope scope, ReportHistory history, PlanOptions plan, bool? wired, string version, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -79,7 +76,7 @@ public static class ReportBuilder
     }
 
     /// <summary>
-    /// The range outside any outage, as <see cref="HistoryReader.Availability"/> counts it (overlaps once, each outage
+    /// The range outside any outage, counted by <see cref="HistoryReader.DownSeconds"/> as availability is (overlaps once, each outage
     /// clipped to the range), with each outage at its whole length.
     /// </summary>
     public static AvailabilityFigures Availability(ReportScope scope, IReadOnlyList<OutageRecord> outages)
@@ -88,19 +85,7 @@ public static class ReportBuilder
         ArgumentNullException.ThrowIfNull(outages);
         var seconds = Math.Max(0, (scope.To - scope.From).TotalSeconds);
         var ordered = outages.OrderBy(outage => outage.StartedAt).ToList();
-        var down = 0.0;
-        var covered = scope.From;
-        foreach (var outage in ordered)
-        {
-            var start = outage.StartedAt > covered ? outage.StartedAt : covered;
-            var until = outage.StartedAt + TimeSpan.FromSeconds(outage.DurationSeconds);
-            var stop = until < scope.To ? until : scope.To;
-            if (stop > start)
-            {
-                down += (stop - start).TotalSeconds;
-                covered = stop;
-            }
-        }
+        var (down, _) = HistoryReader.DownSeconds(scope.From, scope.To, ordered);
 
         return new AvailabilityFigures(
             Math.Round(seconds, 3), Math.Round(down, 3), Math.Round(down / 60, 1),
@@ -260,7 +245,7 @@ public static class ReportBuilder
         values.Count == 0 ? null : Math.Round(Throughput.PercentileOf(values, percentile), 3);
 
     private static double? ShareBelow(IReadOnlyList<double> values, double threshold) =>
-        threshold <= 0 || values.Count == 0 ? null : Math.Round((double)values.Count(value => value < threshold * (1 - Tolerance)) / values.Count, 6);
+        threshold <= 0 || values.Count == 0 ? null : Math.Round((double)values.Count(value => !CampaignJudge.Reaches(value, threshold)) / values.Count, 6);
 
     private static double? Increase(double? loaded, double? idle) => loaded is { } under && idle is { } quiet ? Math.Round(under - quiet, 3) : null;
 

@@ -44,8 +44,7 @@ public static class SpeedTestRunEndpoints
         var options = settings.Value;
         if (!RequestToken.AcceptsChange(context, options.RunToken))
         {
-            var hint = options.RunToken.Length > 0 ? RequestToken.Hint : RequestToken.LocalOnlyHint + " (Monitor:SpeedTest:RunToken)";
-            return TypedResults.Text(hint + "\n", statusCode: StatusCodes.Status401Unauthorized);
+            return RequestToken.Refusal(options.RunToken, "Monitor:SpeedTest:RunToken");
         }
 
         var run = scheduler.RunNow(SpeedTestJob.JobName, MinInterval);
