@@ -45,7 +45,7 @@ public sealed class KnownReportPage : IAsyncLifetime
         _browser = await StatusPageTests.LaunchAsync(_playwright, chromium!);
         Page = await OpenAsync(1280, 900, _failures);
         await Page.GotoAsync(new Uri(Address, CampaignPath).AbsoluteUri);
-        await LoadedAsync(Page);
+        await StatusPageTests.LoadedAsync(Page);
 
         var shot = Path.Combine(Repository.PathOf("artifacts"), "report.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
@@ -59,24 +59,8 @@ public sealed class KnownReportPage : IAsyncLifetime
     /// <summary>Skips (or fails under CI) when the page could not be opened.</summary>
     public void Require() => Prerequisite.Require(Missing is null, Missing ?? string.Empty);
 
-    /// <summary>A new page of the same browser, <paramref name="width"/> by <paramref name="height"/>, its failed requests and script errors added to <paramref name="failures"/>.</summary>
-    public async Task<IPage> OpenAsync(int width, int height, List<string> failures)
-    {
-        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = "UTC" });
-        var page = await context.NewPageAsync();
-        page.RequestFailed += (_, request) => failures.Add(request.Url);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                failures.Add(message.Text);
-            }
-        };
-        return page;
-    }
-
-    /// <summary>Waits until <paramref name="page"/> has drawn the report it fetched.</summary>
-    public static Task LoadedAsync(IPage page) => Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+    /// <summary>A new page of the same browser, <paramref name="width"/> by <paramref name="height"/> in UTC, its failed requests and script errors added to <paramref name="failures"/>.</summary>
+    public Task<IPage> OpenAsync(int width, int height, List<string> failures) => StatusPageTests.OpenAsync(_browser!, width, height, failures);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InternetMonitor.Tests.StatusPage;
 using InternetMonitor.Tests.Support;
 using Microsoft.Playwright;
 
@@ -74,7 +75,7 @@ public sealed class ReportPageTests(KnownReportPage known) : IClassFixture<Known
         var failures = new List<string>();
         var phone = await known.OpenAsync(375, 812, failures);
         await phone.GotoAsync(new Uri(known.Address, KnownReportPage.CampaignPath).AbsoluteUri);
-        await KnownReportPage.LoadedAsync(phone);
+        await StatusPageTests.LoadedAsync(phone);
 
         var wide = await phone.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => !e.parentElement.closest('.scroll') && e.getBoundingClientRect().right > innerWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className + (e.closest('.scroll') ? '(in a box)' : '') + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 12).join(' ') + ' scrollWidth ' + document.documentElement.scrollWidth + ' innerWidth ' + innerWidth");
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth"), $"the page scrolls sideways on a phone: {wide}");
@@ -88,7 +89,7 @@ public sealed class ReportPageTests(KnownReportPage known) : IClassFixture<Known
         var failures = new List<string>();
         var page = await known.OpenAsync(1280, 900, failures);
         await page.GotoAsync(new Uri(known.Address, "/report?month=2020-01").AbsoluteUri);
-        await KnownReportPage.LoadedAsync(page);
+        await StatusPageTests.LoadedAsync(page);
 
         await Assertions.Expect(page.Locator("#summary-text")).ToContainTextAsync("No measurements in January 2020.");
         await Assertions.Expect(page.Locator("#plan")).ToContainTextAsync("No measurements in January 2020.");

@@ -57,7 +57,7 @@ public sealed class KnownHistoryPage : IAsyncLifetime
 
         // The probe pings loopback: up, once its first echoes are judged (the page refreshes every minute; reload until then).
         await Page.GotoAsync(Address.AbsoluteUri);
-        await LoadedAsync(Page);
+        await StatusPageTests.LoadedAsync(Page);
         await Poll.UntilAsync(
             async () =>
             {
@@ -65,7 +65,7 @@ public sealed class KnownHistoryPage : IAsyncLifetime
                 if (state != "Up")
                 {
                     await Page.ReloadAsync();
-                    await LoadedAsync(Page);
+                    await StatusPageTests.LoadedAsync(Page);
                 }
 
                 return state;
@@ -102,23 +102,7 @@ public sealed class KnownHistoryPage : IAsyncLifetime
     public void Require() => Prerequisite.Require(Missing is null, Missing ?? string.Empty);
 
     /// <summary>A new page of the same browser, <paramref name="width"/> by <paramref name="height"/> in UTC, its failed requests and script errors added to <paramref name="failures"/>.</summary>
-    public async Task<IPage> OpenAsync(int width, int height, List<string> failures)
-    {
-        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = "UTC" });
-        var page = await context.NewPageAsync();
-        page.RequestFailed += (_, request) => failures.Add(request.Url);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                failures.Add(message.Text);
-            }
-        };
-        return page;
-    }
-
-    /// <summary>Waits until <paramref name="page"/> has drawn what it fetched.</summary>
-    public static Task LoadedAsync(IPage page) => Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+    public Task<IPage> OpenAsync(int width, int height, List<string> failures) => StatusPageTests.OpenAsync(_browser!, width, height, failures);
 
     public async ValueTask DisposeAsync()
     {

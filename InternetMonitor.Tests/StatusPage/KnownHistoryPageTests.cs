@@ -108,7 +108,7 @@ public sealed class KnownHistoryPageTests(KnownHistoryPage known) : IClassFixtur
         var failures = new List<string>();
         var phone = await known.OpenAsync(390, 844, failures);
         await phone.GotoAsync(known.Address.AbsoluteUri);
-        await KnownHistoryPage.LoadedAsync(phone);
+        await StatusPageTests.LoadedAsync(phone);
         await phone.ScreenshotAsync(new() { Path = Path.Combine(Repository.PathOf("artifacts"), "status-page-phone.png"), FullPage = true });
         var wide = await phone.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8).join(' ')");
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), $"the page scrolls sideways on a phone: {wide}");

@@ -110,6 +110,25 @@ public sealed class StatusPageTests
     internal static Task<IBrowser> LaunchAsync(IPlaywright playwright, string program) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = program, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
 
+    /// <summary>A new page of <paramref name="browser"/>, <paramref name="width"/> by <paramref name="height"/> in UTC, its failed requests and script errors added to <paramref name="failures"/>.</summary>
+    internal static async Task<IPage> OpenAsync(IBrowser browser, int width, int height, List<string> failures)
+    {
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = "UTC" });
+        var page = await context.NewPageAsync();
+        page.RequestFailed += (_, request) => failures.Add(request.Url);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                failures.Add(message.Text);
+            }
+        };
+        return page;
+    }
+
+    /// <summary>Waits until <paramref name="page"/> (the status page or the report) has drawn what it fetched.</summary>
+    internal static Task LoadedAsync(IPage page) => Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+
     private static async Task<double> AvailabilityAsync(HttpClient http, Uri url)
     {
         using var document = JsonDocument.Parse(await http.GetStringAsync(url, TestContext.Current.CancellationToken));
