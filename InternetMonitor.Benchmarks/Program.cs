@@ -5,7 +5,7 @@ using InternetMonitor.Lab;
 
 // `make bench`: runs each scenario in its own lab, prints its table as it finishes, then the whole report,
 // and writes it to docs/benchmarks.md. Ctrl-C or SIGTERM stops the run and the lab is still torn down.
-IScenario[] scenarios = [new RttScenario(), new LossScenario(), new JitterScenario(), new OutageScenario(), new CostScenario(), new HttpTimingScenario(),
+IScenario[] scenarios = [new RttScenario(), new LossScenario(), new JitterScenario(), new OutageScenario(), new CostScenario(), new HttpTimingScenario(), new DnsTimingScenario(),
     new SpeedAccuracyScenario(), new LoopbackCapacityScenario(), new BufferbloatScenario(), new WritesScenario()];
 
 var output = Argument("--output") ?? "docs/benchmarks.md";

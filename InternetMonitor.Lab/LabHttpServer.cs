@@ -23,6 +23,26 @@ public sealed class LabHttpServer : TcpServer
 
     public Uri Url => new($"{(_behaviour.Certificate is null ? "http" : "https")}://{Address}:{Port}/probe");
 
+    /// <summary>
+    /// Waits <paramref name="delay"/> from now to within microseconds: a timer for all but the last 2 ms (a timer
+    /// alone fires up to a few milliseconds late), then a spin, so that the processing a client measures is known.
+    /// </summary>
+    private async Task HoldAsync(TimeSpan delay)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var coarse = delay - TimeSpan.FromMilliseconds(2);
+        if (coarse > TimeSpan.Zero)
+        {
+            await Task.Delay(coarse, Stopping);
+        }
+
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < delay)
+        {
+            Stopping.ThrowIfCancellationRequested();
+            Thread.SpinWait(20);
+        }
+    }
+
     private string Address => Endpoint.Address is { AddressFamily: AddressFamily.InterNetworkV6 } v6 ? $"[{v6}]" : Endpoint.Address.ToString();
 
     protected override async Task ServeAsync(TcpClient client)
@@ -42,7 +62,7 @@ public sealed class LabHttpServer : TcpServer
                 }
 
                 await ReadRequestAsync(stream);
-                await Task.Delay(_behaviour.ProcessingDelay, Stopping);
+                await HoldAsync(_behaviour.ProcessingDelay);
                 await RespondAsync(client, stream);
                 await stream.FlushAsync(Stopping);
             }

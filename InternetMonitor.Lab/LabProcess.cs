@@ -6,7 +6,7 @@ namespace InternetMonitor.Lab;
 
 /// <summary>
 /// A program running inside a lab namespace (through `ip netns exec`, which becomes the program: same process
-/// id), its output collected. Stopped by process id: a signal first, SIGKILL if it does not go.
+/// id) or on the machine's own network, its output collected. Stopped by process id: a signal first, SIGKILL if it does not go.
 /// </summary>
 public sealed class LabProcess : IAsyncDisposable
 {
@@ -38,21 +38,21 @@ public sealed class LabProcess : IAsyncDisposable
     /// <summary>Standard output and error so far, output first.</summary>
     public string Log => Output + Error;
 
-    /// <param name="network">Where it runs.</param>
+    /// <param name="network">Where it runs: a lab namespace, or the machine's own network (loopback) if null.</param>
     /// <param name="command">The program and its arguments.</param>
     /// <param name="environment">Extra environment variables.</param>
     /// <param name="workingDirectory">Where it starts; the current directory if null.</param>
-    public static LabProcess Start(NetworkNamespace network, IReadOnlyList<string> command, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static LabProcess Start(NetworkNamespace? network, IReadOnlyList<string> command, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(command);
-        var info = new ProcessStartInfo("ip")
+        string[] line = network is null ? [.. command] : ["ip", "netns", "exec", network.Name, .. command];
+        var info = new ProcessStartInfo(line[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var argument in (string[])["netns", "exec", network.Name, .. command])
+        foreach (var argument in line[1..])
         {
             info.ArgumentList.Add(argument);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
@@ -58,6 +59,19 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
     /// <summary>Sets a sysctl inside the namespace only (net.* sysctls are per namespace).</summary>
     public Task SysctlAsync(string key, string value) => RunAsync("sysctl", "-q", "-w", $"{key}={value}");
 
+    /// <summary>
+    /// Makes <paramref name="server"/> the name server of every program started in the namespace through
+    /// `ip netns exec`, which mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf; removed with the namespace.
+    /// </summary>
+    public async Task UseNameServerAsync(IPAddress server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Directory.CreateDirectory(EtcFolder);
+        await File.WriteAllTextAsync(Path.Combine(EtcFolder, "resolv.conf"), $"nameserver {server}\noptions timeout:1 attempts:1\n").ConfigureAwait(false);
+    }
+
+    private string EtcFolder => $"/etc/netns/{Name}";
+
     /// <summary>The ids of the processes running inside the namespace.</summary>
     public async Task<IReadOnlyList<int>> ProcessIdsAsync()
     {
@@ -75,6 +89,10 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
         }
 
         await Command.TryRunAsync("ip", "netns", "del", Name).ConfigureAwait(false);
+        if (Directory.Exists(EtcFolder))
+        {
+            Directory.Delete(EtcFolder, recursive: true);
+        }
     }
 
     [GeneratedRegex(@"^(?<name>imlab-(?<pid>\d+)-[0-9a-f]+)", RegexOptions.Multiline)]

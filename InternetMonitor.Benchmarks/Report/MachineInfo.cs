@@ -15,7 +15,7 @@ public sealed record MachineInfo(DateTimeOffset Date, string Commit, int Cores, 
         var (_, fping, fpingError) = await Command.TryRunAsync("fping", "-v");
         var (_, blackboxOutput, blackboxError) = await Command.TryRunAsync("prometheus-blackbox-exporter", "--version");
         var blackbox = blackboxOutput + blackboxError;
-        var peers = $"{(fping + fpingError).Trim()}; blackbox_exporter {Version(blackbox)}; {(await Command.TryRunAsync("curl", "--version")).Output.Split('\n')[0].Split(' ').Take(2).Aggregate((a, b) => $"{a} {b}")}";
+        var peers = $"{(fping + fpingError).Trim()}; blackbox_exporter {Version(blackbox)}; {(await Command.TryRunAsync("curl", "--version")).Output.Split('\n')[0].Split(' ').Take(2).Aggregate((a, b) => $"{a} {b}")}; {(await Command.TryRunAsync("dig", "-v")).Error.Trim()}; {(await Command.TryRunAsync("nginx", "-v")).Error.Trim()}; {(await Command.TryRunAsync("dnsmasq", "--version")).Output.Split("  ")[0].Trim()}";
         return new MachineInfo(
             DateTimeOffset.UtcNow,
             string.IsNullOrWhiteSpace(commit) ? "unknown" : commit.Trim() + (string.IsNullOrWhiteSpace(dirty) ? string.Empty : " (with uncommitted changes)"),

@@ -40,13 +40,13 @@ public sealed class BenchContext(string probe, string? nativeProbe)
         return probe;
     }
 
-    /// <summary>The build that measures speed: the native one when there is one (what `make publish` ships).</summary>
-    public string SpeedProbe => NativeProbe ?? Probe;
+    /// <summary>The build users run at home, which measures speed and timing here: the native one when there is one (what `make publish` and the image ship).</summary>
+    public string ShippedProbe => NativeProbe ?? Probe;
 
     /// <summary>A probe serving the Cloudflare-compatible speed-test endpoints on every address of <paramref name="network"/>, port 8000.</summary>
     public async Task<ProbeProcess> StartSpeedTestServerAsync(NetworkNamespace network)
     {
-        var probe = ProbeProcess.StartSpeedTestServer(network, SpeedProbe);
+        var probe = ProbeProcess.StartSpeedTestServer(network, ShippedProbe);
         await probe.WaitForAsync(_ => true, "the serving probe's first /metrics", TimeSpan.FromSeconds(60));
         return probe;
     }
@@ -54,7 +54,7 @@ public sealed class BenchContext(string probe, string? nativeProbe)
     /// <summary>`speedtest --server URL ... --json` in <paramref name="network"/>; throws when it does not succeed.</summary>
     public async Task<SpeedTestReport> SpeedTestAsync(NetworkNamespace network, Uri server, params string[] arguments)
     {
-        var (code, report, error) = await SpeedTestCommandRun.RunAsync(network, SpeedProbe, ["--server", server.ToString(), .. arguments], TimeSpan.FromMinutes(3));
+        var (code, report, error) = await SpeedTestCommandRun.RunAsync(network, ShippedProbe, ["--server", server.ToString(), .. arguments], TimeSpan.FromMinutes(3));
         return code == 0 && report is not null ? report : throw new LabException($"speedtest against {server} failed (exit {code}): {error}");
     }
 

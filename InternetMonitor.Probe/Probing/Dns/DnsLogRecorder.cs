@@ -20,6 +20,6 @@ public sealed partial class DnsLogRecorder(ILogger<DnsLogRecorder> logger) : IRe
     [LoggerMessage(Level = LogLevel.Warning, Message = "DNS {Name} via {Server} failed: {Reason} after {DurationMs:0.0} ms ({Detail})")]
     private static partial void LogFailed(ILogger logger, string name, string server, string reason, double durationMs, string? detail);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "DNS {Name} via {Server}: {Answers} answer(s) in {DurationMs:0.0} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DNS {Name} via {Server}: {Answers} answer(s) in {DurationMs:0.000} ms")]
     private static partial void LogResolved(ILogger logger, string name, string server, int answers, double durationMs);
 }

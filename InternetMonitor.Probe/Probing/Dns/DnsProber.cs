@@ -8,7 +8,8 @@ namespace InternetMonitor.Probe.Probing.Dns;
 
 /// <summary>
 /// Resolves one name through one server: a named server with DnsClient (no cache, no retry, one UDP query
-/// whose round trip is the duration), or the system resolver through getaddrinfo. Every fault is a result.
+/// whose round trip is the duration, timed on a <see cref="TimedThread"/>), or the system resolver through
+/// getaddrinfo. Every fault is a result.
 /// </summary>
 public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timeProvider) : IProber<DnsQuery, DnsResult>
 {
@@ -18,7 +19,7 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
         return target.Endpoint is null ? ResolveWithSystemAsync(target, cancellationToken) : QueryServerAsync(target, cancellationToken);
     }
 
-    private async Task<DnsResult> QueryServerAsync(DnsQuery query, CancellationToken cancellationToken)
+    private Task<DnsResult> QueryServerAsync(DnsQuery query, CancellationToken cancellationToken)
     {
         var timeout = options.Value.Timeout;
         var client = new LookupClient(new LookupClientOptions(query.Endpoint!)
@@ -34,11 +35,20 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
             UseRandomNameServer = false,
         });
         var timestamp = timeProvider.GetUtcNow();
+        return TimedThread.RunAsync("dns-query", () => QueryServer(client, query, timestamp), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The query with DnsClient's blocking call, on the <see cref="TimedThread"/> that times it: the thread sleeps in
+    /// recvfrom(2) until the answer (or DnsClient's own timeout) comes.
+    /// </summary>
+    private static DnsResult QueryServer(LookupClient client, DnsQuery query, DateTimeOffset timestamp)
+    {
         var started = Stopwatch.GetTimestamp();
         try
         {
             var type = query.Type == DnsRecordType.AAAA ? QueryType.AAAA : QueryType.A;
-            var response = await client.QueryAsync(query.Name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            var response = client.Query(query.Name, type, QueryClass.IN);
             var duration = Stopwatch.GetElapsedTime(started);
             var code = response.Header.ResponseCode;
             var answers = response.Answers.Count(record => record.RecordType == (type == QueryType.A ? ResourceRecordType.A : ResourceRecordType.AAAA));
@@ -53,7 +63,7 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
             };
             return new DnsResult(query, timestamp, duration, RcodeName(code), answers, reason, reason is null ? null : response.ErrorMessage);
         }
-        catch (DnsResponseException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (DnsResponseException exception)
         {
             var reason = exception.Code == DnsResponseCode.ConnectionTimeout || exception.InnerException is TimeoutException or OperationCanceledException
                 ? DnsFailureReason.Timeout
@@ -61,7 +71,7 @@ public sealed class DnsProber(IOptions<DnsOptions> options, TimeProvider timePro
             return new DnsResult(query, timestamp, Stopwatch.GetElapsedTime(started), null, 0, reason, exception.InnerException?.Message ?? exception.Message);
         }
 #pragma warning disable CA1031 // Whatever the library makes of a bad reply (a parse error, a mismatched id, ...) is a failed query, never a crash.
-        catch (Exception exception) when (exception is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
 #pragma warning restore CA1031
         {
             var reason = exception is SocketException ? DnsFailureReason.NetworkError : DnsFailureReason.Error;

@@ -22,7 +22,7 @@ public sealed class HttpJob(IOptions<HttpProbeOptions> options, IProber<HttpTarg
             : HttpProbeOptions.DefaultTargets.ToDictionary(pair => pair.Key, pair => new HttpTargetOptions { Url = pair.Value });
         return [.. configured
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .Select(pair => new HttpTarget(pair.Key, new Uri(pair.Value.Url), pair.Value.AllowInvalidCertificate, pair.Value.ExpectedStatus))];
+            .Select(pair => new HttpTarget(pair.Key, new Uri(pair.Value.Url), pair.Value.AllowInvalidCertificate, pair.Value.ExpectedStatus, pair.Value.CaFile))];
     }
 
     public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)

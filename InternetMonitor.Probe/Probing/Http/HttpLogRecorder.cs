@@ -14,13 +14,13 @@ public sealed partial class HttpLogRecorder(ILogger<HttpLogRecorder> logger) : I
         }
         else
         {
-            LogSucceeded(logger, result.Target.Name, result.StatusCode, result.Total.TotalMilliseconds);
+            LogSucceeded(logger, result.Target.Name, result.StatusCode, result.Version, result.Total.TotalMilliseconds, result.PhaseSummary());
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP {Target} failed: {Reason} in the {Phase} phase (status {Status}) after {TotalMs:0.0} ms: {Detail}")]
     private static partial void LogFailed(ILogger logger, string target, string reason, string? phase, int? status, double totalMs, string? detail);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "HTTP {Target}: status {Status} in {TotalMs:0.0} ms")]
-    private static partial void LogSucceeded(ILogger logger, string target, int? status, double totalMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "HTTP {Target}: status {Status} over HTTP/{Version} in {TotalMs:0.000} ms ({Phases})")]
+    private static partial void LogSucceeded(ILogger logger, string target, int? status, string? version, double totalMs, string phases);
 }

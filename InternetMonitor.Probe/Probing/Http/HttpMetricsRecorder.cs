@@ -12,7 +12,7 @@ public sealed class HttpMetricsRecorder(IMetricFactory factory) : IRecorder<Http
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
     private readonly Counter _requests = factory.CreateCounter(
-        "internet_monitor_http_requests_total", "HTTP probes, by status code (\"none\" when no response came).", ["target", "code"]);
+        "internet_monitor_http_requests_total", "HTTP probes, by status code and HTTP version (\"none\" for both when no response came).", ["target", "code", "version"]);
 
     private readonly Counter _failures = factory.CreateCounter(
         "internet_monitor_http_failures_total", "Failed HTTP probes, by reason.", ["target", "reason"]);
@@ -24,7 +24,7 @@ public sealed class HttpMetricsRecorder(IMetricFactory factory) : IRecorder<Http
     {
         ArgumentNullException.ThrowIfNull(result);
         var target = result.Target.Name;
-        _requests.WithLabels(target, result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none").Inc();
+        _requests.WithLabels(target, result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", result.Version ?? "none").Inc();
         foreach (var (phase, duration) in result.Phases)
         {
             _duration.WithLabels(target, phase.ToString().ToLowerInvariant()).Observe(duration.TotalSeconds);

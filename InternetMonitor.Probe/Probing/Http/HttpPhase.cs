@@ -12,9 +12,9 @@ public enum HttpPhase
     /// <summary>TLS handshake (https only).</summary>
     Tls,
 
-    /// <summary>From the request to the first byte of the response: the server's think time plus one round trip.</summary>
+    /// <summary>From the request's first byte written to the response's first byte read: the server's think time plus one round trip.</summary>
     Processing,
 
-    /// <summary>From the response headers to the last byte read.</summary>
+    /// <summary>From the response's first byte to the read that brought the body's last byte (up to Monitor:Http:MaxBodyBytes).</summary>
     Transfer,
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using InternetMonitor.Probe.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -31,8 +32,30 @@ public sealed class HttpProbeOptionsValidator : IValidateOptions<HttpProbeOption
             {
                 errors.Add($"{key}:ExpectedStatus", $"must hold HTTP status codes between 100 and 599 (got {code})");
             }
+            else if (settings.CaFile is { } caFile && Unreadable(caFile) is { } problem)
+            {
+                errors.Add($"{key}:CaFile", $"must be a readable PEM file of certificates ({caFile}: {problem})");
+            }
         }
 
         return errors.Result();
+    }
+
+    private static string? Unreadable(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return "no such file";
+        }
+
+        try
+        {
+            HttpAuthorities.Release(HttpAuthorities.Load(file));
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
+        {
+            return exception.Message;
+        }
     }
 }

@@ -1,18 +1,23 @@
+using System.Diagnostics;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace InternetMonitor.Probe.Probing.Http;
 
 /// <summary>
-/// GETs one URL on a fresh connection and times each phase. The name lookup, the TCP connect and the TLS
-/// handshake happen in the handler's connect callback, where they can be timed one by one; the handler then
-/// speaks plain HTTP/1.1 over the stream it is given (already encrypted for https). Nothing is retried,
-/// redirects are not followed, and no client from IHttpClientFactory is used: its resilience handlers
-/// would retry and wrap the very thing being measured.
+/// GETs one URL on a fresh connection and times each phase. The connection is opened and timed first
+/// (<see cref="HttpConnector"/>: lookup, TCP, TLS with h2 offered); the handler is then given that stream through its
+/// connect callback and speaks HTTP/1.1 or HTTP/2 on it as TLS negotiated. Everything the measurement does not
+/// include (the handler, the client, the request, the trusted authorities) is made before the clock starts; the
+/// processing phase runs from the request's first byte written to the response's first byte read, and the transfer
+/// phase to the read that brought the body's last bytes (<see cref="StampedStream"/>), so that neither holds the
+/// handler's own set-up or its parsing. Nothing is retried, redirects are not followed, and no client from IHttpClientFactory is used: its
+/// resilience handlers would retry and wrap the very thing being measured. docs/benchmarks.md compares each phase
+/// with curl's.
 /// </summary>
 public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider timeProvider) : IProber<HttpTarget, HttpResult>
 {
@@ -22,21 +27,40 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(target);
         var timestamp = timeProvider.GetUtcNow();
-        var clock = new PhaseClock();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
+        if (!TryLoadAuthorities(target, out var authorities, out var unreadable))
+        {
+            return new HttpResult(target, timestamp, new Dictionary<HttpPhase, TimeSpan>(), TimeSpan.Zero, null, 0, HttpFailureReason.Tls, HttpPhase.Tls, unreadable);
+        }
+
+        HttpConnection? connection = null;
+        using var handler = Handler(() => connection?.Stream ?? throw new InvalidOperationException("the connection is opened before the request is sent"));
+        using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = Request(target);
         int? status = null;
         long bytes = 0;
+        var clock = new PhaseClock();
         try
         {
-            using var handler = Handler(target, clock);
-            using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-            using var request = Request(target);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            status = (int)response.StatusCode;
-            clock.Enter(HttpPhase.Transfer);
-            bytes = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
-            clock.Finish();
+            connection = await HttpConnector.OpenAsync(target, authorities, clock, timeout.Token).ConfigureAwait(false);
+            await using (connection.Stream.ConfigureAwait(false))
+            {
+                if (connection.IsHttp2)
+                {
+                    request.Version = HttpVersion.Version20;
+                    request.Headers.ConnectionClose = null;
+                }
+
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                status = (int)response.StatusCode;
+                var stream = connection.Stream;
+                clock.BeganAt(stream.Requested ?? 0);
+                clock.Enter(HttpPhase.Transfer, stream.Started ?? Stopwatch.GetTimestamp());
+                bytes = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+                clock.Finish(stream.LastRead ?? Stopwatch.GetTimestamp());
+            }
+
             return target.IsExpected(status.Value)
                 ? Result(HttpPhase.Transfer, null, null)
                 : Result(HttpPhase.Transfer, HttpFailureReason.Status, $"status {status} is not an expected one");
@@ -51,6 +75,10 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
         {
             return Result(clock.Current, Classify(exception, clock.Current), ExceptionChain.Describe(exception));
         }
+        finally
+        {
+            HttpAuthorities.Release(authorities);
+        }
 
         HttpResult Result(HttpPhase phase, string? reason, string? detail)
         {
@@ -58,24 +86,26 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
             var phases = reason is null || reason == HttpFailureReason.Status
                 ? clock.Durations
                 : clock.Durations.Where(pair => pair.Key < phase).ToDictionary();
-            return new HttpResult(target, timestamp, phases, clock.Total, status, bytes, reason, reason is null ? null : phase, detail);
+            var version = status is null ? null : connection?.Version;
+            return new HttpResult(target, timestamp, phases, clock.Total, status, bytes, reason, reason is null ? null : phase, detail, version);
         }
     }
 
-    private SocketsHttpHandler Handler(HttpTarget target, PhaseClock clock) => new()
+    private static SocketsHttpHandler Handler(Func<Stream> connection) => new()
     {
         AllowAutoRedirect = false,
         UseProxy = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
         MaxConnectionsPerServer = 1,
-        ConnectCallback = (_, token) => ConnectAsync(target, clock, token),
+        ConnectCallback = (_, _) => ValueTask.FromResult(connection()),
     };
 
     private HttpRequestMessage Request(HttpTarget target)
     {
-        // The handler is given the http:// form (so that it does not add TLS of its own) with the real port;
-        // the Host header keeps the original authority.
+        // The handler is given the http:// form (so that it adds no TLS of its own: the stream it gets is already
+        // encrypted for https, and HTTP/2 on it is then spoken with prior knowledge) with the real port; the Host
+        // header (:authority in HTTP/2) keeps the original authority.
         var plain = new UriBuilder(target.Uri) { Scheme = Uri.UriSchemeHttp, Port = target.Uri.Port }.Uri;
         var request = new HttpRequestMessage(HttpMethod.Get, plain)
         {
@@ -88,56 +118,26 @@ public sealed class HttpProber(IOptions<HttpProbeOptions> options, TimeProvider 
         return request;
     }
 
-    private static async ValueTask<Stream> ConnectAsync(HttpTarget target, PhaseClock clock, CancellationToken token)
+    /// <summary>The authorities of <see cref="HttpTarget.CaFile"/>, read before the clock starts; a file gone since the start is a TLS failure.</summary>
+    private static bool TryLoadAuthorities(HttpTarget target, out X509Certificate2Collection? authorities, out string? error)
     {
-        var host = target.Uri.IdnHost;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
-        clock.Enter(HttpPhase.Connect);
+        authorities = null;
+        error = null;
+        if (target.CaFile is not { } file)
+        {
+            return true;
+        }
 
-#pragma warning disable CA2000 // Disposed on failure below; on success the NetworkStream owns it, and the handler the stream.
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-#pragma warning restore CA2000
         try
         {
-            socket.NoDelay = true;
-            await socket.ConnectAsync(addresses, target.Uri.Port, token).ConfigureAwait(false);
+            authorities = HttpAuthorities.Load(file);
+            return true;
         }
-        catch
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
         {
-            socket.Dispose();
-            throw;
+            error = exception.Message;
+            return false;
         }
-
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
-        if (target.Uri.Scheme == Uri.UriSchemeHttps)
-        {
-            clock.Enter(HttpPhase.Tls);
-            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-            try
-            {
-                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = host,
-                    ApplicationProtocols = [SslApplicationProtocol.Http11],
-
-                    // No CRL or OCSP fetch to another host inside the timed handshake.
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-#pragma warning disable CA5359 // Only where the user asked for it (AllowInvalidCertificate: a self-signed router page).
-                    RemoteCertificateValidationCallback = target.AllowInvalidCertificate ? static (_, _, _, _) => true : null,
-#pragma warning restore CA5359
-                }, token).ConfigureAwait(false);
-            }
-            catch
-            {
-                await tls.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-
-            stream = tls;
-        }
-
-        clock.Enter(HttpPhase.Processing);
-        return stream;
     }
 
     private async Task<long> ReadBodyAsync(HttpResponseMessage response, CancellationToken token)

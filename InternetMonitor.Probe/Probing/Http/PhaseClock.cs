@@ -10,7 +10,7 @@ public sealed class PhaseClock
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<HttpPhase, TimeSpan> _durations = [];
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _started = Stopwatch.GetTimestamp();
     private long _phaseStarted;
 
     public PhaseClock() => _phaseStarted = _started;
@@ -41,27 +41,60 @@ public sealed class PhaseClock
         }
     }
 
-    public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
+    public TimeSpan Total => Stopwatch.GetElapsedTime(Interlocked.Read(ref _started));
 
-    /// <summary>Ends the current phase and starts <paramref name="next"/>.</summary>
-    public void Enter(HttpPhase next)
+    /// <summary>Starts the clock again, now, in the first phase: where the timed work really begins (on the connecting thread).</summary>
+    public void Start()
     {
         var now = Stopwatch.GetTimestamp();
         lock (_lock)
         {
-            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, now);
+            _durations.Clear();
+            Interlocked.Exchange(ref _started, now);
             _phaseStarted = now;
+            _current = HttpPhase.Dns;
+        }
+    }
+
+    /// <summary>Ends the current phase and starts <paramref name="next"/>, now.</summary>
+    public void Enter(HttpPhase next) => Enter(next, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Ends the current phase and starts <paramref name="next"/> at <paramref name="at"/>, a <see cref="Stopwatch"/>
+    /// timestamp taken where the boundary really was (the first response byte is seen deep in the handler, and
+    /// reaches the prober only after the headers are parsed).
+    /// </summary>
+    public void Enter(HttpPhase next, long at)
+    {
+        lock (_lock)
+        {
+            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, Math.Max(at, _phaseStarted));
+            _phaseStarted = Math.Max(at, _phaseStarted);
             _current = next;
         }
     }
 
-    /// <summary>Ends the last phase.</summary>
-    public void Finish()
+    /// <summary>
+    /// Moves the start of the current phase to <paramref name="at"/>, a later <see cref="Stopwatch"/> timestamp: the
+    /// request's first byte written, so that the handler's own set-up after the handshakes is in no phase.
+    /// </summary>
+    public void BeganAt(long at)
     {
-        var now = Stopwatch.GetTimestamp();
         lock (_lock)
         {
-            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, now);
+            _phaseStarted = Math.Max(at, _phaseStarted);
+        }
+    }
+
+    /// <summary>Ends the last phase, now.</summary>
+    public void Finish() => Finish(Stopwatch.GetTimestamp());
+
+    /// <summary>Ends the last phase at <paramref name="at"/> (the read that brought the body's last bytes).</summary>
+    public void Finish(long at)
+    {
+        lock (_lock)
+        {
+            _durations[_current] = Stopwatch.GetElapsedTime(_phaseStarted, Math.Max(at, _phaseStarted));
         }
     }
 }
