@@ -1,7 +1,7 @@
-using InternetMonitor.Lab;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using InternetMonitor.Lab;
 
 namespace InternetMonitor.Tests.Support;
 
