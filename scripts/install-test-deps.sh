@@ -26,6 +26,7 @@ packages=(
   prometheus-node-exporter
   victoria-metrics          # the central store's other choice, with vmalert and vmauth (the gate)
   dnsmasq-base              # a real DNS server on loopback
+  bind9-dnsutils            # dig: the peer of the DNS timing in `make bench`
   fping iperf3              # reference measurements
   prometheus-blackbox-exporter  # the peer in the benchmark's cost comparison
   iptables iproute2         # network namespaces, random loss

@@ -22,6 +22,14 @@ public static class TestCertificates
         return (issued.Authority, issued.Certificate, issued.Key);
     }
 
+    /// <summary>The server certificate of <paramref name="issued"/> with its key, as a server in this process presents it.</summary>
+    public static X509Certificate2 Server(LabAuthority issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        using var certificate = X509Certificate2.CreateFromPem(issued.Certificate, issued.Key);
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
+    }
+
     private static X509Certificate2 Create()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

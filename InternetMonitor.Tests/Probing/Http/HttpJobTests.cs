@@ -62,7 +62,7 @@ public sealed class HttpJobTests
             [HttpPhase.Transfer] = TimeSpan.FromMilliseconds(80),
         };
 
-        recorder.Record(new HttpResult(target, T0, phases, TimeSpan.FromMilliseconds(155), 200, 1234, null));
+        recorder.Record(new HttpResult(target, T0, phases, TimeSpan.FromMilliseconds(155), 200, 1234, null, Version: HttpConnection.Http2));
         recorder.Record(new HttpResult(target, T0, new Dictionary<HttpPhase, TimeSpan> { [HttpPhase.Dns] = TimeSpan.FromMilliseconds(5) },
             TimeSpan.FromSeconds(1), null, 0, HttpFailureReason.Tls, HttpPhase.Tls));
 
@@ -70,8 +70,8 @@ public sealed class HttpJobTests
         Assert.Equal(0.040, metrics.Value("internet_monitor_http_duration_seconds_sum", ("target", "site"), ("phase", "processing"))!.Value, 9);
         Assert.Equal(2, metrics.Value("internet_monitor_http_duration_seconds_count", ("target", "site"), ("phase", "dns")));
         Assert.Equal(1, metrics.Value("internet_monitor_http_duration_seconds_count", ("target", "site"), ("phase", "tls")));
-        Assert.Equal(1, metrics.Value("internet_monitor_http_requests_total", ("target", "site"), ("code", "200")));
-        Assert.Equal(1, metrics.Value("internet_monitor_http_requests_total", ("target", "site"), ("code", "none")));
+        Assert.Equal(1, metrics.Value("internet_monitor_http_requests_total", ("target", "site"), ("code", "200"), ("version", "2")));
+        Assert.Equal(1, metrics.Value("internet_monitor_http_requests_total", ("target", "site"), ("code", "none"), ("version", "none")));
         Assert.Equal(1, metrics.Value("internet_monitor_http_failures_total", ("target", "site"), ("reason", "tls")));
         Assert.Equal(1234, metrics.Value("internet_monitor_http_response_size_bytes", ("target", "site")));
     }

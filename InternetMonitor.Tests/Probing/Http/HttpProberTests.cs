@@ -50,6 +50,7 @@ public sealed class HttpProberTests
 
         Assert.True(result.Succeeded, result.Detail);
         Assert.False(result.Phases.ContainsKey(HttpPhase.Tls));
+        Assert.Equal(HttpConnection.Http11, result.Version);
         Assert.Equal([HttpPhase.Dns, HttpPhase.Connect, HttpPhase.Processing, HttpPhase.Transfer], result.Phases.Keys.Order());
     }
 
@@ -65,6 +66,39 @@ public sealed class HttpProberTests
         Assert.Equal(HttpPhase.Tls, refused.FailedIn);
         Assert.Null(refused.StatusCode);
         Assert.True(allowed.Succeeded, allowed.Detail);
+    }
+
+    [Fact]
+    public async Task A_certificate_from_a_private_authority_is_trusted_with_its_ca_file_and_refused_without()
+    {
+        var folder = Directory.CreateTempSubdirectory("im-cafile-");
+        try
+        {
+            var issued = LabAuthority.Issue(["localhost"], [IPAddress.Loopback]);
+            var caFile = issued.WriteTo(folder.FullName);
+            var stranger = Path.Combine(folder.FullName, "other-ca.pem");
+            await File.WriteAllTextAsync(stranger, LabAuthority.Issue(["localhost"], [IPAddress.Loopback]).Authority, TestContext.Current.CancellationToken);
+            using var certificate = TestCertificates.Server(issued);
+            await using var server = new LabHttpServer(new HttpServerBehaviour { Certificate = certificate });
+
+            var trusted = await ProbeAsync(Target(server) with { CaFile = caFile });
+            var system = await ProbeAsync(Target(server));
+            var other = await ProbeAsync(Target(server) with { CaFile = stranger });
+            File.Delete(caFile);
+            var gone = await ProbeAsync(Target(server) with { CaFile = caFile });
+
+            Assert.True(trusted.Succeeded, trusted.Detail);
+            Assert.Equal(HttpConnection.Http11, trusted.Version);
+            Assert.Equal([HttpPhase.Dns, HttpPhase.Connect, HttpPhase.Tls, HttpPhase.Processing, HttpPhase.Transfer], trusted.Phases.Keys.Order());
+            Assert.Equal((HttpFailureReason.Tls, HttpPhase.Tls), (system.Reason, system.FailedIn));
+            Assert.Equal((HttpFailureReason.Tls, HttpPhase.Tls), (other.Reason, other.FailedIn));
+            Assert.Equal((HttpFailureReason.Tls, HttpPhase.Tls), (gone.Reason, gone.FailedIn));
+            Assert.Contains("ca.pem", gone.Detail, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
