@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 # Extra arguments for `make run` (the AppHost), e.g. ARGS="--Monitor:Targets:Gateway=none --Stack:ListenAddress=0.0.0.0".
 ARGS ?=
-# Extra arguments for `make bench`, e.g. BENCH_ARGS="--only rtt,loss" (scenarios: rtt loss jitter outage cost http dns speed capacity bloat writes).
+# Extra arguments for `make bench`, e.g. BENCH_ARGS="--only rtt,loss" (scenarios: rtt loss jitter outage cost http dns speed capacity bloat writes logs).
 BENCH_ARGS ?=
 
 # The runtime identifier of this machine, for the native build: linux-x64 or linux-arm64.

@@ -6,7 +6,7 @@ using InternetMonitor.Lab;
 // `make bench`: runs each scenario in its own lab, prints its table as it finishes, then the whole report,
 // and writes it to docs/benchmarks.md. Ctrl-C or SIGTERM stops the run and the lab is still torn down.
 IScenario[] scenarios = [new RttScenario(), new LossScenario(), new JitterScenario(), new OutageScenario(), new CostScenario(), new HttpTimingScenario(), new DnsTimingScenario(),
-    new SpeedAccuracyScenario(), new LoopbackCapacityScenario(), new BufferbloatScenario(), new WritesScenario()];
+    new SpeedAccuracyScenario(), new LoopbackCapacityScenario(), new BufferbloatScenario(), new WritesScenario(), new LogVolumeScenario()];
 
 var output = Argument("--output") ?? "docs/benchmarks.md";
 var only = Argument("--only")?.Split(',') ?? [.. scenarios.Select(scenario => scenario.Name)];
@@ -17,7 +17,7 @@ if (unknown.Count > 0)
     return 2;
 }
 
-var missing = new[] { "ip", "tc", "iptables", "fping", "curl", "prometheus-blackbox-exporter" }.Where(program => Command.Find(program) is null).ToList();
+var missing = new[] { "ip", "tc", "iptables", "fping", "curl", "dig", "nginx", "dnsmasq", "prometheus-blackbox-exporter" }.Where(program => Command.Find(program) is null).ToList();
 if (Environment.UserName != "root" || missing.Count > 0)
 {
     Console.Error.WriteLine($"make bench needs root and these programs: {(missing.Count == 0 ? "(all present)" : string.Join(", ", missing))}. `make test` (or scripts/install-test-deps.sh) installs them.");

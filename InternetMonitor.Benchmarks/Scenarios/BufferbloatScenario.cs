@@ -21,7 +21,7 @@ public sealed class BufferbloatScenario : IScenario
     public async Task<ReportSection> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var section = new ReportSection("9. Latency under load", "TCP", "Queue", "Idle (ms)", "Under download (ms)", "Under upload (ms)", "Increase down / up (ms)", "Round trips per minute down / up");
+        var section = new ReportSection("10. Latency under load", "TCP", "Queue", "Idle (ms)", "Under download (ms)", "Under upload (ms)", "Increase down / up (ms)", "Round trips per minute down / up");
         foreach (var (algorithm, queue) in CongestionControls.SelectMany(algorithm => Queues.Select(queue => (algorithm, queue))))
         {
             await using var lab = await LabNetwork.CreateAsync();

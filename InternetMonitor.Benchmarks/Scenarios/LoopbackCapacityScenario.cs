@@ -33,7 +33,7 @@ public sealed class LoopbackCapacityScenario : IScenario
                 stream.SetLength(CurlBytes);
             }
 
-            var section = new ReportSection("8. Speed test capacity on loopback", "Server", "Direction", "Probe, each run (Mbit/s)", "Streams", "Probe bytes", "curl, each run (Mbit/s)", "Probe median / curl median");
+            var section = new ReportSection("9. Speed test capacity on loopback", "Server", "Direction", "Probe, each run (Mbit/s)", "Streams", "Probe bytes", "curl, each run (Mbit/s)", "Probe median / curl median");
 
             // The lab's server answers on the namespace's loopback because it was made on a thread inside it.
             await using var plain = NamespaceThread.Run(network, () => new FaultySpeedTestServer(SpeedTestServerFault.None));

@@ -18,7 +18,7 @@ public sealed class SpeedAccuracyScenario : IScenario
     public async Task<ReportSection> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var section = new ReportSection("7. Speed test accuracy", "Shaped rate", "Direction", "Probe (Mbit/s)", "Probe / shaped", "iperf3 (Mbit/s)", "Probe / iperf3", "Streams");
+        var section = new ReportSection("8. Speed test accuracy", "Shaped rate", "Direction", "Probe (Mbit/s)", "Probe / shaped", "iperf3 (Mbit/s)", "Probe / iperf3", "Streams");
         var worstOverShaped = 0.0;
         var worstUnderIperf = double.MaxValue;
         foreach (var rate in Rates)
