@@ -97,7 +97,7 @@ public sealed partial class LogVolumeScenario : IScenario
         section.Row("restored", $"its first {Minutes(AfterRestore)} min", N(recovery.All), N(recovery.Warnings), "-",
             $"{failed.ToString("0", CultureInfo.InvariantCulture)} DNS and HTTP checks failed while cut, each counted in the metrics");
         section.Note("The probe at its defaults (Information level, console output), its checks pointed at the lab: `Monitor:Targets:Public` cloudflare, google and quad9 at three addresses behind the link; `Monitor:Dns:Servers` cloudflare, google and quad9 all at the lab's dnsmasq, three names, the system resolver at it too (12 queries every 30 s); `Monitor:Http:Targets` cloudflare and google at nginx over HTTPS with h2 (every 60 s). The gateway is `none` (the lab has none) and the speed test off (no server in this lab): each would add its own lines.");
-        section.Note("An entry is one log record (a line starting `info:`, `warn:`, `fail:`; the console's simple format puts its message on the next line). The cut takes the link down at both ends; the probe's own start-up lines are before the first window.");
+        section.Note("An entry is one log record: one line of the console's single-line format (`info:`, `warn:`, `fail:` after the timestamp). The cut takes the link down at both ends; the probe's own start-up lines are before the first window.");
         section.Target("Logs: with the line cut, at most one warning per check (and the outage) in its first minute, and at most one reminder each in the next 15 min",
             first.Warnings <= Checks && repeating.Warnings <= Checks, $"{first.Warnings} warnings in the first minute, {repeating.Warnings} in the next {Minutes(RepeatEvery)}");
         return section;
@@ -120,9 +120,9 @@ public sealed partial class LogVolumeScenario : IScenario
 
     private static string Minutes(TimeSpan span) => span.TotalMinutes.ToString("0", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(trce|dbug|info|warn|fail|crit): ", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:\S+ )?(?:trce|dbug|info|warn|fail|crit): ", RegexOptions.Multiline)]
     private static partial Regex Entry();
 
-    [GeneratedRegex(@"^warn: ", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:\S+ )?warn: ", RegexOptions.Multiline)]
     private static partial Regex Warning();
 }

@@ -2,6 +2,7 @@ using InternetMonitor.Probe.Alerting;
 using InternetMonitor.Probe.Campaigns;
 using InternetMonitor.Probe.Configuration;
 using InternetMonitor.Probe.History;
+using InternetMonitor.Probe.Logging;
 using InternetMonitor.Probe.Outages;
 using InternetMonitor.Probe.Plan;
 using InternetMonitor.Probe.Probing.Dns;
@@ -44,6 +45,7 @@ public static class ProbeServiceCollectionExtensions
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<JobScheduler>();
         services.AddHostedService(provider => provider.GetRequiredService<JobScheduler>());
+        services.AddLoggingOnChange(configuration);
         services.AddIcmpProbing(configuration);
         services.AddOutageDetection(configuration);
         services.AddDnsProbing(configuration);

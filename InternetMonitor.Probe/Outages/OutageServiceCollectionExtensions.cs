@@ -13,7 +13,9 @@ public static class OutageServiceCollectionExtensions
         services.AddSingleton<OutageDetector>();
         services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<OutageDetector>());
         services.AddSingleton<IConnectivity>(provider => provider.GetRequiredService<OutageDetector>());
-        services.AddSingleton<IRecorder<OutageEvent>, OutageLogRecorder>();
+        services.AddSingleton<OutageLogRecorder>();
+        services.AddSingleton<IRecorder<OutageEvent>>(provider => provider.GetRequiredService<OutageLogRecorder>());
+        services.AddSingleton<IRecorder<PingResult>>(provider => provider.GetRequiredService<OutageLogRecorder>()); // its reminders' clock
         services.AddSingleton<IRecorder<OutageEvent>, OutageCountRecorder>();
         return services;
     }

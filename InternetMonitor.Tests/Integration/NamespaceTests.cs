@@ -69,7 +69,7 @@ public sealed class NamespaceTests
 
         Assert.Equal(1, metrics.Value("internet_monitor_up"));
         Assert.Equal(0, metrics.Value("internet_monitor_ping_packet_loss_total", ("target", "a")));
-        Assert.Contains("Target b (127.0.0.2) stopped answering", probe.Log, StringComparison.Ordinal);
+        Assert.Contains("Target b (127.0.0.2) losing echoes", probe.Log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class NamespaceTests
         Assert.Contains(nobody.Labels["reason"], new[] { "network_error", "timeout" });
         Assert.True(metrics.Value("internet_monitor_http_failures_total", ("target", "byname"), ("reason", "dns")) >= 1);
         Assert.True(metrics.Value("internet_monitor_http_failures_total", ("target", "closed"), ("reason", "connect_refused")) >= 1);
-        Assert.Contains("DNS example.com via system failed: temporary_failure", probe.Log, StringComparison.Ordinal);
+        Assert.Contains("DNS example.com via system failing: temporary_failure", probe.Log, StringComparison.Ordinal);
         Assert.Equal(200, await probe.HttpStatusAsync("/health"));
     }
 

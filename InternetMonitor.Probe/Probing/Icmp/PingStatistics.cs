@@ -26,6 +26,12 @@ public sealed class PingStatistics(TimeSpan window)
     /// <summary>Lost / sent over the window; null before the first echo.</summary>
     public double? LossRatio => _recent.Count == 0 ? null : (double)_lostInWindow / _recent.Count;
 
+    /// <summary>Echoes sent within the window.</summary>
+    public int SentInWindow => _recent.Count;
+
+    /// <summary>Echoes sent within the window that got no reply.</summary>
+    public int LostInWindow => _lostInWindow;
+
     /// <summary>Replies since the start.</summary>
     public long Replies { get; private set; }
 
