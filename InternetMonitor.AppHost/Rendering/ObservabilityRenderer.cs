@@ -105,6 +105,8 @@ public static class ObservabilityRenderer
         {
             Directory.CreateDirectory(Path.Combine(centralOutput, "victoriametrics"));
             File.WriteAllText(Path.Combine(centralOutput, "victoriametrics", "scrape.yml"), CentralConfigRenderer.VictoriaMetricsScrape(prometheus));
+            var alerts = Path.Combine(output, "prometheus", "rules", "alerts.yml");
+            File.WriteAllText(alerts, CentralConfigRenderer.VmalertRules(File.ReadAllText(alerts)));
         }
 
         var sites = Path.Combine(centralOutput, "rules", "sites.yml");

@@ -124,6 +124,18 @@ public sealed class CentralConfigTests : IDisposable
         Assert.Equal(jobs.Length, ((YamlSequenceNode)scrape[new YamlScalarNode("scrape_configs")]).Children.Count);
     }
 
+    [Fact]
+    public void Vmalert_gets_every_alert_without_keep_firing_for()
+    {
+        var shipped = Shipped("prometheus/rules/alerts.yml");
+        Assert.Contains("keep_firing_for: 2m", shipped, StringComparison.Ordinal);
+
+        var rendered = CentralConfigRenderer.VmalertRules(shipped);
+
+        Assert.DoesNotContain("keep_firing_for:", rendered, StringComparison.Ordinal);
+        Assert.Equal(Alerts(shipped), Alerts(rendered));
+    }
+
     [Theory]
     [InlineData("10m", "[10m]", "10 minutes")]
     [InlineData("1m", "[1m]", "1 minute")]
@@ -237,6 +249,12 @@ public sealed class CentralConfigTests : IDisposable
         ((YamlScalarNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)job[new YamlScalarNode("static_configs")]).Children[0])[new YamlScalarNode("targets")]).Children[0]).Value!;
 
     private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[new YamlScalarNode(key)]).Value!;
+
+    /// <summary>Each alert's name, expression and <c>for</c>, in order.</summary>
+    private static List<string> Alerts(string rules) =>
+        [.. ((YamlSequenceNode)Load(rules)[new YamlScalarNode("groups")]).Cast<YamlMappingNode>()
+            .SelectMany(group => ((YamlSequenceNode)group[new YamlScalarNode("rules")]).Cast<YamlMappingNode>())
+            .Select(rule => string.Join(" | ", new[] { "alert", "expr", "for" }.Select(key => rule.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : "")))];
 
     private static YamlMappingNode Load(string yaml)
     {

@@ -99,6 +99,27 @@ public static partial class CentralConfigRenderer
         return YamlFile.Save(new YamlStream(new YamlDocument(scrape)), "Rendered by the AppHost from observability/central/prometheus/prometheus.yml: VictoriaMetrics scrapes the central machine's own parts.");
     }
 
+    /// <summary>
+    /// prometheus/rules/alerts.yml for vmalert: without <c>keep_firing_for</c>, which Debian's vmalert (1.79) refuses as an
+    /// unknown field; there the alerts that keep firing at a site resolve as soon as their expression does.
+    /// </summary>
+    public static string VmalertRules(string alertsYaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(alertsYaml ?? throw new ArgumentNullException(nameof(alertsYaml))));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var keep = new YamlScalarNode("keep_firing_for");
+        foreach (var group in ((YamlSequenceNode)root[new YamlScalarNode("groups")]).Cast<YamlMappingNode>())
+        {
+            foreach (var rule in ((YamlSequenceNode)group[new YamlScalarNode("rules")]).Cast<YamlMappingNode>())
+            {
+                rule.Children.Remove(keep);
+            }
+        }
+
+        return YamlFile.Save(stream, "Rendered by the AppHost from observability/prometheus/rules/alerts.yml for vmalert: keep_firing_for left out (vmalert 1.79 does not know it).");
+    }
+
     /// <summary>central/rules/sites.yml with <c>Central:SiteSilentAfter</c> as SiteSilent's window, in its expression and its words.</summary>
     public static string Sites(string baseYaml, CentralOptions central)
     {
