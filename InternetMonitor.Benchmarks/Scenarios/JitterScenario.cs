@@ -79,7 +79,7 @@ public sealed class JitterScenario : IScenario
                 $"{Math.Abs(peerJitter - expected).ToString("0.000", CultureInfo.InvariantCulture)} ms");
         }
 
-        section.Note("Definition (the probe's, README): RFC 3550 section 6.4.1 interarrival jitter applied to RTTs: J += (|D| - J) / 16, D the difference between consecutive replies' RTTs; `internet_monitor_ping_jitter_seconds` is J after the latest reply.");
+        section.Note("Definition (the probe's, docs/measurements.md): RFC 3550 section 6.4.1 interarrival jitter applied to RTTs: J += (|D| - J) / 16, D the difference between consecutive replies' RTTs; `internet_monitor_ping_jitter_seconds` is J after the latest reply.");
         section.Note($"Probe: 10 echoes a second, the gauge read once a second over fping's 30 s and averaged ({readings.Values.Min(list => list.Count)} readings). A single reading scatters around the mean by about a sixth of w / 3 (the estimator averages about 30 differences).");
         section.Target("Jitter: the probe's mean reading within 10 % of w / 3", allMet, "see table 3");
         return section;

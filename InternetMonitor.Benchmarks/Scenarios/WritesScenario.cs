@@ -73,7 +73,7 @@ public sealed class WritesScenario : IScenario
         var watcher = context.NativeProbe is null ? "probe (dotnet, as `make run`)" : "probe (native, `make publish`)";
         section.Row(watcher, Mb(day.StorageBytes), Mb(day.WrittenBytes), day.WriteCalls.ToString("N0", CultureInfo.InvariantCulture));
         section.Note($"/proc/PID/io over {Window.TotalMinutes:0} min after a {WarmUp.TotalMinutes:0} min warm-up (one commit of the latency roll-ups, no speed test), times {TimeSpan.FromDays(1) / Window:0}; plus one speed test (failing: no route) asked for after it, {run.StorageBytes / 1e3:0} kB until its row was in the history, times {runsADay:0} (a day at the default interval). write_bytes counts the pages the process dirtied in files (the history's database, its WAL and shared-memory file, the data budget's state), whether or not the kernel had written them out yet; wchar also counts what went to standard output (the log, which a service manager or Docker keeps where it is configured to).");
-        section.Note("What writes less: README, \"Writing less to an SD card\".");
+        section.Note("What writes less: docs/history.md, \"Writing less to an SD card\".");
         section.Target("Probe writes at most 20 MB a day at its defaults", day.StorageBytes <= TargetBytesPerDay, $"{Mb(day.StorageBytes)} a day");
         return section;
     }

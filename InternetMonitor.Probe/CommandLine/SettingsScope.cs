@@ -16,7 +16,7 @@ internal sealed class SettingsScope
     public string Help => $"""
         Settings:
           {Form} or {Form.Replace('=', ' ')}
-            {(Sections.Count == 0 ? "Any setting" : $"A setting under {string.Join(", ", Sections)}")}, over appsettings.json and the environment (the README lists every key)
+            {(Sections.Count == 0 ? "Any setting" : $"A setting under {string.Join(", ", Sections)}")}, over appsettings.json and the environment (docs/configuration.md lists every key)
         """;
 
     /// <summary>The sections that hold every key passed on; none for any key.</summary>

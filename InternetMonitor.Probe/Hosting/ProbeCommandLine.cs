@@ -16,7 +16,7 @@ internal static class ProbeCommandLine
         http://127.0.0.1:8000/metrics unless --urls or ASPNETCORE_URLS say otherwise.
 
         Settings come from appsettings.json, environment variables (Monitor__Icmp__Interval=00:00:02) and arguments
-        (--Monitor:Icmp:Interval=00:00:02 or --Monitor:Icmp:Interval 00:00:02); the README lists every key. By default
+        (--Monitor:Icmp:Interval=00:00:02 or --Monitor:Icmp:Interval 00:00:02); docs/configuration.md lists every key. By default
         the probe pings public anchors and the gateway, and runs DNS, HTTP and speed-test checks against public servers.
         """;
 

@@ -118,7 +118,7 @@ public sealed class AlertmanagerLiveTests
             new JsonObject
             {
                 ["labels"] = new JsonObject { ["alertname"] = "SiteSilent", ["severity"] = "critical", ["site"] = "home" },
-                ["annotations"] = new JsonObject { ["summary"] = "Site home is silent", ["description"] = "For a test.", ["runbook_url"] = "README.md#runbook-sitesilent" },
+                ["annotations"] = new JsonObject { ["summary"] = "Site home is silent", ["description"] = "For a test.", ["runbook_url"] = "docs/runbooks.md#sitesilent" },
                 ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
             },
             Alert("InternetDown", "critical", "127.0.0.1:8000", "Internet down", site: "home"),
@@ -154,7 +154,7 @@ public sealed class AlertmanagerLiveTests
         ["labels"] = direction is null
             ? new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site }
             : new JsonObject { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "internet-monitor", ["site"] = site, ["direction"] = direction },
-        ["annotations"] = new JsonObject { ["summary"] = summary, ["description"] = summary + ", for a test.", ["runbook_url"] = "README.md#runbook-" + name.ToLowerInvariant() },
+        ["annotations"] = new JsonObject { ["summary"] = summary, ["description"] = summary + ", for a test.", ["runbook_url"] = "docs/runbooks.md#" + name.ToLowerInvariant() },
         ["startsAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o"),
     };
 

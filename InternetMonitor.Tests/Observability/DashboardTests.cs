@@ -18,7 +18,7 @@ public sealed class DashboardTests
 {
     private static readonly string Provisioning = Repository.PathOf("observability", "grafana", "provisioning");
 
-    /// <summary>Each dashboard with the number of panels the README gives it (rows not counted).</summary>
+    /// <summary>Each dashboard with the number of panels docs/dashboards.md gives it (rows not counted).</summary>
     public static TheoryData<string, int> Dashboards => new()
     {
         { "containers.json", 12 },
@@ -30,7 +30,7 @@ public sealed class DashboardTests
     public static TheoryData<string> DashboardFiles => new(Dashboards.Select(row => row.Data.Item1));
 
     [Fact]
-    public void Every_dashboard_file_is_one_the_readme_describes()
+    public void Every_dashboard_file_is_one_the_docs_describe()
     {
         Assert.Equal(Dashboards.Select(row => row.Data.Item1), GrafanaDashboards.Files().Select(Path.GetFileName));
     }

@@ -49,9 +49,9 @@ public sealed partial class PrometheusRulesTests
     }
 
     [Fact]
-    public void Every_alert_has_a_severity_a_summary_a_description_and_a_runbook_entry_in_the_readme()
+    public void Every_alert_has_a_severity_a_summary_a_description_and_a_section_in_the_runbooks()
     {
-        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        var runbooks = File.ReadAllText(Repository.PathOf("docs", "runbooks.md"));
         var alerts = Alerts().ToList();
 
         Assert.True(alerts.Count >= 10, $"only {alerts.Count} alerts");
@@ -60,8 +60,8 @@ public sealed partial class PrometheusRulesTests
             Assert.Contains(Scalar(alert, "labels", "severity"), (string[])["critical", "warning", "info"]);
             Assert.False(string.IsNullOrWhiteSpace(Scalar(alert, "annotations", "summary")), Name(alert));
             Assert.Contains("{{", Scalar(alert, "annotations", "description"), StringComparison.Ordinal); // the values are in it
-            Assert.Equal($"README.md#runbook-{Name(alert).ToLowerInvariant()}", Scalar(alert, "annotations", "runbook_url"));
-            Assert.Contains($"### Runbook: {Name(alert)}\n", readme, StringComparison.Ordinal);
+            Assert.Equal($"docs/runbooks.md#{Name(alert).ToLowerInvariant()}", Scalar(alert, "annotations", "runbook_url"));
+            Assert.Contains($"## {Name(alert)}\n", runbooks, StringComparison.Ordinal);
         });
     }
 

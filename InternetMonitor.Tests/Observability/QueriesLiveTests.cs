@@ -58,7 +58,7 @@ public sealed class QueriesLiveTests(LiveStack stack)
     {
         var all = GrafanaDashboards.Files().SelectMany(GrafanaDashboards.Queries).Where(query => query.DataSource == "prometheus").ToList();
         var queries = all.Where(query => !DashboardTests.IsCadvisor(query) && !DashboardTests.NeedsSensors(query) && !DashboardTests.ShowsTroubleOnly(query)).ToList();
-        Assert.Equal((123, 101), (all.Count, queries.Count)); // as the README says: update both together
+        Assert.Equal((123, 101), (all.Count, queries.Count)); // as docs/dashboards.md says: update both together
         foreach (var query in all.Where(DashboardTests.ShowsTroubleOnly))
         {
             await stack.Prometheus.QueryAsync(GrafanaDashboards.PromQl(query.Expression)); // evaluates (a bad query is a 400)

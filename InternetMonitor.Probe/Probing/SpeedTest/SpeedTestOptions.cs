@@ -43,7 +43,7 @@ public sealed class SpeedTestOptions
 
     /// <summary>
     /// The hard limit of body bytes one run may move, both directions together (half each); what a run uses grows
-    /// with the line's speed below it (README: about 2.9 GB at 2.5 Gbit/s, so the default leaves room for that).
+    /// with the line's speed below it (docs/measurements.md: about 2.9 GB at 2.5 Gbit/s, so the default leaves room for that).
     /// </summary>
     public long MaxBytes { get; set; } = DefaultMaxBytes;
 

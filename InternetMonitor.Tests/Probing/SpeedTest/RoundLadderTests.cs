@@ -6,7 +6,7 @@ namespace InternetMonitor.Tests.Probing.SpeedTest;
 /// <summary>
 /// The growth rule on a fake line: a round of N bytes takes N / rate seconds of simulated time (one stream fills the
 /// line, so a trial of two streams is never faster), no socket and no clock. The bytes per line speed here are the
-/// README's table.
+/// table in docs/measurements.md.
 /// </summary>
 [Trait(Layer.Key, Layer.Unit)]
 public sealed class RoundLadderTests
@@ -23,7 +23,7 @@ public sealed class RoundLadderTests
 
     [Theory]
     [MemberData(nameof(BytesPerLineSpeed))]
-    public async Task With_the_default_settings_a_direction_uses_the_bytes_the_README_states_for_its_line_speed(long bitsPerSecond, long bytes)
+    public async Task With_the_default_settings_a_direction_uses_the_bytes_the_docs_state_for_its_line_speed(long bitsPerSecond, long bytes)
     {
         var line = new FakeLine(bitsPerSecond / 8.0);
 
